@@ -1,0 +1,263 @@
+/**
+ * The decider: a pure function from (state, command, template) to the events the command
+ * produces, or a typed domain error. Nothing is read from a clock or generated at random: the
+ * command brings its time, actor and ids.
+ *
+ * The status machine is exactly the seed's diagram plus the reviewer's reject path; it is exported
+ * as data ({@link transitions}) so that docs, diagrams and tests read the same table the decider
+ * enforces.
+ *
+ * @since 0.1.0
+ */
+import { Result } from "effect"
+import type { Command, CommandOf, CommandTag } from "./Command.js"
+import { IllegalTransition, InvalidCommand } from "./DomainError.js"
+import type { WorkflowEvent } from "./Event.js"
+import type { Json } from "./Json.js"
+import type { WorkflowState } from "./State.js"
+import type { WorkflowStatus } from "./Status.js"
+import { findStep, firstStepId, nextStepId, type Template } from "./Template.js"
+
+/**
+ * The pseudo-status of an instance that does not exist yet.
+ *
+ * @since 0.1.0
+ * @category status machine
+ */
+export type NoInstance = "NONE"
+
+/**
+ * One edge of the status machine: `command` from `from` leads to one of `to`.
+ *
+ * @since 0.1.0
+ * @category status machine
+ */
+export interface Transition {
+  readonly from: WorkflowStatus | NoInstance
+  readonly command: CommandTag
+  readonly to: ReadonlyArray<WorkflowStatus>
+  readonly label: string
+}
+
+/**
+ * The status machine as data. `ExecuteStep` on the last step leads to `AWAITING_VALIDATION`;
+ * a rollback (`BeginRollback`, `CompensateStep`, `CompleteRollback`) keeps `IN_PROGRESS` or, from
+ * `PAUSED`, ends in `ROLLED_BACK`.
+ *
+ * @since 0.1.0
+ * @category status machine
+ */
+export const transitions: ReadonlyArray<Transition> = [
+  { from: "NONE", command: "CreateWorkflow", to: ["DRAFT"], label: "createWorkflow()" },
+  { from: "DRAFT", command: "StartWorkflow", to: ["IN_PROGRESS"], label: "startWorkflow()" },
+  { from: "IN_PROGRESS", command: "PauseWorkflow", to: ["PAUSED"], label: "pause()" },
+  { from: "PAUSED", command: "ResumeWorkflow", to: ["IN_PROGRESS"], label: "resume()" },
+  { from: "IN_PROGRESS", command: "ExecuteStep", to: ["IN_PROGRESS", "AWAITING_VALIDATION"], label: "executeStep()" },
+  { from: "AWAITING_VALIDATION", command: "SubmitWorkflow", to: ["SUBMITTED"], label: "validate() + submit()" },
+  { from: "SUBMITTED", command: "ApproveWorkflow", to: ["COMPLETED"], label: "approve()" },
+  { from: "SUBMITTED", command: "RejectWorkflow", to: ["IN_PROGRESS"], label: "reject()" },
+  { from: "IN_PROGRESS", command: "BeginRollback", to: ["IN_PROGRESS"], label: "rollback(toStepId)" },
+  { from: "IN_PROGRESS", command: "CompensateStep", to: ["IN_PROGRESS"], label: "rollback(toStepId)" },
+  { from: "IN_PROGRESS", command: "CompleteRollback", to: ["IN_PROGRESS"], label: "rollback(toStepId)" },
+  { from: "PAUSED", command: "BeginRollback", to: ["PAUSED"], label: "rollback(toStepId)" },
+  { from: "PAUSED", command: "CompensateStep", to: ["PAUSED"], label: "rollback(toStepId)" },
+  { from: "PAUSED", command: "CompleteRollback", to: ["ROLLED_BACK"], label: "rollback(toStepId)" },
+  { from: "ROLLED_BACK", command: "ResumeWorkflow", to: ["IN_PROGRESS"], label: "resume()" },
+  { from: "IN_PROGRESS", command: "FailWorkflow", to: ["FAILED"], label: "error" },
+  { from: "PAUSED", command: "FailWorkflow", to: ["FAILED"], label: "timeout/error" }
+]
+
+const allowed = new Set(transitions.map((t) => `${t.from}:${t.command}`))
+
+/**
+ * Whether the status machine has an edge for `command` from `status`.
+ *
+ * @since 0.1.0
+ * @category status machine
+ */
+export const isAllowed = (status: WorkflowStatus | NoInstance, command: CommandTag): boolean =>
+  allowed.has(`${status}:${command}`)
+
+const rollbackCommands: ReadonlySet<CommandTag> = new Set(["BeginRollback", "CompensateStep", "CompleteRollback", "FailWorkflow"])
+
+type Draft = { readonly [K in WorkflowEvent["type"]]: Omit<
+  Extract<WorkflowEvent, { readonly type: K }>,
+  "schemaVersion" | "instanceId" | "tenantId" | "sequence" | "performedBy" | "occurredAt" | "commandId"
+> }[WorkflowEvent["type"]]
+
+const stamp = (
+  instanceId: string,
+  tenantId: string,
+  version: number,
+  command: Command,
+  drafts: ReadonlyArray<Draft>
+): ReadonlyArray<WorkflowEvent> =>
+  drafts.map(
+    (draft, i) =>
+      ({
+        schemaVersion: 1,
+        instanceId,
+        tenantId,
+        sequence: version + i + 1,
+        performedBy: command.actor.userId,
+        occurredAt: command.at,
+        ...(command.idempotencyKey === undefined ? {} : { commandId: command.idempotencyKey }),
+        ...draft
+      }) as WorkflowEvent
+  )
+
+const invalid = (command: Command, reason: string) =>
+  Result.fail(new InvalidCommand({ command: command._tag, reason }))
+
+type Decision = Result.Result<ReadonlyArray<WorkflowEvent>, IllegalTransition | InvalidCommand>
+
+/**
+ * Decides the events a command produces on an instance, or why it cannot run.
+ *
+ * @param state - the instance's current state (`undefined` before creation)
+ * @param command - the command, with actor, expected version and time
+ * @param template - the template version the instance runs
+ *
+ * @since 0.1.0
+ * @category decider
+ */
+export const decide = (state: WorkflowState | undefined, command: Command, template: Template): Decision => {
+  if (state === undefined) {
+    if (command._tag !== "CreateWorkflow") return Result.fail(new IllegalTransition({ status: "NONE", command: command._tag }))
+    return create(command, template)
+  }
+  if (!isAllowed(state.status, command._tag)) {
+    return Result.fail(
+      new IllegalTransition({ status: state.status, command: command._tag, instanceId: state.instanceId })
+    )
+  }
+  if (state.rollback !== undefined && !rollbackCommands.has(command._tag)) {
+    return invalid(command, `a rollback to ${state.rollback.toStepId} is in progress; retry the rollback first`)
+  }
+  const emit = (...drafts: ReadonlyArray<Draft>): Decision =>
+    Result.succeed(stamp(state.instanceId, state.tenantId, state.version, command, drafts))
+  switch (command._tag) {
+    case "CreateWorkflow":
+      return Result.fail(new IllegalTransition({ status: state.status, command: command._tag, instanceId: state.instanceId }))
+    case "StartWorkflow":
+      return emit({ type: "WORKFLOW_STARTED", stepId: firstStepId(template), data: {} })
+    case "ExecuteStep":
+      return executeStep(state, command, template, emit)
+    case "PauseWorkflow":
+      return emit({ type: "WORKFLOW_PAUSED", data: command.reason === undefined ? {} : { reason: command.reason } })
+    case "ResumeWorkflow":
+      return emit({ type: "WORKFLOW_RESUMED", data: {} })
+    case "SubmitWorkflow":
+      return emit({ type: "WORKFLOW_SUBMITTED", data: command.comment === undefined ? {} : { comment: command.comment } })
+    case "ApproveWorkflow":
+      return emit(
+        { type: "WORKFLOW_APPROVED", data: command.comment === undefined ? {} : { comment: command.comment } },
+        { type: "WORKFLOW_COMPLETED", data: {} }
+      )
+    case "RejectWorkflow": {
+      const to = command.toStepId ?? state.currentStepId
+      if (to === null || state.stepStates[to]?.status !== "completed") {
+        return invalid(command, `step ${to} has not been completed, so changes cannot be requested on it`)
+      }
+      return emit({ type: "WORKFLOW_REJECTED", stepId: to, data: { reason: command.reason } })
+    }
+    case "BeginRollback": {
+      if (state.rollback !== undefined) {
+        return invalid(command, `a rollback to ${state.rollback.toStepId} is already in progress`)
+      }
+      if (state.stepStates[command.toStepId]?.status !== "completed") {
+        return invalid(command, `step ${command.toStepId} has not been completed, so there is nothing to roll back to`)
+      }
+      const notCompleted = command.compensate.find((id) => state.stepStates[id]?.status !== "completed")
+      if (notCompleted !== undefined) return invalid(command, `step ${notCompleted} is not completed and cannot be compensated`)
+      return emit({
+        type: "WORKFLOW_ROLLBACK_STARTED",
+        stepId: command.toStepId,
+        data: { compensate: command.compensate, reset: command.reset }
+      })
+    }
+    case "CompensateStep": {
+      const next = state.rollback?.pending[0]
+      if (next !== command.stepId) {
+        return invalid(command, next === undefined ? "no compensation is pending" : `the next compensation is ${next}`)
+      }
+      return emit({
+        type: "STEP_COMPENSATED",
+        stepId: command.stepId,
+        data: { rollbackTo: (state.rollback as NonNullable<WorkflowState["rollback"]>).toStepId, skipped: command.skipped, result: command.result }
+      })
+    }
+    case "CompleteRollback": {
+      const rollback = state.rollback
+      if (rollback === undefined) return invalid(command, "no rollback is in progress")
+      if (rollback.pending.length > 0) return invalid(command, `compensations still pending: ${rollback.pending.join(", ")}`)
+      return emit({
+        type: "WORKFLOW_ROLLED_BACK",
+        stepId: rollback.toStepId,
+        data: {
+          compensated: rollback.compensated,
+          reset: rollback.reset,
+          status: state.status === "PAUSED" ? "ROLLED_BACK" : "IN_PROGRESS"
+        }
+      })
+    }
+    case "FailWorkflow":
+      return emit({
+        type: "WORKFLOW_FAILED",
+        data: command.stepId === undefined ? { reason: command.reason } : { reason: command.reason, stepId: command.stepId }
+      })
+  }
+}
+
+const create = (command: CommandOf<"CreateWorkflow">, template: Template): Decision => {
+  if (template.id !== command.templateId || template.version !== command.templateVersion) {
+    return invalid(
+      command,
+      `template ${template.id}@${template.version} was given for ${command.templateId}@${command.templateVersion}`
+    )
+  }
+  return Result.succeed(
+    stamp(command.instanceId, command.tenantId, 0, command, [
+      {
+        type: "WORKFLOW_CREATED",
+        data: {
+          templateId: command.templateId,
+          templateVersion: command.templateVersion,
+          marketRole: command.marketRole,
+          firstStepId: firstStepId(template),
+          metadata: command.metadata ?? {}
+        }
+      }
+    ])
+  )
+}
+
+const executeStep = (
+  state: WorkflowState,
+  command: CommandOf<"ExecuteStep">,
+  template: Template,
+  emit: (...drafts: ReadonlyArray<Draft>) => Decision
+): Decision => {
+  const { stepId, outcome } = command
+  if (state.currentStepId !== stepId) {
+    return invalid(command, `step ${stepId} is not the current step (${state.currentStepId ?? "none"})`)
+  }
+  const step = findStep(template, stepId)
+  if (step === undefined) return invalid(command, `step ${stepId} is not in template ${template.id}@${template.version}`)
+  const attempt = (state.stepStates[stepId]?.attempts ?? 0) + 1
+  const started: Draft = { type: "STEP_STARTED", stepId, data: { attempt, input: command.input } }
+  if (outcome._tag === "Failed") {
+    const failed: Draft = { type: "STEP_FAILED", stepId, data: { attempt, error: outcome.error } }
+    const exhausted = step.retry !== undefined && attempt >= step.retry.maxAttempts
+    return exhausted
+      ? emit(started, failed, {
+          type: "WORKFLOW_FAILED",
+          data: { reason: `step ${stepId} failed ${attempt} times: ${outcome.error.message}`, stepId }
+        })
+      : emit(started, failed)
+  }
+  const dataOf = (id: string): Json | undefined => state.stepStates[id]?.data
+  const next = nextStepId(template, stepId, outcome.output, dataOf)
+  const completed: Draft = { type: "STEP_COMPLETED", stepId, data: { attempt, output: outcome.output, nextStepId: next } }
+  return next === null ? emit(started, completed, { type: "WORKFLOW_AWAITING_VALIDATION", data: {} }) : emit(started, completed)
+}

@@ -1,0 +1,193 @@
+/**
+ * The reducer: a pure, total fold of events into state, and time travel over it.
+ *
+ * `evolve` never throws and never looks at a clock: every fact it records (times, actors, ids)
+ * comes from the event. An event that does not apply to the state (which the decider never
+ * produces) still only bumps the version, so a fold is always defined.
+ *
+ * @since 0.1.0
+ */
+import type { WorkflowEvent } from "./Event.js"
+import type { StepState, WorkflowState } from "./State.js"
+
+const step = (state: WorkflowState, stepId: string): StepState =>
+  state.stepStates[stepId] ?? { status: "running", attempts: 0 }
+
+const withStep = (state: WorkflowState, stepId: string, next: StepState): WorkflowState["stepStates"] => ({
+  ...state.stepStates,
+  [stepId]: next
+})
+
+const without = (list: ReadonlyArray<string>, id: string): ReadonlyArray<string> => list.filter((x) => x !== id)
+
+/**
+ * Folds one event into the state. `undefined` is the state before `WORKFLOW_CREATED`.
+ *
+ * @since 0.1.0
+ * @category reducer
+ */
+export const evolve = (state: WorkflowState | undefined, event: WorkflowEvent): WorkflowState | undefined => {
+  if (event.type === "WORKFLOW_CREATED") {
+    return {
+      schemaVersion: 1,
+      instanceId: event.instanceId,
+      tenantId: event.tenantId,
+      templateId: event.data.templateId,
+      templateVersion: event.data.templateVersion,
+      marketRole: event.data.marketRole,
+      status: "DRAFT",
+      currentStepId: null,
+      stepStates: {},
+      metadata: event.data.metadata,
+      version: event.sequence,
+      createdAt: event.occurredAt,
+      createdBy: event.performedBy,
+      updatedAt: event.occurredAt
+    }
+  }
+  if (state === undefined) return undefined
+  const base = { ...state, version: event.sequence, updatedAt: event.occurredAt }
+  switch (event.type) {
+    case "WORKFLOW_STARTED":
+      return { ...base, status: "IN_PROGRESS", currentStepId: event.stepId }
+    case "STEP_STARTED": {
+      const { error: _, ...previous } = step(state, event.stepId)
+      return {
+        ...base,
+        stepStates: withStep(state, event.stepId, {
+          ...previous,
+          status: "running",
+          attempts: event.data.attempt,
+          input: event.data.input,
+          startedAt: event.occurredAt
+        })
+      }
+    }
+    case "STEP_COMPLETED": {
+      const { error: _, failedAt: __, compensatedAt: ___, ...previous } = step(state, event.stepId)
+      return {
+        ...base,
+        currentStepId: event.data.nextStepId ?? event.stepId,
+        stepStates: withStep(state, event.stepId, {
+          ...previous,
+          status: "completed",
+          attempts: event.data.attempt,
+          data: event.data.output,
+          completedAt: event.occurredAt
+        })
+      }
+    }
+    case "STEP_FAILED":
+      return {
+        ...base,
+        stepStates: withStep(state, event.stepId, {
+          ...step(state, event.stepId),
+          status: "failed",
+          attempts: event.data.attempt,
+          error: event.data.error,
+          failedAt: event.occurredAt
+        })
+      }
+    case "STEP_COMPENSATED": {
+      const { data: _, ...previous } = step(state, event.stepId)
+      const rollback = state.rollback
+      return {
+        ...base,
+        stepStates: withStep(state, event.stepId, {
+          ...previous,
+          status: "compensated",
+          compensatedAt: event.occurredAt
+        }),
+        ...(rollback && {
+          rollback: {
+            ...rollback,
+            pending: without(rollback.pending, event.stepId),
+            compensated: [...rollback.compensated, event.stepId]
+          }
+        })
+      }
+    }
+    case "WORKFLOW_PAUSED":
+      return { ...base, status: "PAUSED" }
+    case "WORKFLOW_RESUMED":
+      return { ...base, status: "IN_PROGRESS" }
+    case "WORKFLOW_AWAITING_VALIDATION":
+      return { ...base, status: "AWAITING_VALIDATION" }
+    case "WORKFLOW_SUBMITTED":
+      return { ...base, status: "SUBMITTED" }
+    case "WORKFLOW_APPROVED":
+      return base
+    case "WORKFLOW_COMPLETED":
+      return { ...base, status: "COMPLETED", currentStepId: null }
+    case "WORKFLOW_REJECTED":
+      return { ...base, status: "IN_PROGRESS", currentStepId: event.stepId }
+    case "WORKFLOW_ROLLBACK_STARTED":
+      return {
+        ...base,
+        rollback: { toStepId: event.stepId, pending: event.data.compensate, compensated: [], reset: event.data.reset }
+      }
+    case "WORKFLOW_ROLLED_BACK": {
+      const stepStates = { ...state.stepStates }
+      for (const id of event.data.reset) delete stepStates[id]
+      const { rollback: _, ...rest } = base
+      return { ...rest, status: event.data.status, currentStepId: event.stepId, stepStates }
+    }
+    case "WORKFLOW_FAILED":
+      return {
+        ...base,
+        status: "FAILED",
+        failure: event.data.stepId === undefined
+          ? { reason: event.data.reason }
+          : { reason: event.data.reason, stepId: event.data.stepId }
+      }
+  }
+}
+
+/**
+ * Folds a list of events, in order, from `initial` (nothing by default).
+ *
+ * @since 0.1.0
+ * @category reducer
+ */
+export const fold = (
+  events: Iterable<WorkflowEvent>,
+  initial: WorkflowState | undefined = undefined
+): WorkflowState | undefined => {
+  let state = initial
+  for (const event of events) state = evolve(state, event)
+  return state
+}
+
+/**
+ * Where to stop a rebuild: at an event sequence (inclusive) or at an instant (events that occurred
+ * at or before it).
+ *
+ * @since 0.1.0
+ * @category reducer
+ */
+export type Until = { readonly untilSequence: number } | { readonly untilTime: string | Date }
+
+/**
+ * Rebuilds the state from events, optionally only up to a sequence or an instant (time travel).
+ * Events must be in sequence order, as every event store returns them.
+ *
+ * @since 0.1.0
+ * @category reducer
+ */
+export const rebuildState = (events: Iterable<WorkflowEvent>, until?: Until): WorkflowState | undefined => {
+  if (until === undefined) return fold(events)
+  let state: WorkflowState | undefined
+  if ("untilSequence" in until) {
+    for (const event of events) {
+      if (event.sequence > until.untilSequence) break
+      state = evolve(state, event)
+    }
+    return state
+  }
+  const limit = typeof until.untilTime === "string" ? Date.parse(until.untilTime) : until.untilTime.getTime()
+  for (const event of events) {
+    if (Date.parse(event.occurredAt) > limit) break
+    state = evolve(state, event)
+  }
+  return state
+}

@@ -1,0 +1,206 @@
+/**
+ * Workflow templates: versioned, immutable once published, an ordered graph of steps.
+ *
+ * A step names its handler by `type` and carries the handler's `config`. After a step completes,
+ * the first of its `routes` whose condition holds decides the next step; otherwise `next`; otherwise
+ * the following step in the list. `next: "$end"` (or being last) ends the step sequence, which moves
+ * the instance to `AWAITING_VALIDATION`.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { Condition, evaluate } from "./Condition.js"
+import { Identifier, type Json, JsonObject } from "./Json.js"
+
+/**
+ * The marker for "no further step".
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const END = "$end"
+
+/**
+ * How a failed step is retried: at most `maxAttempts` attempts in all, waiting
+ * `initialDelayMs * backoffFactor^(attempt-1)` (capped at `maxDelayMs`) between them.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const RetryPolicy = Schema.Struct({
+  maxAttempts: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 })),
+  initialDelayMs: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
+  backoffFactor: Schema.optionalKey(Schema.Finite.check(Schema.isGreaterThanOrEqualTo(1))),
+  maxDelayMs: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
+})
+
+/**
+ * A retry policy.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export type RetryPolicy = typeof RetryPolicy.Type
+
+/**
+ * A conditional route: when `when` holds on the completed step's data, go to `to`.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const Route = Schema.Struct({
+  when: Condition,
+  to: Schema.NonEmptyString
+})
+
+/**
+ * A conditional route.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export type Route = typeof Route.Type
+
+/**
+ * What rolling back over a completed step does: `handler` runs the step handler's `compensate`
+ * (the default when it has one), `none` records the compensation without side effects.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const Compensation = Schema.Struct({
+  strategy: Schema.Literals(["handler", "none"]),
+  config: Schema.optionalKey(JsonObject)
+})
+
+/**
+ * A step's compensation setting.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export type Compensation = typeof Compensation.Type
+
+/**
+ * One step of a template.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const Step = Schema.Struct({
+  id: Identifier,
+  type: Schema.NonEmptyString,
+  name: Schema.optionalKey(Schema.String),
+  description: Schema.optionalKey(Schema.String),
+  config: JsonObject,
+  next: Schema.optionalKey(Schema.NonEmptyString),
+  routes: Schema.optionalKey(Schema.Array(Route)),
+  timeoutMs: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))),
+  retry: Schema.optionalKey(RetryPolicy),
+  compensation: Schema.optionalKey(Compensation)
+})
+
+/**
+ * A step definition.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export type Step = typeof Step.Type
+
+/**
+ * A reference to a published template version.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const TemplateRef = Schema.Struct({
+  id: Identifier,
+  version: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
+})
+
+/**
+ * A template reference.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export type TemplateRef = typeof TemplateRef.Type
+
+/**
+ * A workflow template (stored shape, `schemaVersion` 1).
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const Template = Schema.Struct({
+  schemaVersion: Schema.Literal(1),
+  id: Identifier,
+  version: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
+  name: Schema.NonEmptyString,
+  description: Schema.optionalKey(Schema.String),
+  marketRole: Schema.optionalKey(Schema.NonEmptyString),
+  extends: Schema.optionalKey(TemplateRef),
+  steps: Schema.Array(Step).check(Schema.isMinLength(1)),
+  metadata: Schema.optionalKey(JsonObject)
+})
+
+/**
+ * A workflow template.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export type Template = typeof Template.Type
+
+/**
+ * The id of the first step.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const firstStepId = (template: Template): string => (template.steps[0] as Step).id
+
+/**
+ * Finds a step by id.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const findStep = (template: Template, stepId: string): Step | undefined =>
+  template.steps.find((step) => step.id === stepId)
+
+/**
+ * The step that follows `stepId` once it completed with `data`, or `null` at the end.
+ * `dataOf` reads other steps' data for routes that name a `step`.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const nextStepId = (
+  template: Template,
+  stepId: string,
+  data: Json,
+  dataOf: (step: string) => Json | undefined = () => undefined
+): string | null => {
+  const index = template.steps.findIndex((step) => step.id === stepId)
+  const step = template.steps[index]
+  if (step === undefined) return null
+  const route = step.routes?.find((r) => evaluate(r.when, (s) => (s === undefined || s === stepId ? data : dataOf(s))))
+  const target = route?.to ?? step.next ?? template.steps[index + 1]?.id ?? END
+  return target === END ? null : target
+}
+
+/**
+ * The ids of the steps a step can lead to (routes, `next` or the following step), `END` included.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const successors = (template: Template, index: number): ReadonlyArray<string> => {
+  const step = template.steps[index]
+  if (step === undefined) return []
+  const targets = (step.routes ?? []).map((r) => r.to)
+  targets.push(step.next ?? template.steps[index + 1]?.id ?? END)
+  return [...new Set(targets)]
+}

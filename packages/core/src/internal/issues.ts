@@ -1,0 +1,27 @@
+import { Result, Schema, SchemaIssue } from "effect"
+import type { Issue } from "../DomainError.js"
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/** Renders a path as `steps[3].config.fields.vat`; numeric keys become indexes. */
+export const formatPath = (base: string, path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>): string => {
+  let out = base
+  for (const segment of path) {
+    const key = typeof segment === "object" ? segment.key : segment
+    if (typeof key === "number" || (typeof key === "string" && /^\d+$/.test(key))) out += `[${String(key)}]`
+    else out += out === "" ? String(key) : `.${String(key)}`
+  }
+  return out
+}
+
+/** Turns a schema issue into path-qualified issues under `base`. */
+export const fromSchemaIssue = (base: string, issue: SchemaIssue.Issue): ReadonlyArray<Issue> =>
+  formatter(issue).issues.map((i) => ({ path: formatPath(base, i.path ?? []), message: i.message }))
+
+/** Decodes `input` with `schema`, returning every issue (not only the first) under `base`. */
+export const decodeWithIssues = <S extends Schema.Decoder<unknown>>(
+  schema: S,
+  input: unknown,
+  base: string
+): Result.Result<S["Type"], ReadonlyArray<Issue>> =>
+  Result.mapError(Schema.decodeUnknownResult(schema)(input, { errors: "all" }), (e) => fromSchemaIssue(base, e.issue))
