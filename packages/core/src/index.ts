@@ -52,3 +52,37 @@ export {
   TemplateRef
 } from "./Template.js"
 export { graphIssues, validateTemplate } from "./Validation.js"
+export * as Access from "./Access.js"
+export { EventStore, type EventStoreService, type SequenceRange } from "./EventStore.js"
+export { IdGenerator, type IdGeneratorService, layerSequential as idLayerSequential, layerUuid as idLayerUuid } from "./IdGenerator.js"
+export { InstanceStore, type InstanceStoreService } from "./InstanceStore.js"
+export {
+  Conflict,
+  InvalidData,
+  NotFound,
+  StorageError,
+  type StorageErrorReason,
+  storageError,
+  TenantViolation,
+  Unavailable
+} from "./StorageError.js"
+export { TemplateStore, type TemplateStoreService, type TemplateSummary } from "./TemplateStore.js"
+export {
+  decodeCursor,
+  encodeCursor,
+  entryOf,
+  IndexEntry,
+  type IndexFilter,
+  type Page,
+  type PageRequest,
+  type Position,
+  WorkflowIndex,
+  type WorkflowIndexService
+} from "./WorkflowIndex.js"
+export {
+  type Capabilities,
+  type CommitBatch,
+  layerFromPorts as workflowStoreFromPorts,
+  WorkflowStore,
+  type WorkflowStoreService
+} from "./WorkflowStore.js"

@@ -1,0 +1,33 @@
+/**
+ * What the conformance suite needs to read an adapter's storage directly — bypassing the adapter's
+ * own read path, so a round trip alone cannot pass the suite (an adapter that stores the wrong
+ * thing and reads it back "right" still fails).
+ *
+ * @since 0.1.0
+ */
+import type { WorkflowEvent } from "../Event.js"
+import type { WorkflowState } from "../State.js"
+import type { Template } from "../Template.js"
+import type { IndexEntry } from "../WorkflowIndex.js"
+
+/**
+ * Direct, unscoped (all tenants) reads of an adapter's storage, written with the database driver.
+ *
+ * @since 0.1.0
+ * @category conformance
+ */
+export interface Inspect {
+  /** Every stored event of an instance, in sequence order, exactly as stored. */
+  readonly events: (instanceId: string) => Promise<ReadonlyArray<WorkflowEvent>>
+  /** The stored state snapshot of an instance. */
+  readonly state: (instanceId: string) => Promise<WorkflowState | undefined>
+  /** The stored index entry of an instance. */
+  readonly indexEntry: (instanceId: string) => Promise<IndexEntry | undefined>
+  /** The stored definition of a template version. */
+  readonly template: (id: string, version: number) => Promise<Template | undefined>
+  /**
+   * Makes a tenant known to the backend before the suite writes its data (backends with a
+   * tenants table and foreign keys need this; others do nothing).
+   */
+  readonly ensureTenant: (tenantId: string) => Promise<void>
+}
