@@ -86,3 +86,20 @@ export {
   WorkflowStore,
   type WorkflowStoreService
 } from "./WorkflowStore.js"
+export {
+  type CommandResult,
+  type CreateInput,
+  Engine,
+  type EngineError,
+  type EngineOptions,
+  type EngineRequirements,
+  type EngineService,
+  type InstanceCommand,
+  type InstanceQuery,
+  layer as engineLayer,
+  make as makeEngine
+} from "./Engine.js"
+export { layerMemory, type MemoryStorage, make as makeMemoryStorage } from "./Memory.js"
+export { defaultPolicy, type Operation, Policy, type PolicyService, reviewerOperations } from "./Policy.js"
+export { type CreateEngineOptions, createEngine, type PromiseEngine } from "./Promise.js"
+export type { Inspect } from "./testing/Inspect.js"
