@@ -93,73 +93,155 @@ export type TemplateExtension = typeof TemplateExtension.Type
 export const mergeConfig = (base: JsonObject, patch: JsonObject): JsonObject => {
   const out: Record<string, Json> = { ...base }
   for (const [key, value] of Object.entries(patch)) {
-    const current = out[key]
+    const current = Object.hasOwn(out, key) ? out[key] : undefined
     if (value === null) delete out[key]
-    else if (isObject(value) && current !== undefined && isObject(current)) out[key] = mergeConfig(current, value)
-    else out[key] = value
+    else set(out, key, isObject(value) && current !== undefined && isObject(current) ? mergeConfig(current, value) : value)
   }
   return out
+}
+
+// An own data property even for `__proto__` (parsed JSON may carry it), never a prototype change.
+const set = (target: Record<string, Json>, key: string, value: Json): void => {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
 const isObject = (value: Json): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-const applyChange = (steps: Array<Step>, change: Change, path: string): Issue | undefined => {
-  const at = (id: string): number => steps.findIndex((s) => s.id === id)
+/** Where a composed step's definition, config and fields come from, as paths into the inputs. */
+interface Origin {
+  /** `base.steps[j]`, `changes[i].steps[k]` or `changes[i].step`. */
+  readonly path: string
+  /** The `configure` changes merged into its config, in order. */
+  readonly configured: ReadonlyArray<{ readonly change: number; readonly config: JsonObject }>
+  /** The `patch` changes applied to it, in order, with the fields each one set. */
+  readonly patched: ReadonlyArray<{ readonly change: number; readonly fields: ReadonlyArray<string> }>
+}
+
+interface Slot {
+  readonly step: Step
+  readonly origin: Origin
+}
+
+const fresh = (step: Step, path: string): Slot => ({ step, origin: { path, configured: [], patched: [] } })
+
+const applyChange = (slots: Array<Slot>, change: Change, index: number): Issue | undefined => {
+  const path = `changes[${index}]`
+  const at = (id: string): number => slots.findIndex((s) => s.step.id === id)
   const missing = (field: string, id: string): Issue => ({
     path: `${path}.${field}`,
     message: `step "${id}" is not in the template being extended`
   })
+  const added = (steps: ReadonlyArray<Step>): Array<Slot> => steps.map((step, k) => fresh(step, `${path}.steps[${k}]`))
   switch (change.op) {
     case "insertBefore": {
       const i = at(change.before)
       if (i < 0) return missing("before", change.before)
-      steps.splice(i, 0, ...change.steps)
+      slots.splice(i, 0, ...added(change.steps))
       return undefined
     }
     case "insertAfter": {
       const i = at(change.after)
       if (i < 0) return missing("after", change.after)
-      steps.splice(i + 1, 0, ...change.steps)
+      slots.splice(i + 1, 0, ...added(change.steps))
       return undefined
     }
     case "append":
-      steps.push(...change.steps)
+      slots.push(...added(change.steps))
       return undefined
     case "replace": {
       const i = at(change.stepId)
       if (i < 0) return missing("stepId", change.stepId)
-      steps[i] = change.step
+      slots[i] = fresh(change.step, `${path}.step`)
       return undefined
     }
     case "remove": {
       const i = at(change.stepId)
       if (i < 0) return missing("stepId", change.stepId)
-      steps.splice(i, 1)
+      slots.splice(i, 1)
       return undefined
     }
     case "configure": {
       const i = at(change.stepId)
-      const step = steps[i]
-      if (step === undefined) return missing("stepId", change.stepId)
-      steps[i] = { ...step, config: mergeConfig(step.config, change.config) }
+      const slot = slots[i]
+      if (slot === undefined) return missing("stepId", change.stepId)
+      slots[i] = {
+        step: { ...slot.step, config: mergeConfig(slot.step.config, change.config) },
+        origin: { ...slot.origin, configured: [...slot.origin.configured, { change: index, config: change.config }] }
+      }
       return undefined
     }
     case "patch": {
       const i = at(change.stepId)
-      const step = steps[i]
-      if (step === undefined) return missing("stepId", change.stepId)
+      const slot = slots[i]
+      if (slot === undefined) return missing("stepId", change.stepId)
       const { op: _, stepId: __, ...fields } = change
-      steps[i] = { ...step, ...fields }
+      slots[i] = {
+        step: { ...slot.step, ...fields },
+        origin: { ...slot.origin, patched: [...slot.origin.patched, { change: index, fields: Object.keys(fields) }] }
+      }
       return undefined
     }
   }
 }
 
+/** `.fields.vat[2].pattern` → `["fields", "vat", 2, "pattern"]`. */
+const segments = (path: string): ReadonlyArray<string | number> =>
+  [...path.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] === undefined ? (m[1] as string) : Number(m[2])))
+
+/** Whether the parent of `path` exists in `value` as an object or array (the key itself may be missing). */
+const hasParent = (value: Json, path: ReadonlyArray<string | number>): boolean => {
+  let current: Json | undefined = value
+  for (const key of path.slice(0, -1)) {
+    if (current === null || typeof current !== "object") return false
+    current = (current as { readonly [k: string]: Json })[key]
+  }
+  return current !== null && typeof current === "object"
+}
+
+/**
+ * Re-addresses an issue of the composed template (`steps[3].config.fields.vat.pattern`) to where
+ * the faulty value comes from in the inputs: the extension's `changes[i]...` (the change that
+ * inserted, replaced, configured or patched it) or the base's `base.steps[j]...`.
+ */
+const locate = (issue: Issue, slots: ReadonlyArray<Slot>): Issue => {
+  if (issue.path === "steps") return { path: "changes", message: `${issue.message} (in the composed template's steps)` }
+  const match = /^steps\[(\d+)\](.*)$/.exec(issue.path)
+  const slot = match === null ? undefined : slots[Number(match[1])]
+  if (match === null || slot === undefined) return issue
+  const rest = match[2] as string
+  const message = `${issue.message} (composed template: ${issue.path})`
+  const config = /^\.config((?:\.|\[).*)?$/.exec(rest)
+  if (config !== null) {
+    const inner = config[1] ?? ""
+    const keys = segments(inner)
+    for (let k = slot.origin.configured.length - 1; k >= 0; k--) {
+      const configured = slot.origin.configured[k] as Origin["configured"][number]
+      if (keys.length > 0 && hasParent(configured.config, keys)) {
+        return { path: `changes[${configured.change}].config${inner}`, message }
+      }
+    }
+    return { path: `${slot.origin.path}${rest}`, message }
+  }
+  const field = /^\.([A-Za-z]+)/.exec(rest)?.[1]
+  if (field !== undefined) {
+    for (let k = slot.origin.patched.length - 1; k >= 0; k--) {
+      const patched = slot.origin.patched[k] as Origin["patched"][number]
+      if (patched.fields.includes(field)) return { path: `changes[${patched.change}]${rest}`, message }
+    }
+  }
+  return { path: `${slot.origin.path}${rest}`, message }
+}
+
 /**
  * Composes an extension onto its base and validates the result against the registry.
- * Problems in the extension itself are reported under `changes[i]...`; problems of the composed
- * template under `steps[i]...` (its own step list).
+ *
+ * Every issue's path points into the inputs, where the faulty value is written: problems of the
+ * extension itself and of the steps, config and fields it brings are reported under
+ * `changes[i]...` (e.g. `changes[2].steps[0].config.fields.vat.pattern`, or
+ * `changes[1].config.fields.vat.pattern` for a `configure`); problems of a base step the changes
+ * left untouched under `base.steps[j]...` (e.g. a `next` that names a removed step). The message
+ * ends with the path in the composed template (`(composed template: steps[3].next)`).
  *
  * @since 0.1.0
  * @category composition
@@ -189,10 +271,10 @@ export const compose = <R>(
       })
     )
   }
-  const steps = [...base.steps]
+  const slots = base.steps.map((step, j) => fresh(step, `base.steps[${j}]`))
   const issues: Array<Issue> = []
   ext.changes.forEach((change, i) => {
-    const issue = applyChange(steps, change, `changes[${i}]`)
+    const issue = applyChange(slots, change, i)
     if (issue !== undefined) issues.push(issue)
   })
   if (issues.length > 0) return Result.fail(new TemplateInvalid({ templateId: ext.id, issues }))
@@ -207,8 +289,11 @@ export const compose = <R>(
     ...(description === undefined ? {} : { description }),
     ...(marketRole === undefined ? {} : { marketRole }),
     extends: { id: base.id, version: base.version },
-    steps,
+    steps: slots.map((slot) => slot.step),
     ...(metadata === undefined ? {} : { metadata })
   }
-  return validateTemplate(composed, registry)
+  return Result.mapError(
+    validateTemplate(composed, registry),
+    (error) => new TemplateInvalid({ templateId: error.templateId, issues: error.issues.map((issue) => locate(issue, slots)) })
+  )
 }

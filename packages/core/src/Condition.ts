@@ -51,7 +51,7 @@ export const Condition: Schema.Codec<Condition> = Schema.Union([
   Schema.Struct({ all: Schema.Array(Schema.suspend((): Schema.Codec<Condition> => Condition)) }),
   Schema.Struct({ any: Schema.Array(Schema.suspend((): Schema.Codec<Condition> => Condition)) }),
   Schema.Struct({ not: Schema.suspend((): Schema.Codec<Condition> => Condition) })
-])
+]).annotate({ identifier: "Condition" })
 
 /**
  * Reads a dot path (`a.b.0.c`) from a JSON value; `undefined` when any segment is missing.

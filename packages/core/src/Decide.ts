@@ -40,9 +40,10 @@ export interface Transition {
 }
 
 /**
- * The status machine as data. `ExecuteStep` on the last step leads to `AWAITING_VALIDATION`;
- * a rollback (`BeginRollback`, `CompensateStep`, `CompleteRollback`) keeps `IN_PROGRESS` or, from
- * `PAUSED`, ends in `ROLLED_BACK`.
+ * The status machine as data. A command may have several edges from one status, one per outcome:
+ * `ExecuteStep` stays `IN_PROGRESS`, leads to `AWAITING_VALIDATION` on the last step, or to `FAILED`
+ * when a failed attempt exhausts the step's retry policy; a rollback (`BeginRollback`,
+ * `CompensateStep`, `CompleteRollback`) keeps `IN_PROGRESS` or, from `PAUSED`, ends in `ROLLED_BACK`.
  *
  * @since 0.1.0
  * @category status machine
@@ -52,7 +53,9 @@ export const transitions: ReadonlyArray<Transition> = [
   { from: "DRAFT", command: "StartWorkflow", to: ["IN_PROGRESS"], label: "startWorkflow()" },
   { from: "IN_PROGRESS", command: "PauseWorkflow", to: ["PAUSED"], label: "pause()" },
   { from: "PAUSED", command: "ResumeWorkflow", to: ["IN_PROGRESS"], label: "resume()" },
-  { from: "IN_PROGRESS", command: "ExecuteStep", to: ["IN_PROGRESS", "AWAITING_VALIDATION"], label: "executeStep()" },
+  { from: "IN_PROGRESS", command: "ExecuteStep", to: ["IN_PROGRESS"], label: "executeStep()" },
+  { from: "IN_PROGRESS", command: "ExecuteStep", to: ["AWAITING_VALIDATION"], label: "executeLastStep()" },
+  { from: "IN_PROGRESS", command: "ExecuteStep", to: ["FAILED"], label: "error" },
   { from: "AWAITING_VALIDATION", command: "SubmitWorkflow", to: ["SUBMITTED"], label: "validate() + submit()" },
   { from: "SUBMITTED", command: "ApproveWorkflow", to: ["COMPLETED"], label: "approve()" },
   { from: "SUBMITTED", command: "RejectWorkflow", to: ["IN_PROGRESS"], label: "reject()" },
@@ -129,6 +132,12 @@ export const decide = (state: WorkflowState | undefined, command: Command, templ
   if (!isAllowed(state.status, command._tag)) {
     return Result.fail(
       new IllegalTransition({ status: state.status, command: command._tag, instanceId: state.instanceId })
+    )
+  }
+  if (template.id !== state.templateId || template.version !== state.templateVersion) {
+    return invalid(
+      command,
+      `template ${template.id}@${template.version} was given for an instance of ${state.templateId}@${state.templateVersion}`
     )
   }
   if (state.rollback !== undefined && !rollbackCommands.has(command._tag)) {

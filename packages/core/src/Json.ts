@@ -40,13 +40,14 @@ export type JsonObject = { readonly [key: string]: Json }
 
 /**
  * An ISO-8601 UTC instant such as `2026-11-26T09:30:00.000Z`. Times enter core only through
- * commands and events, never from a clock inside core.
+ * commands and events, never from a clock inside core. (The pattern has the `u` flag so that it is
+ * carried into the exported JSON Schema.)
  *
  * @since 0.1.0
  * @category json
  */
 export const Instant = Schema.String.check(
-  Schema.isPattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, {
+  Schema.isPattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/u, {
     expected: "an ISO-8601 UTC instant such as 2026-11-26T09:30:00.000Z"
   })
 )
@@ -60,13 +61,14 @@ export const Instant = Schema.String.check(
 export type Instant = string
 
 /**
- * An identifier: 1 to 200 characters of letters, digits, `.`, `_`, `:` or `-`.
+ * An identifier: 1 to 200 characters of letters, digits, `.`, `_`, `:` or `-`. (The pattern has the
+ * `u` flag so that it is carried into the exported JSON Schema.)
  *
  * @since 0.1.0
  * @category json
  */
 export const Identifier = Schema.String.check(
-  Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, {
+  Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/u, {
     expected: "an identifier (1-200 characters: letters, digits, '.', '_', ':' or '-', not starting with a symbol)"
   })
 )

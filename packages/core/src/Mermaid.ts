@@ -45,11 +45,15 @@ export const toMermaid = (template: Template): string => {
 export const statusMachineMermaid = (): string => {
   const lines = ["stateDiagram-v2"]
   const seen = new Set<string>()
+  const state = (status: string): string => (status === "NONE" ? "[*]" : status)
+  // A self-loop is drawn only when it is the whole operation: the intermediate steps of an operation
+  // that ends elsewhere (a rollback from PAUSED ends in ROLLED_BACK) are not edges of the diagram.
+  const endsElsewhere = (from: string, label: string): boolean =>
+    transitions.some((t) => t.from === from && t.label === label && t.to.some((to) => to !== from))
   for (const t of transitions) {
     for (const to of t.to) {
-      const from = t.from === "NONE" ? "[*]" : t.from
-      const edge = `  ${from} --> ${to}: ${t.label}`
-      if (from === to && t.command !== "ExecuteStep" && t.command !== "BeginRollback") continue
+      if (t.from === to && endsElsewhere(t.from, t.label)) continue
+      const edge = `  ${state(t.from)} --> ${to}: ${t.label}`
       if (!seen.has(edge)) {
         seen.add(edge)
         lines.push(edge)

@@ -43,7 +43,10 @@ export interface RollbackPlan {
   readonly reset: ReadonlyArray<string>
   /** Whether a rollback to the same step is already in progress (the plan resumes it). */
   readonly resuming: boolean
-  /** The state after the rollback completes, except `version` and `updatedAt`. */
+  /**
+   * The state after the rollback completes, except `version`, `updatedAt` and the compensated
+   * steps' `compensatedAt` (the instants of the compensations, which are not known when planning).
+   */
   readonly target: WorkflowState
 }
 
@@ -67,8 +70,11 @@ export const planRollback = (
       })
     )
   }
-  if (pending === undefined && !isAllowed(state.status, "BeginRollback")) {
-    return Result.fail(new IllegalTransition({ status: state.status, command: "BeginRollback", instanceId: state.instanceId }))
+  // A new rollback needs BeginRollback; resuming one needs CompensateStep (a workflow that failed
+  // during its rollback cannot resume it).
+  const next = pending === undefined ? "BeginRollback" : "CompensateStep"
+  if (!isAllowed(state.status, next)) {
+    return Result.fail(new IllegalTransition({ status: state.status, command: next, instanceId: state.instanceId }))
   }
   // Effective completions in completion order; a later completion of the same step moves it last.
   const completed: Array<string> = []

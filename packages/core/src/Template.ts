@@ -154,6 +154,36 @@ export const Template = Schema.Struct({
 export type Template = typeof Template.Type
 
 /**
+ * The `$id` of the template format's JSON Schema ({@link templateJsonSchema}).
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const TEMPLATE_SCHEMA_ID = "urn:workflow-manager:template:1"
+
+/**
+ * The JSON Schema (draft 2020-12) of the template format, for editors and other tools; shipped as
+ * `@workflow-manager/core/template.schema.json`. It checks the shape only (handler configs are open
+ * objects): `validateTemplate` remains the authority.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const templateJsonSchema = (): { readonly [key: string]: unknown } => {
+  const document = Schema.toJsonSchemaDocument(Template)
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: TEMPLATE_SCHEMA_ID,
+    ...document.schema,
+    title: "Workflow Manager template",
+    description:
+      "A versioned workflow template (schemaVersion 1): an ordered graph of steps, each naming its handler by `type` " +
+      "with handler-specific `config`, optional `next`/`routes` (conditions as data), timeout, retry policy and compensation.",
+    ...(Object.keys(document.definitions).length > 0 ? { $defs: document.definitions } : {})
+  }
+}
+
+/**
  * The id of the first step.
  *
  * @since 0.1.0

@@ -3,4 +3,5 @@
  *
  * @packageDocumentation
  */
-export const placeholder = true
+export type { Inspect } from "./testing/Inspect.js"
+export { type AdapterPorts, type SuiteOptions, suite } from "./testing/suite.js"
