@@ -1,5 +1,5 @@
-import { makeMemoryStorage } from "@workflow-manager/core"
-import { suite } from "@workflow-manager/core/testing"
+import { makeMemoryStorage } from "../../src/index.js"
+import { suite } from "../../src/testing.js"
 
 const storage = makeMemoryStorage()
 suite("memory adapter", storage.layer, storage.inspect)
