@@ -1,0 +1,75 @@
+/**
+ * Deliberately broken adapters, each wrapping the memory adapter with one realistic bug. They are
+ * tests of the conformance suite: each must make it fail.
+ */
+import { Effect, Layer } from "effect"
+import * as Access from "../../src/Access.js"
+import { EventStore, InstanceStore, makeMemoryStorage, TemplateStore, WorkflowIndex, WorkflowStore } from "../../src/index.js"
+
+const ops = Access.operator("broken-adapter")
+
+/** Ignores expected versions: appends at whatever version the instance is at. */
+export const ignoresExpectedVersions = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.effect(EventStore)(
+    Effect.gen(function* () {
+      const inner = yield* EventStore
+      return {
+        ...inner,
+        append: (access, events, _expected) =>
+          Effect.gen(function* () {
+            const first = events[0]
+            if (first === undefined) return
+            const current = (yield* inner.read(ops, first.instanceId)).length
+            yield* inner.append(access, events.map((e, i) => ({ ...e, sequence: current + i + 1 })), current)
+          })
+      }
+    })
+  ).pipe(Layer.provideMerge(storage.layer))
+  return { layer, inspect: storage.inspect }
+}
+
+/** Forgets the tenant on reads: returns other tenants' rows. */
+export const leaksTenants = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.mergeAll(
+    Layer.effect(EventStore)(
+      Effect.map(EventStore, (inner) => ({
+        ...inner,
+        read: (_access, id, range) => inner.read(ops, id, range),
+        readUntil: (_access, id, at) => inner.readUntil(ops, id, at)
+      }))
+    ),
+    Layer.effect(InstanceStore)(
+      Effect.map(InstanceStore, (inner) => ({
+        ...inner,
+        get: (_access, id) => inner.get(ops, id),
+        getMany: (_access, ids) => inner.getMany(ops, ids)
+      }))
+    ),
+    Layer.effect(WorkflowIndex)(
+      Effect.map(WorkflowIndex, (inner) => ({
+        ...inner,
+        get: (_access, id) => inner.get(ops, id),
+        query: (_access, filter, page) => inner.query(ops, filter, page)
+      }))
+    )
+  ).pipe(Layer.provideMerge(storage.layer))
+  return { layer, inspect: storage.inspect }
+}
+
+/** Stores every event as performed by `system`, losing the actor: the direct reads catch it. */
+export const storesTheWrongThing = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.effect(EventStore)(
+    Effect.map(EventStore, (inner) => ({
+      ...inner,
+      append: (access, events, expected) =>
+        inner.append(access, events.map((e) => ({ ...e, performedBy: "system" })), expected)
+    }))
+  ).pipe(Layer.provideMerge(storage.layer))
+  return { layer, inspect: storage.inspect }
+}
+
+/** The stores the broken adapters leave untouched (for the type checker). */
+export type Untouched = TemplateStore | WorkflowStore
