@@ -1,0 +1,230 @@
+/**
+ * The plugin authors' harness: run one handler the way the engine runs it (config and input
+ * decoded by the handler's own schemas, a real step context), or a whole template end to end
+ * through a real engine on the memory adapter with a test clock.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Layer, Result } from "effect"
+import { TestClock } from "effect/testing"
+import type { Actor } from "../Actor.js"
+import { type Issue, TemplateInvalid, ValidationFailed } from "../DomainError.js"
+import { Engine, type EngineError, layer as engineLayer } from "../Engine.js"
+import type { WorkflowEvent } from "../Event.js"
+import { layerSequential } from "../IdGenerator.js"
+import { decodeWithIssues } from "../internal/issues.js"
+import type { Json } from "../Json.js"
+import { type MemoryStorage, make as makeMemory } from "../Memory.js"
+import type { WorkflowState } from "../State.js"
+import { type AnyStepHandler, makeRegistry, type StepContext, type StepHandler, type StepHandlerError } from "../StepHandler.js"
+
+/**
+ * The actor the harness uses unless told otherwise (a tenant administrator with review rights).
+ *
+ * @since 0.1.0
+ * @category harness
+ */
+export const testActor: Actor = {
+  userId: "test-user",
+  tenantId: "test-tenant",
+  role: "tenant_admin",
+  permissions: ["workflow:review"]
+}
+
+/**
+ * One handler run.
+ *
+ * @since 0.1.0
+ * @category harness
+ */
+export interface StepRun {
+  /** The step's `config` as it would appear in a template (decoded by the handler's `configSchema`). */
+  readonly config: unknown
+  /** The input (decoded by the handler's `inputSchema`). */
+  readonly input: unknown
+  readonly stepId?: string
+  readonly attempt?: number
+  readonly actor?: Actor
+  readonly at?: string
+  readonly state?: WorkflowState
+}
+
+const emptyState = (actor: Actor, at: string): WorkflowState => ({
+  schemaVersion: 1,
+  instanceId: "test-instance",
+  tenantId: actor.tenantId,
+  templateId: "test-template",
+  templateVersion: 1,
+  marketRole: "BRP",
+  status: "IN_PROGRESS",
+  currentStepId: null,
+  stepStates: {},
+  metadata: {},
+  version: 2,
+  createdAt: at,
+  createdBy: actor.userId,
+  updatedAt: at
+})
+
+const decodeOrFail = <A>(schema: Parameters<typeof decodeWithIssues>[0], value: unknown, path: string) => {
+  const decoded = decodeWithIssues(schema, value, path)
+  return Result.isFailure(decoded) ? Effect.fail(decoded.failure) : Effect.succeed(decoded.success as A)
+}
+
+const contextOf = (run: StepRun, suffix = ""): StepContext => {
+  const actor = run.actor ?? testActor
+  const at = run.at ?? "2026-01-01T00:00:00.000Z"
+  const state = run.state ?? emptyState(actor, at)
+  const stepId = run.stepId ?? "step"
+  const attempt = run.attempt ?? 1
+  return {
+    instanceId: state.instanceId,
+    tenantId: state.tenantId,
+    stepId,
+    attempt,
+    idempotencyKey: `${state.instanceId}:${stepId}:${attempt}${suffix}`,
+    actor,
+    state,
+    at
+  }
+}
+
+/**
+ * Runs a handler's `execute` as the engine would: decodes config (failing with `TemplateInvalid`)
+ * and input (failing with `ValidationFailed`), then executes with a step context.
+ *
+ * @since 0.1.0
+ * @category harness
+ */
+export const runStep = <T extends string, C, I, R>(
+  handler: StepHandler<T, C, I, R>,
+  run: StepRun
+): Effect.Effect<Json, StepHandlerError | ValidationFailed | TemplateInvalid, R> =>
+  Effect.gen(function* () {
+    const config = yield* decodeOrFail<C>(handler.configSchema, run.config, "config").pipe(
+      Effect.mapError((issues: ReadonlyArray<Issue>) => new TemplateInvalid({ templateId: "(harness)", issues }))
+    )
+    const input = yield* decodeOrFail<I>(handler.inputSchema, run.input, "input").pipe(
+      Effect.mapError((issues: ReadonlyArray<Issue>) => new ValidationFailed({ issues }))
+    )
+    return yield* handler.execute({ config, input, context: contextOf(run) })
+  })
+
+/**
+ * Runs a handler's `validate` on a completed step's input and output (no issues when it has none).
+ *
+ * @since 0.1.0
+ * @category harness
+ */
+export const validateStep = <T extends string, C, I, R>(
+  handler: StepHandler<T, C, I, R>,
+  run: StepRun & { readonly output: Json }
+): Effect.Effect<ReadonlyArray<Issue>, TemplateInvalid, R> =>
+  Effect.gen(function* () {
+    const config = yield* decodeOrFail<C>(handler.configSchema, run.config, "config").pipe(
+      Effect.mapError((issues: ReadonlyArray<Issue>) => new TemplateInvalid({ templateId: "(harness)", issues }))
+    )
+    if (handler.validate === undefined) return []
+    return yield* handler.validate({ config, input: run.input as Json, output: run.output, context: contextOf(run) })
+  })
+
+/**
+ * Runs a handler's `compensate` on a completed step's input and output (`null` when it has none).
+ *
+ * @since 0.1.0
+ * @category harness
+ */
+export const compensateStep = <T extends string, C, I, R>(
+  handler: StepHandler<T, C, I, R>,
+  run: StepRun & { readonly output: Json }
+): Effect.Effect<Json, StepHandlerError | TemplateInvalid, R> =>
+  Effect.gen(function* () {
+    const config = yield* decodeOrFail<C>(handler.configSchema, run.config, "config").pipe(
+      Effect.mapError((issues: ReadonlyArray<Issue>) => new TemplateInvalid({ templateId: "(harness)", issues }))
+    )
+    if (handler.compensate === undefined) return null
+    return yield* handler.compensate({
+      config,
+      input: run.input as Json,
+      output: run.output,
+      context: contextOf(run, ":compensate")
+    })
+  })
+
+/**
+ * A whole-template run: the template, its handlers, the steps to execute in order, and whether to
+ * submit and approve at the end.
+ *
+ * @since 0.1.0
+ * @category harness
+ */
+export interface TemplateRun<R> {
+  readonly template: unknown
+  readonly handlers: ReadonlyArray<AnyStepHandler<R>>
+  readonly steps: ReadonlyArray<{ readonly stepId: string; readonly input: unknown; readonly actor?: Actor }>
+  readonly actor?: Actor
+  readonly submit?: boolean
+  readonly approve?: boolean
+  /** Test-clock milliseconds between two commands (default 60 000). */
+  readonly interval?: number
+}
+
+/**
+ * What a template run leaves: the final state, every event, and the memory storage to inspect.
+ *
+ * @since 0.1.0
+ * @category harness
+ */
+export interface TemplateRunResult {
+  readonly state: WorkflowState
+  readonly events: ReadonlyArray<WorkflowEvent>
+  readonly storage: MemoryStorage
+}
+
+/**
+ * Runs a template end to end through a real engine on a fresh memory storage, with a test clock
+ * advancing `interval` between commands: publish (validating against the handlers), create, start,
+ * each step, then optionally submit and approve. Fails with the first engine error.
+ *
+ * @since 0.1.0
+ * @category harness
+ */
+export const runTemplate = <R>(run: TemplateRun<R>): Effect.Effect<TemplateRunResult, EngineError, R> => {
+  const storage = makeMemory()
+  const actor = run.actor ?? testActor
+  const interval = run.interval ?? 60_000
+  const program = Effect.gen(function* () {
+    const engine = yield* Engine
+    const template = yield* engine.publishTemplate(run.template)
+    const tick = TestClock.adjust(interval)
+    let { state } = yield* engine.create({ actor, templateId: template.id, templateVersion: template.version })
+    yield* tick
+    state = (yield* engine.start({ actor, instanceId: state.instanceId, expectedVersion: state.version })).state
+    for (const step of run.steps) {
+      yield* tick
+      state = (yield* engine.executeStep({
+        actor: step.actor ?? actor,
+        instanceId: state.instanceId,
+        expectedVersion: state.version,
+        stepId: step.stepId,
+        input: step.input
+      })).state
+    }
+    if (run.submit === true || run.approve === true) {
+      yield* tick
+      state = (yield* engine.submit({ actor, instanceId: state.instanceId, expectedVersion: state.version })).state
+    }
+    if (run.approve === true) {
+      yield* tick
+      state = (yield* engine.approve({ actor, instanceId: state.instanceId, expectedVersion: state.version })).state
+    }
+    const events = yield* engine.events({ actor, instanceId: state.instanceId })
+    return { state, events, storage } satisfies TemplateRunResult
+  })
+  const live = engineLayer({ handlers: makeRegistry(run.handlers) }).pipe(
+    Layer.provide(Layer.mergeAll(storage.layer, layerSequential("test-instance"))),
+    Layer.provideMerge(TestClock.layer())
+  )
+  return program.pipe(Effect.provide(live)) as Effect.Effect<TemplateRunResult, EngineError, R>
+}
+
