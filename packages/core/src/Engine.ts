@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import { createHash } from "node:crypto"
 import { Cause, Clock, Context, Effect, Layer, Result } from "effect"
 import * as Access from "./Access.js"
 import type { Actor } from "./Actor.js"
@@ -193,6 +194,19 @@ const conflict = (operation: string, expectedVersion: number, actualVersion: num
   )
 
 const isConflict = (error: EngineError): boolean => error._tag === "StorageError" && error.reason._tag === "Conflict"
+
+/**
+ * The instance id of a create command carrying an idempotency key but no instance id: a UUID
+ * (version 8, name-based) of SHA-256(tenant, key), so that repeating the command finds the instance.
+ *
+ * @since 0.1.0
+ * @category engine
+ */
+export const keyedInstanceId = (tenantId: string, idempotencyKey: string): string => {
+  const h = createHash("sha256").update(`${tenantId}\u0000${idempotencyKey}`).digest("hex")
+  const variant = ((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
+}
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
 
@@ -386,13 +400,16 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
         Effect.gen(function* () {
           const tenantId = input.tenantId ?? input.actor.tenantId
           const access = Access.ofActor(input.actor)
-          if (input.instanceId !== undefined) {
-            const prior = yield* replay(access, input.instanceId, input.idempotencyKey)
+          // A keyed create without an instance id gets an id derived from (tenant, key), so a repeat finds it.
+          const derivedId =
+            input.instanceId ?? (input.idempotencyKey === undefined ? undefined : keyedInstanceId(tenantId, input.idempotencyKey))
+          if (derivedId !== undefined) {
+            const prior = yield* replay(access, derivedId, input.idempotencyKey)
             if (prior) return prior
           }
           yield* authorize(input.actor, "create", tenantId)
           const template = yield* loadTemplate(input.templateId, input.templateVersion, "create")
-          const instanceId = input.instanceId ?? (yield* ids.next)
+          const instanceId = derivedId ?? (yield* ids.next)
           const at = yield* nowIso
           const marketRole = input.marketRole ?? template.marketRole
           if (marketRole === undefined) {

@@ -96,6 +96,7 @@ export {
   type EngineService,
   type InstanceCommand,
   type InstanceQuery,
+  keyedInstanceId,
   layer as engineLayer,
   make as makeEngine
 } from "./Engine.js"

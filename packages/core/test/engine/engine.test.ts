@@ -488,3 +488,20 @@ describe("Engine — bad input, failures, policy, queries", () => {
     }).pipe(Effect.provide(live))
   })
 })
+
+describe("Engine — keyed create", () => {
+  it.effect("a create repeated with its idempotency key and no instance id returns the same instance", () => {
+    const { storage, live, publish } = withEngine([sequence1Template])
+    return Effect.gen(function* () {
+      const engine = yield* publish
+      const input = { actor: brpUser, templateId: "brp-contract-onboarding", idempotencyKey: "onboard-engie-2026" }
+      const first = yield* engine.create(input)
+      const second = yield* engine.create(input)
+      expect(second).toEqual(first)
+      expect(first.state.instanceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+      expect(yield* Effect.promise(() => storage.inspect.events(first.state.instanceId))).toHaveLength(1)
+      const other = yield* engine.create({ ...input, idempotencyKey: "onboard-engie-2027" })
+      expect(other.state.instanceId).not.toBe(first.state.instanceId)
+    }).pipe(Effect.provide(live))
+  })
+})
