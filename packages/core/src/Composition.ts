@@ -95,7 +95,8 @@ export const mergeConfig = (base: JsonObject, patch: JsonObject): JsonObject => 
   for (const [key, value] of Object.entries(patch)) {
     const current = Object.hasOwn(out, key) ? out[key] : undefined
     if (value === null) delete out[key]
-    else set(out, key, isObject(value) && current !== undefined && isObject(current) ? mergeConfig(current, value) : value)
+    else
+      set(out, key, isObject(value) && current !== undefined && isObject(current) ? mergeConfig(current, value) : value)
   }
   return out
 }
@@ -256,7 +257,8 @@ export const compose = <R>(
     typeof extension === "object" && extension !== null && typeof (extension as { id?: unknown }).id === "string"
       ? (extension as { id: string }).id
       : "(unknown)"
-  if (Result.isFailure(decoded)) return Result.fail(new TemplateInvalid({ templateId: extensionId, issues: decoded.failure }))
+  if (Result.isFailure(decoded))
+    return Result.fail(new TemplateInvalid({ templateId: extensionId, issues: decoded.failure }))
   const ext = decoded.success
   if (ext.extends.id !== base.id || ext.extends.version !== base.version) {
     return Result.fail(
@@ -294,6 +296,7 @@ export const compose = <R>(
   }
   return Result.mapError(
     validateTemplate(composed, registry),
-    (error) => new TemplateInvalid({ templateId: error.templateId, issues: error.issues.map((issue) => locate(issue, slots)) })
+    (error) =>
+      new TemplateInvalid({ templateId: error.templateId, issues: error.issues.map((issue) => locate(issue, slots)) })
   )
 }

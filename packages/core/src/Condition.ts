@@ -41,7 +41,7 @@ const ComparisonSchema = Schema.Struct({
 })
 
 /**
- * Schema of {@link Condition}.
+ * Schema of the `Condition` type (a comparison, or `all` / `any` / `not` of conditions).
  *
  * @since 0.1.0
  * @category conditions

@@ -81,12 +81,19 @@ const allowed = new Set(transitions.map((t) => `${t.from}:${t.command}`))
 export const isAllowed = (status: WorkflowStatus | NoInstance, command: CommandTag): boolean =>
   allowed.has(`${status}:${command}`)
 
-const rollbackCommands: ReadonlySet<CommandTag> = new Set(["BeginRollback", "CompensateStep", "CompleteRollback", "FailWorkflow"])
+const rollbackCommands: ReadonlySet<CommandTag> = new Set([
+  "BeginRollback",
+  "CompensateStep",
+  "CompleteRollback",
+  "FailWorkflow"
+])
 
-type Draft = { readonly [K in WorkflowEvent["type"]]: Omit<
-  Extract<WorkflowEvent, { readonly type: K }>,
-  "schemaVersion" | "instanceId" | "tenantId" | "sequence" | "performedBy" | "occurredAt" | "commandId"
-> }[WorkflowEvent["type"]]
+type Draft = {
+  readonly [K in WorkflowEvent["type"]]: Omit<
+    Extract<WorkflowEvent, { readonly type: K }>,
+    "schemaVersion" | "instanceId" | "tenantId" | "sequence" | "performedBy" | "occurredAt" | "commandId"
+  >
+}[WorkflowEvent["type"]]
 
 const stamp = (
   instanceId: string,
@@ -109,8 +116,7 @@ const stamp = (
       }) as WorkflowEvent
   )
 
-const invalid = (command: Command, reason: string) =>
-  Result.fail(new InvalidCommand({ command: command._tag, reason }))
+const invalid = (command: Command, reason: string) => Result.fail(new InvalidCommand({ command: command._tag, reason }))
 
 type Decision = Result.Result<ReadonlyArray<WorkflowEvent>, IllegalTransition | InvalidCommand>
 
@@ -126,7 +132,8 @@ type Decision = Result.Result<ReadonlyArray<WorkflowEvent>, IllegalTransition | 
  */
 export const decide = (state: WorkflowState | undefined, command: Command, template: Template): Decision => {
   if (state === undefined) {
-    if (command._tag !== "CreateWorkflow") return Result.fail(new IllegalTransition({ status: "NONE", command: command._tag }))
+    if (command._tag !== "CreateWorkflow")
+      return Result.fail(new IllegalTransition({ status: "NONE", command: command._tag }))
     return create(command, template)
   }
   if (!isAllowed(state.status, command._tag)) {
@@ -147,7 +154,9 @@ export const decide = (state: WorkflowState | undefined, command: Command, templ
     Result.succeed(stamp(state.instanceId, state.tenantId, state.version, command, drafts))
   switch (command._tag) {
     case "CreateWorkflow":
-      return Result.fail(new IllegalTransition({ status: state.status, command: command._tag, instanceId: state.instanceId }))
+      return Result.fail(
+        new IllegalTransition({ status: state.status, command: command._tag, instanceId: state.instanceId })
+      )
     case "StartWorkflow":
       return emit({ type: "WORKFLOW_STARTED", stepId: firstStepId(template), data: {} })
     case "ExecuteStep":
@@ -157,7 +166,10 @@ export const decide = (state: WorkflowState | undefined, command: Command, templ
     case "ResumeWorkflow":
       return emit({ type: "WORKFLOW_RESUMED", data: {} })
     case "SubmitWorkflow":
-      return emit({ type: "WORKFLOW_SUBMITTED", data: command.comment === undefined ? {} : { comment: command.comment } })
+      return emit({
+        type: "WORKFLOW_SUBMITTED",
+        data: command.comment === undefined ? {} : { comment: command.comment }
+      })
     case "ApproveWorkflow":
       return emit(
         { type: "WORKFLOW_APPROVED", data: command.comment === undefined ? {} : { comment: command.comment } },
@@ -177,8 +189,11 @@ export const decide = (state: WorkflowState | undefined, command: Command, templ
       if (state.stepStates[command.toStepId]?.status !== "completed") {
         return invalid(command, `step ${command.toStepId} has not been completed, so there is nothing to roll back to`)
       }
-      const notCompleted = command.compensate.find((id) => state.stepStates[id]?.status !== "completed")
-      if (notCompleted !== undefined) return invalid(command, `step ${notCompleted} is not completed and cannot be compensated`)
+      // A step can be compensated while it holds the output of a completion that no compensation
+      // undid — also when a later attempt (after a request for changes) failed or is running.
+      const notCompleted = command.compensate.find((id) => state.stepStates[id]?.data === undefined)
+      if (notCompleted !== undefined)
+        return invalid(command, `step ${notCompleted} is not completed and cannot be compensated`)
       return emit({
         type: "WORKFLOW_ROLLBACK_STARTED",
         stepId: command.toStepId,
@@ -193,13 +208,18 @@ export const decide = (state: WorkflowState | undefined, command: Command, templ
       return emit({
         type: "STEP_COMPENSATED",
         stepId: command.stepId,
-        data: { rollbackTo: (state.rollback as NonNullable<WorkflowState["rollback"]>).toStepId, skipped: command.skipped, result: command.result }
+        data: {
+          rollbackTo: (state.rollback as NonNullable<WorkflowState["rollback"]>).toStepId,
+          skipped: command.skipped,
+          result: command.result
+        }
       })
     }
     case "CompleteRollback": {
       const rollback = state.rollback
       if (rollback === undefined) return invalid(command, "no rollback is in progress")
-      if (rollback.pending.length > 0) return invalid(command, `compensations still pending: ${rollback.pending.join(", ")}`)
+      if (rollback.pending.length > 0)
+        return invalid(command, `compensations still pending: ${rollback.pending.join(", ")}`)
       return emit({
         type: "WORKFLOW_ROLLED_BACK",
         stepId: rollback.toStepId,
@@ -213,7 +233,8 @@ export const decide = (state: WorkflowState | undefined, command: Command, templ
     case "FailWorkflow":
       return emit({
         type: "WORKFLOW_FAILED",
-        data: command.stepId === undefined ? { reason: command.reason } : { reason: command.reason, stepId: command.stepId }
+        data:
+          command.stepId === undefined ? { reason: command.reason } : { reason: command.reason, stepId: command.stepId }
       })
   }
 }
@@ -252,7 +273,8 @@ const executeStep = (
     return invalid(command, `step ${stepId} is not the current step (${state.currentStepId ?? "none"})`)
   }
   const step = findStep(template, stepId)
-  if (step === undefined) return invalid(command, `step ${stepId} is not in template ${template.id}@${template.version}`)
+  if (step === undefined)
+    return invalid(command, `step ${stepId} is not in template ${template.id}@${template.version}`)
   const attempt = (state.stepStates[stepId]?.attempts ?? 0) + 1
   const started: Draft = { type: "STEP_STARTED", stepId, data: { attempt, input: command.input } }
   if (outcome._tag === "Failed") {
@@ -267,6 +289,12 @@ const executeStep = (
   }
   const dataOf = (id: string): Json | undefined => state.stepStates[id]?.data
   const next = nextStepId(template, stepId, outcome.output, dataOf)
-  const completed: Draft = { type: "STEP_COMPLETED", stepId, data: { attempt, output: outcome.output, nextStepId: next } }
-  return next === null ? emit(started, completed, { type: "WORKFLOW_AWAITING_VALIDATION", data: {} }) : emit(started, completed)
+  const completed: Draft = {
+    type: "STEP_COMPLETED",
+    stepId,
+    data: { attempt, output: outcome.output, nextStepId: next }
+  }
+  return next === null
+    ? emit(started, completed, { type: "WORKFLOW_AWAITING_VALIDATION", data: {} })
+    : emit(started, completed)
 }

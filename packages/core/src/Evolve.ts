@@ -185,6 +185,8 @@ export const rebuildState = (events: Iterable<WorkflowEvent>, until?: Until): Wo
     return state
   }
   const limit = typeof until.untilTime === "string" ? Date.parse(until.untilTime) : until.untilTime.getTime()
+  // An instant that is not one (NaN) selects no event rather than all of them.
+  if (Number.isNaN(limit)) return undefined
   for (const event of events) {
     if (Date.parse(event.occurredAt) > limit) break
     state = evolve(state, event)

@@ -10,11 +10,11 @@
  * @since 0.1.0
  */
 import { Result } from "effect"
+import { isAllowed } from "./Decide.js"
 import { IllegalTransition, InvalidCommand } from "./DomainError.js"
 import type { WorkflowEvent } from "./Event.js"
 import type { Json } from "./Json.js"
 import type { WorkflowState } from "./State.js"
-import { isAllowed } from "./Decide.js"
 
 /**
  * One compensation to run: the step, and the input and output it completed with.
@@ -39,7 +39,7 @@ export interface RollbackPlan {
   readonly toStepId: string
   /** Compensations in execution order (reverse completion order). */
   readonly compensations: ReadonlyArray<PlannedCompensation>
-  /** Steps with a started or failed attempt but no completion; their state is dropped. */
+  /** Steps with a started or failed attempt and no effective completion; their state is dropped. */
   readonly reset: ReadonlyArray<string>
   /** Whether a rollback to the same step is already in progress (the plan resumes it). */
   readonly resuming: boolean
@@ -88,15 +88,22 @@ export const planRollback = (
   const index = completed.indexOf(toStepId)
   if (pending === undefined && (index < 0 || state.stepStates[toStepId]?.status !== "completed")) {
     return Result.fail(
-      new InvalidCommand({ command: "BeginRollback", reason: `step ${toStepId} has not been completed, so there is nothing to roll back to` })
+      new InvalidCommand({
+        command: "BeginRollback",
+        reason: `step ${toStepId} has not been completed, so there is nothing to roll back to`
+      })
     )
   }
   const after = pending !== undefined ? [...pending.pending] : completed.slice(index + 1).reverse()
+  // Steps with an attempt but no effective completion are reset; a step whose re-attempt failed
+  // after an earlier completion is compensated instead (its earlier output had effects).
   const reset =
     pending !== undefined
       ? pending.reset
       : Object.entries(state.stepStates)
-          .filter(([id, s]) => (s.status === "running" || s.status === "failed") && id !== toStepId)
+          .filter(
+            ([id, s]) => (s.status === "running" || s.status === "failed") && id !== toStepId && !after.includes(id)
+          )
           .map(([id]) => id)
   const compensations = after.map((stepId) => ({
     stepId,

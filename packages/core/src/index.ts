@@ -104,3 +104,4 @@ export { layerMemory, type MemoryStorage, make as makeMemoryStorage } from "./Me
 export { defaultPolicy, type Operation, Policy, type PolicyService, reviewerOperations } from "./Policy.js"
 export { type CreateEngineOptions, createEngine, type PromiseEngine } from "./Promise.js"
 export type { Inspect } from "./testing/Inspect.js"
+export { TEMPLATE_SCHEMA_ID, templateJsonSchema } from "./Template.js"

@@ -40,7 +40,9 @@ describe("evolve / fold (properties, 1,000 runs each)", () => {
         const to = transitions.filter((t) => t.from === from && t.command === step.command._tag).flatMap((t) => t.to)
         expect(to).toContain(step.after?.status)
         expect(step.events.length).toBeGreaterThan(0)
-        expect(step.events.every((e) => e.occurredAt === step.command.at && e.performedBy === step.command.actor.userId)).toBe(true)
+        expect(
+          step.events.every((e) => e.occurredAt === step.command.at && e.performedBy === step.command.actor.userId)
+        ).toBe(true)
       }
     }
   )
@@ -118,7 +120,10 @@ describe("evolve", () => {
     expect(attempt().map((e) => e.type)).toEqual(["STEP_STARTED", "STEP_FAILED"])
     expect(attempt().map((e) => e.type)).toEqual(["STEP_STARTED", "STEP_FAILED", "WORKFLOW_FAILED"])
     expect(wf.state?.status).toBe("FAILED")
-    expect(wf.state?.failure).toEqual({ reason: "step activation failed 3 times: settlement down", stepId: "activation" })
+    expect(wf.state?.failure).toEqual({
+      reason: "step activation failed 3 times: settlement down",
+      stepId: "activation"
+    })
   })
 
   it("an event of another instance or a replayed event only bumps the version (total, never throws)", () => {

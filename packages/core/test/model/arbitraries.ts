@@ -91,7 +91,13 @@ export interface Run {
   readonly state: WorkflowState | undefined
 }
 
-const toCommand = (intent: Intent, state: WorkflowState | undefined, events: ReadonlyArray<WorkflowEvent>, template: Template, envelope: Envelope): Command => {
+const toCommand = (
+  intent: Intent,
+  state: WorkflowState | undefined,
+  events: ReadonlyArray<WorkflowEvent>,
+  template: Template,
+  envelope: Envelope
+): Command => {
   const stepId = (i: number): string => template.steps[i % template.steps.length]?.id ?? "nowhere"
   const anyStep = (i: number): string => (i === 7 ? "not-a-step" : stepId(i))
   switch (intent.k) {
@@ -120,7 +126,10 @@ const toCommand = (intent: Intent, state: WorkflowState | undefined, events: Rea
           input,
           outcome: intent.ok
             ? { _tag: "Completed", output: { ...input, by: envelope.actor.userId } }
-            : { _tag: "Failed", error: { message: "downstream unavailable", code: "E503", retryable: intent.retryable } }
+            : {
+                _tag: "Failed",
+                error: { message: "downstream unavailable", code: "E503", retryable: intent.retryable }
+              }
         },
         envelope
       )
@@ -174,7 +183,11 @@ export const play = (session: Session, template: Template): Run => {
   const events: Array<WorkflowEvent> = []
   const steps: Array<Step> = []
   // Every session begins with a create, and most with a start, so that most of them get somewhere.
-  const intents: ReadonlyArray<Intent> = [{ k: "create" }, ...(session.started ? [{ k: "start" } as const] : []), ...session.intents]
+  const intents: ReadonlyArray<Intent> = [
+    { k: "create" },
+    ...(session.started ? [{ k: "start" } as const] : []),
+    ...session.intents
+  ]
   intents.forEach((intent, i) => {
     ms += session.gaps[i % session.gaps.length] ?? 0
     const envelope: Envelope = { actor: brpUser, expectedVersion: state?.version ?? 0, at: new Date(ms).toISOString() }
@@ -187,7 +200,13 @@ export const play = (session: Session, template: Template): Run => {
         events.push(event)
       }
     }
-    steps.push({ before, command: cmd, accepted: Result.isSuccess(decision), events: Result.isSuccess(decision) ? decision.success : [], after: state })
+    steps.push({
+      before,
+      command: cmd,
+      accepted: Result.isSuccess(decision),
+      events: Result.isSuccess(decision) ? decision.success : [],
+      after: state
+    })
   })
   return { steps, events, state }
 }

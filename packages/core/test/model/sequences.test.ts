@@ -56,7 +56,11 @@ describe("seed sequence 1 — contract onboarding, full flow", () => {
       instantAt(5),
       instantAt(5)
     ])
-    expect(wf.events.map((e) => e.performedBy)).toEqual([...Array(8).fill(brpUser.userId), reviewer.userId, reviewer.userId])
+    expect(wf.events.map((e) => e.performedBy)).toEqual([
+      ...Array(8).fill(brpUser.userId),
+      reviewer.userId,
+      reviewer.userId
+    ])
     const completed = wf.events.filter((e) => e.type === "STEP_COMPLETED")
     expect(completed.map((e) => e.data)).toEqual([
       { attempt: 1, output: inputs.companyInfo, nextStepId: "portfolio" },

@@ -1,0 +1,153 @@
+/**
+ * Template validation: every rule, each problem at its exact path.
+ */
+import { Result } from "effect"
+import { describe, expect, it } from "vitest"
+import { graphIssues, type Issue, type Template, TemplateInvalid, validateTemplate } from "../../src/index.js"
+import { registry, routedTemplate, sequence1Template, sequence4Template } from "../fixtures/index.js"
+
+const form = (id: string, extra: object = {}) => ({ id, type: "form", config: { fields: {} }, ...extra })
+const template = (steps: ReadonlyArray<object>, extra: object = {}): unknown => ({
+  schemaVersion: 1,
+  id: "t",
+  version: 1,
+  name: "T",
+  steps,
+  ...extra
+})
+
+const issuesOf = (input: unknown): ReadonlyArray<Issue> => {
+  const result = validateTemplate(input, registry)
+  if (Result.isSuccess(result)) throw new Error("expected the template to be invalid")
+  expect(result.failure).toBeInstanceOf(TemplateInvalid)
+  return result.failure.issues
+}
+const paths = (input: unknown): ReadonlyArray<string> => issuesOf(input).map((i) => i.path)
+
+describe("validateTemplate", () => {
+  it("accepts the fixture templates unchanged", () => {
+    for (const t of [sequence1Template, sequence4Template, routedTemplate]) {
+      expect(validateTemplate(t, registry)).toEqual(Result.succeed(t))
+    }
+  })
+
+  it("duplicate step ids", () => {
+    expect(issuesOf(template([form("a"), form("b"), form("a")]))).toEqual([
+      { path: "steps[2].id", message: 'duplicate step id "a" (also steps[0])' }
+    ])
+  })
+
+  it("unknown next and route targets, and unknown steps named in conditions", () => {
+    const issues = issuesOf(
+      template([
+        form("a", { next: "nowhere" }),
+        form("b", {
+          routes: [
+            { when: { op: "eq", field: "x", value: 1 }, to: "ghost" },
+            {
+              when: {
+                all: [{ op: "exists", field: "x" }, { not: { op: "eq", step: "phantom", field: "y", value: 2 } }]
+              },
+              to: "$end"
+            }
+          ]
+        })
+      ])
+    )
+    expect(issues).toEqual([
+      { path: "steps[0].next", message: 'unknown step "nowhere"' },
+      { path: "steps[1].routes[0].to", message: 'unknown step "ghost"' },
+      { path: "steps[1].routes[1].when.all[1].not.step", message: 'unknown step "phantom"' }
+    ])
+  })
+
+  it("an unreachable step", () => {
+    expect(issuesOf(template([form("a", { next: "c" }), form("b"), form("c")]))).toEqual([
+      { path: "steps[1]", message: 'step "b" is unreachable from the first step' }
+    ])
+  })
+
+  it("a dead end: a closed loop no path leaves", () => {
+    const loop = template([
+      form("a", { routes: [{ when: { op: "eq", field: "done", value: true }, to: "$end" }], next: "b" }),
+      form("b", { next: "c" }),
+      form("c", { next: "b" })
+    ])
+    expect(issuesOf(loop)).toEqual([
+      { path: "steps[1]", message: 'step "b" is a dead end: no path from it reaches the end' },
+      { path: "steps[2]", message: 'step "c" is a dead end: no path from it reaches the end' }
+    ])
+    // A loop with an exit is fine.
+    const exit = template([
+      form("a"),
+      form("b", { routes: [{ when: { op: "eq", field: "again", value: true }, to: "a" }] })
+    ])
+    expect(Result.isSuccess(validateTemplate(exit, registry))).toBe(true)
+  })
+
+  it("an unknown handler type", () => {
+    expect(issuesOf(template([form("a"), { id: "b", type: "telepathy", config: {} }]))).toEqual([
+      { path: "steps[1].type", message: 'unknown step handler type "telepathy" (known: form, approval, activation)' }
+    ])
+  })
+
+  it("invalid handler config, at the exact path inside the config", () => {
+    const input = template([
+      form("company-info"),
+      { id: "vat", type: "form", config: { fields: { name: { required: true }, vat: { pattern: "^BE(\\d{10}$" } } } },
+      { id: "approval", type: "approval", config: { approverRole: "", quorum: 0 } },
+      { id: "activation", type: "activation", config: {} }
+    ])
+    const issues = issuesOf(input)
+    expect(issues.map((i) => i.path)).toEqual([
+      "steps[1].config.fields.vat.pattern",
+      "steps[2].config.approverRole",
+      "steps[2].config.quorum",
+      "steps[3].config.system"
+    ])
+    expect(issues[0]?.message).toBe("must be a valid regular expression")
+  })
+
+  it("shape errors, all of them, with their paths", () => {
+    const input = {
+      schemaVersion: 2,
+      id: "bad id!",
+      version: 0,
+      steps: [
+        { id: "a", type: "form", config: { fields: {} }, timeoutMs: -5, retry: { maxAttempts: 0 } },
+        { id: "", type: "form" }
+      ]
+    }
+    expect(paths(input)).toEqual([
+      "schemaVersion",
+      "id",
+      "version",
+      "name",
+      "steps[0].timeoutMs",
+      "steps[0].retry.maxAttempts",
+      "steps[1].id",
+      "steps[1].config"
+    ])
+  })
+
+  it("an empty step list, and input that is not an object", () => {
+    expect(paths(template([]))).toEqual(["steps"])
+    const result = validateTemplate("nope", registry)
+    expect(Result.isFailure(result) && result.failure.templateId).toBe("(unknown)")
+  })
+
+  it("reports graph and handler problems together", () => {
+    expect(paths(template([form("a", { next: "zz" }), { id: "a", type: "nope", config: {} }]))).toEqual([
+      "steps[1].id",
+      "steps[0].next",
+      "steps[1].type"
+    ])
+  })
+})
+
+describe("graphIssues", () => {
+  it("checks the graph only (no handler registry)", () => {
+    const t = { ...(sequence1Template as Template), steps: [{ id: "a", type: "unknown-type", config: {} }] } as Template
+    expect(graphIssues(t)).toEqual([])
+  })
+})
