@@ -667,6 +667,12 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
       stateAt: (input) =>
         Effect.gen(function* () {
           const access = Access.ofActor(input.actor)
+          if (
+            "untilTime" in input.until &&
+            Number.isNaN(typeof input.until.untilTime === "string" ? Date.parse(input.until.untilTime) : input.until.untilTime.getTime())
+          ) {
+            return yield* new InvalidCommand({ command: "stateAt", reason: `untilTime ${String(input.until.untilTime)} is not an instant` })
+          }
           const events =
             "untilTime" in input.until
               ? yield* eventStore.readUntil(

@@ -485,6 +485,8 @@ describe("Engine — bad input, failures, policy, queries", () => {
         engine.stateAt({ actor: brpUser, instanceId: state.instanceId, until: { untilTime: "1969-01-01T00:00:00.000Z" } })
       )
       expect(errorOf(before)).toMatchObject({ _tag: "StorageError", reason: { _tag: "NotFound" } })
+      const garbage = yield* Effect.exit(engine.stateAt({ actor: brpUser, instanceId: state.instanceId, until: { untilTime: "yesterday" } }))
+      expect(errorOf(garbage)).toMatchObject({ _tag: "InvalidCommand", command: "stateAt" })
     }).pipe(Effect.provide(live))
   })
 })
