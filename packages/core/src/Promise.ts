@@ -83,10 +83,8 @@ export const createEngine = async <R = never>(options: CreateEngineOptions<R>): 
     options.ids ?? layerUuid,
     (options.services ?? Layer.empty) as Layer.Layer<R, unknown>
   )
-  const live = engineLayer({ handlers }).pipe(
-    Layer.provide(dependencies),
-    Layer.provide(Layer.succeed(Policy)(options.policy ?? Policy.defaultValue()))
-  ) as Layer.Layer<Engine, unknown>
+  const live = engineLayer({ handlers }).pipe(Layer.provide(dependencies)) as Layer.Layer<Engine, unknown>
+  const policy = options.policy ?? Policy.defaultValue()
   const runtime = ManagedRuntime.make(live)
   const call =
     <K extends keyof EngineService>(key: K) =>
@@ -96,7 +94,7 @@ export const createEngine = async <R = never>(options: CreateEngineOptions<R>): 
         Effect.gen(function* () {
           const engine = yield* Engine
           return yield* (engine[key] as (i: typeof input) => Effect.Effect<unknown, unknown>)(input)
-        })
+        }).pipe(Effect.provideService(Policy, policy))
       )
   const engine = {
     publishTemplate: call("publishTemplate"),

@@ -6,6 +6,7 @@ import {
   defineStepHandler,
   Engine,
   engineLayer,
+  Forbidden,
   idLayerSequential,
   makeMemoryStorage,
   makeRegistry,
@@ -505,5 +506,24 @@ describe("Engine — keyed create", () => {
       const other = yield* engine.create({ ...input, idempotencyKey: "onboard-engie-2027" })
       expect(other.state.instanceId).not.toBe(first.state.instanceId)
     }).pipe(Effect.provide(live))
+  })
+})
+
+describe("Promise facade — policy option", () => {
+  it("applies the given policy to every operation", async () => {
+    const engine = await createEngine({
+      handlers: [formHandler],
+      templates: [sequence1Template],
+      policy: {
+        authorize: (actor, operation) =>
+          operation === "create" ? Effect.fail(new Forbidden({ command: operation, userId: actor.userId, reason: "closed for maintenance" })) : Effect.void
+      }
+    })
+    try {
+      const error = await engine.create({ actor: marketOps, tenantId, templateId: "brp-contract-onboarding" }).catch((e: unknown) => e)
+      expect(error).toMatchObject({ _tag: "Forbidden", reason: "closed for maintenance" })
+    } finally {
+      await engine.dispose()
+    }
   })
 })

@@ -1,0 +1,93 @@
+/**
+ * The adapter's entry points: `make` (the four services), `layer` (all five ports, migrating first)
+ * and `inspect` (direct reads for the conformance suite).
+ */
+// #region layer
+import {
+  EventStore,
+  type IndexEntry,
+  type Inspect,
+  InstanceStore,
+  type StorageError,
+  type Template,
+  TemplateStore,
+  type WorkflowEvent,
+  WorkflowIndex,
+  type WorkflowState,
+  type WorkflowStore,
+  workflowStoreFromPorts
+} from "@workflow-manager/core"
+import { Effect, Layer } from "effect"
+import { migrate } from "./migrate.ts"
+import { run } from "./run.ts"
+import type { SqlClient } from "./SqlClient.ts"
+import { makeEventStore } from "./SqlEventStore.ts"
+import { makeInstanceStore } from "./SqlInstanceStore.ts"
+import { makeTemplateStore } from "./SqlTemplateStore.ts"
+import { makeWorkflowIndex } from "./SqlWorkflowIndex.ts"
+
+/** The four storage services over one client. */
+export const make = (client: SqlClient) => ({
+  events: makeEventStore(client),
+  instances: makeInstanceStore(client),
+  index: makeWorkflowIndex(client),
+  templates: makeTemplateStore(client)
+})
+
+/**
+ * All five ports. The WorkflowStore is composed from the three others (append, then
+ * version-guarded projections; `capabilities.atomicCommit` is false). A backend that can write
+ * events, snapshot and index in one transaction provides its own WorkflowStore instead.
+ */
+export const layer = (
+  client: SqlClient
+): Layer.Layer<EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore, StorageError> =>
+  Layer.unwrap(
+    run("migrate", () => migrate(client)).pipe(
+      Effect.map(() => {
+        const stores = make(client)
+        return workflowStoreFromPorts.pipe(
+          Layer.provideMerge(
+            Layer.mergeAll(
+              Layer.succeed(EventStore)(stores.events),
+              Layer.succeed(InstanceStore)(stores.instances),
+              Layer.succeed(WorkflowIndex)(stores.index),
+              Layer.succeed(TemplateStore)(stores.templates)
+            )
+          )
+        )
+      })
+    )
+  )
+// #endregion layer
+
+// #region inspect
+/** Direct reads of every tenant's rows, with the driver — never through the adapter's own code. */
+export const inspect = (client: SqlClient): Inspect => ({
+  events: async (instanceId) =>
+    (
+      await client.query<{ event: WorkflowEvent }>(
+        "SELECT event FROM wm_events WHERE instance_id = $1 ORDER BY sequence",
+        [instanceId]
+      )
+    ).rows.map((row) => row.event),
+  state: async (instanceId) =>
+    (
+      await client.query<{ state: WorkflowState }>("SELECT state FROM wm_instances WHERE instance_id = $1", [
+        instanceId
+      ])
+    ).rows[0]?.state,
+  indexEntry: async (instanceId) =>
+    (await client.query<{ entry: IndexEntry }>("SELECT entry FROM wm_index WHERE instance_id = $1", [instanceId]))
+      .rows[0]?.entry,
+  template: async (id, version) =>
+    (
+      await client.query<{ template: Template }>("SELECT template FROM wm_templates WHERE id = $1 AND version = $2", [
+        id,
+        version
+      ])
+    ).rows[0]?.template,
+  // No tenants table here; an adapter with one inserts the tenant so that foreign keys hold.
+  ensureTenant: async () => {}
+})
+// #endregion inspect
