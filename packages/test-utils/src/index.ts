@@ -1,0 +1,13 @@
+/**
+ * `@workflow-manager/test-utils` — private helpers for tests that need real services.
+ *
+ * Tests read `DATABASE_URL` (PostgreSQL) and `MONGODB_URL` (FerretDB or another MongoDB-wire server).
+ * A missing service skips the tests that need it, unless `REQUIRE_SERVICES=1`, which turns the skip
+ * into a failure naming the service (CI sets it).
+ */
+export { type CheckServiceOptions, checkService, type ServiceStatus } from "./checkService.js"
+export { describeWithService, serviceUrlOrSkip } from "./describeWithService.js"
+export { FerretDB, probeMongo } from "./FerretDB.js"
+export { PostgreSQL, probePostgres } from "./PostgreSQL.js"
+export { type Service, servicesRequired, serviceUrl } from "./Service.js"
+export { ServiceUnavailableError } from "./ServiceUnavailableError.js"
