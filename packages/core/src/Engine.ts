@@ -18,8 +18,8 @@ import { decide } from "./Decide.js"
 import {
   CompensationFailed,
   type DomainError,
-  type Issue,
   InvalidCommand,
+  type Issue,
   StepFailed,
   TemplateInvalid,
   UnknownHandler,
@@ -40,7 +40,14 @@ import { Conflict, NotFound, type StorageError, storageError } from "./StorageEr
 import { findStep, type Template } from "./Template.js"
 import { TemplateStore } from "./TemplateStore.js"
 import { validateTemplate } from "./Validation.js"
-import { entryOf, type IndexEntry, type IndexFilter, type Page, type PageRequest, WorkflowIndex } from "./WorkflowIndex.js"
+import {
+  entryOf,
+  type IndexEntry,
+  type IndexFilter,
+  type Page,
+  type PageRequest,
+  WorkflowIndex
+} from "./WorkflowIndex.js"
 import { WorkflowStore } from "./WorkflowStore.js"
 
 /**
@@ -130,7 +137,9 @@ export interface EngineService {
   readonly validate: (input: InstanceQuery) => Effect.Effect<ReadonlyArray<Issue>, EngineError>
   /** Validates, then submits; `ValidationFailed` (nothing recorded) when any issue is found. */
   readonly submit: (input: InstanceCommand & { readonly comment?: string }) => Effect.Effect<CommandResult, EngineError>
-  readonly approve: (input: InstanceCommand & { readonly comment?: string }) => Effect.Effect<CommandResult, EngineError>
+  readonly approve: (
+    input: InstanceCommand & { readonly comment?: string }
+  ) => Effect.Effect<CommandResult, EngineError>
   readonly reject: (
     input: InstanceCommand & { readonly reason: string; readonly toStepId?: string }
   ) => Effect.Effect<CommandResult, EngineError>
@@ -139,7 +148,9 @@ export interface EngineService {
    * recording each, then `WORKFLOW_ROLLED_BACK`. A failing compensation fails with
    * `CompensationFailed` and leaves the rollback pending; repeating the same rollback resumes it.
    */
-  readonly rollback: (input: InstanceCommand & { readonly toStepId: string }) => Effect.Effect<CommandResult, EngineError>
+  readonly rollback: (
+    input: InstanceCommand & { readonly toStepId: string }
+  ) => Effect.Effect<CommandResult, EngineError>
   readonly fail: (input: InstanceCommand & { readonly reason: string }) => Effect.Effect<CommandResult, EngineError>
   readonly get: (input: InstanceQuery) => Effect.Effect<WorkflowState, EngineError>
   readonly list: (input: {
@@ -168,7 +179,13 @@ export class Engine extends Context.Service<Engine, EngineService>()("@workflow-
  * @since 0.1.0
  * @category engine
  */
-export type EngineRequirements = EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore | IdGenerator
+export type EngineRequirements =
+  | EventStore
+  | InstanceStore
+  | WorkflowIndex
+  | TemplateStore
+  | WorkflowStore
+  | IdGenerator
 
 /**
  * Engine options.
@@ -181,7 +198,10 @@ export interface EngineOptions<R> {
 }
 
 const notFound = (operation: string, instanceId: string) =>
-  storageError(operation, new NotFound({ message: `workflow ${instanceId} not found`, entity: "workflow", id: instanceId }))
+  storageError(
+    operation,
+    new NotFound({ message: `workflow ${instanceId} not found`, entity: "workflow", id: instanceId })
+  )
 
 const conflict = (operation: string, expectedVersion: number, actualVersion: number) =>
   storageError(
@@ -267,14 +287,19 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
         }
         const state = fold(newer, snapshot)
         if (state === undefined) return yield* notFound(operation, instanceId)
-        yield* Effect.all([instances.save(access, state), index.upsert(access, entryOf(state))], { discard: true }).pipe(
-          Effect.catch((error) => Effect.logWarning("read-repair of a stale projection failed", error))
-        )
+        yield* Effect.all([instances.save(access, state), index.upsert(access, entryOf(state))], {
+          discard: true
+        }).pipe(Effect.catch((error) => Effect.logWarning("read-repair of a stale projection failed", error)))
         return state
       })
 
     /** The original result of an already applied command, or `undefined`. */
-    const replay = (access: Access.Access, instanceId: string, key: string | undefined, complete = (_: ReadonlyArray<WorkflowEvent>) => true) =>
+    const replay = (
+      access: Access.Access,
+      instanceId: string,
+      key: string | undefined,
+      complete = (_: ReadonlyArray<WorkflowEvent>) => true
+    ) =>
       Effect.gen(function* () {
         if (key === undefined) return undefined
         const prior = yield* eventStore.readByCommand(access, instanceId, key)
@@ -297,9 +322,11 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
         if (Result.isFailure(decided)) return yield* decided.failure
         const events = decided.success
         const next = fold(events, state) as WorkflowState
-        yield* store.commit(access, { events, expectedVersion: state?.version ?? 0, state: next }).pipe(
-          Effect.mapError((error) => (error.operation === operation ? error : storageError(operation, error.reason)))
-        )
+        yield* store
+          .commit(access, { events, expectedVersion: state?.version ?? 0, state: next })
+          .pipe(
+            Effect.mapError((error) => (error.operation === operation ? error : storageError(operation, error.reason)))
+          )
         return { state: next, events } satisfies CommandResult
       })
 
@@ -318,7 +345,8 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
         if (prior) return prior
         const state = yield* load(access, input.instanceId, operation)
         yield* authorize(input.actor, operation, state.tenantId)
-        if (state.version !== input.expectedVersion) return yield* conflict(operation, input.expectedVersion, state.version)
+        if (state.version !== input.expectedVersion)
+          return yield* conflict(operation, input.expectedVersion, state.version)
         const template = yield* loadTemplate(state.templateId, state.templateVersion, operation)
         const at = yield* nowIso
         const command = yield* build(state, template, at)
@@ -344,7 +372,10 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
       Effect.gen(function* () {
         const step = findStep(template, stepId)
         if (step === undefined) {
-          return yield* new InvalidCommand({ command, reason: `step ${stepId} is not in template ${template.id}@${template.version}` })
+          return yield* new InvalidCommand({
+            command,
+            reason: `step ${stepId} is not in template ${template.id}@${template.version}`
+          })
         }
         const handler = registry.get(step.type) as AnyStepHandler<R> | undefined
         if (handler === undefined) return yield* new UnknownHandler({ type: step.type })
@@ -355,7 +386,14 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
         return { step, handler, config: config.success as unknown }
       })
 
-    const context = (state: WorkflowState, actor: Actor, stepId: string, attempt: number, at: string, suffix = ""): StepContext => ({
+    const context = (
+      state: WorkflowState,
+      actor: Actor,
+      stepId: string,
+      attempt: number,
+      at: string,
+      suffix = ""
+    ): StepContext => ({
       instanceId: state.instanceId,
       tenantId: state.tenantId,
       stepId,
@@ -382,7 +420,8 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
               context: context(state, actor, step.id, stepState.attempts, at)
             })
             .pipe(Effect.provideContext(services))
-          for (const issue of found) issues.push({ path: issue.path ? `${step.id}.${issue.path}` : step.id, message: issue.message })
+          for (const issue of found)
+            issues.push({ path: issue.path ? `${step.id}.${issue.path}` : step.id, message: issue.message })
         }
         return issues
       })
@@ -402,7 +441,8 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
           const access = Access.ofActor(input.actor)
           // A keyed create without an instance id gets an id derived from (tenant, key), so a repeat finds it.
           const derivedId =
-            input.instanceId ?? (input.idempotencyKey === undefined ? undefined : keyedInstanceId(tenantId, input.idempotencyKey))
+            input.instanceId ??
+            (input.idempotencyKey === undefined ? undefined : keyedInstanceId(tenantId, input.idempotencyKey))
           if (derivedId !== undefined) {
             const prior = yield* replay(access, derivedId, input.idempotencyKey)
             if (prior) return prior
@@ -413,7 +453,10 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
           const at = yield* nowIso
           const marketRole = input.marketRole ?? template.marketRole
           if (marketRole === undefined) {
-            return yield* new InvalidCommand({ command: "CreateWorkflow", reason: `template ${template.id} has no market role; pass one` })
+            return yield* new InvalidCommand({
+              command: "CreateWorkflow",
+              reason: `template ${template.id} has no market role; pass one`
+            })
           }
           return yield* commitDecision(
             access,
@@ -444,12 +487,18 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
           )
         }),
 
-      start: (input) => run("start", input, (_, __, at) => Effect.succeed({ _tag: "StartWorkflow", ...envelope(input, at) })),
+      start: (input) =>
+        run("start", input, (_, __, at) => Effect.succeed({ _tag: "StartWorkflow", ...envelope(input, at) })),
 
       executeStep: (input) =>
         run("executeStep", input, (state, template, at) =>
           Effect.gen(function* () {
-            const base = { _tag: "ExecuteStep" as const, ...envelope(input, at), stepId: input.stepId, input: null as Json }
+            const base = {
+              _tag: "ExecuteStep" as const,
+              ...envelope(input, at),
+              stepId: input.stepId,
+              input: null as Json
+            }
             // Refuse an illegal command before any handler (and its side effects) runs.
             const precheck = decide(state, { ...base, outcome: { _tag: "Completed", output: null } }, template)
             if (Result.isFailure(precheck)) return yield* precheck.failure
@@ -472,7 +521,11 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
                       duration: step.timeoutMs,
                       orElse: () =>
                         Effect.fail(
-                          new StepHandlerError({ message: `timed out after ${step.timeoutMs} ms`, code: "TIMEOUT", retryable: true })
+                          new StepHandlerError({
+                            message: `timed out after ${step.timeoutMs} ms`,
+                            code: "TIMEOUT",
+                            retryable: true
+                          })
                         )
                     })
                   )
@@ -512,10 +565,15 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
 
       pause: (input) =>
         run("pause", input, (_, __, at) =>
-          Effect.succeed({ _tag: "PauseWorkflow", ...envelope(input, at), ...(input.reason === undefined ? {} : { reason: input.reason }) })
+          Effect.succeed({
+            _tag: "PauseWorkflow",
+            ...envelope(input, at),
+            ...(input.reason === undefined ? {} : { reason: input.reason })
+          })
         ),
 
-      resume: (input) => run("resume", input, (_, __, at) => Effect.succeed({ _tag: "ResumeWorkflow", ...envelope(input, at) })),
+      resume: (input) =>
+        run("resume", input, (_, __, at) => Effect.succeed({ _tag: "ResumeWorkflow", ...envelope(input, at) })),
 
       validate: (input) =>
         Effect.gen(function* () {
@@ -543,7 +601,11 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
 
       approve: (input) =>
         run("approve", input, (_, __, at) =>
-          Effect.succeed({ _tag: "ApproveWorkflow", ...envelope(input, at), ...(input.comment === undefined ? {} : { comment: input.comment }) })
+          Effect.succeed({
+            _tag: "ApproveWorkflow",
+            ...envelope(input, at),
+            ...(input.comment === undefined ? {} : { comment: input.comment })
+          })
         ),
 
       reject: (input) =>
@@ -597,26 +659,31 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
             }))
           }
           for (const compensation of plan.compensations) {
-            const { handler, config, step: definition } = yield* handlerFor(template, compensation.stepId, "CompensateStep")
+            const {
+              handler,
+              config,
+              step: definition
+            } = yield* handlerFor(template, compensation.stepId, "CompensateStep")
             const strategy = definition.compensation?.strategy ?? (handler.compensate ? "handler" : "none")
             let result: Json = null
             if (strategy === "handler" && handler.compensate !== undefined) {
               const at = yield* nowIso
               const attempts = state.stepStates[compensation.stepId]?.attempts ?? 1
               result = yield* (handler.compensate as NonNullable<AnyStepHandler<R>["compensate"]>)({
-                  config,
-                  input: compensation.input,
-                  output: compensation.output,
-                  context: context(state, input.actor, compensation.stepId, attempts, at, ":compensate")
-                })
-                .pipe(
-                  Effect.provideContext(services),
-                  Effect.catchCause((cause) =>
-                    Cause.hasInterruptsOnly(cause)
-                      ? Effect.failCause(cause as Cause.Cause<never>)
-                      : Effect.fail(new CompensationFailed({ stepId: compensation.stepId, reason: failureMessage(cause) }))
-                  )
+                config,
+                input: compensation.input,
+                output: compensation.output,
+                context: context(state, input.actor, compensation.stepId, attempts, at, ":compensate")
+              }).pipe(
+                Effect.provideContext(services),
+                Effect.catchCause((cause) =>
+                  Cause.hasInterruptsOnly(cause)
+                    ? Effect.failCause(cause as Cause.Cause<never>)
+                    : Effect.fail(
+                        new CompensationFailed({ stepId: compensation.stepId, reason: failureMessage(cause) })
+                      )
                 )
+              )
             }
             yield* step((at, v) => ({
               _tag: "CompensateStep",
@@ -631,7 +698,9 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
         }),
 
       fail: (input) =>
-        run("fail", input, (_, __, at) => Effect.succeed({ _tag: "FailWorkflow", ...envelope(input, at), reason: input.reason })),
+        run("fail", input, (_, __, at) =>
+          Effect.succeed({ _tag: "FailWorkflow", ...envelope(input, at), reason: input.reason })
+        ),
 
       get: (input) =>
         Effect.gen(function* () {
@@ -669,16 +738,25 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
           const access = Access.ofActor(input.actor)
           if (
             "untilTime" in input.until &&
-            Number.isNaN(typeof input.until.untilTime === "string" ? Date.parse(input.until.untilTime) : input.until.untilTime.getTime())
+            Number.isNaN(
+              typeof input.until.untilTime === "string"
+                ? Date.parse(input.until.untilTime)
+                : input.until.untilTime.getTime()
+            )
           ) {
-            return yield* new InvalidCommand({ command: "stateAt", reason: `untilTime ${String(input.until.untilTime)} is not an instant` })
+            return yield* new InvalidCommand({
+              command: "stateAt",
+              reason: `untilTime ${String(input.until.untilTime)} is not an instant`
+            })
           }
           const events =
             "untilTime" in input.until
               ? yield* eventStore.readUntil(
                   access,
                   input.instanceId,
-                  typeof input.until.untilTime === "string" ? input.until.untilTime : input.until.untilTime.toISOString()
+                  typeof input.until.untilTime === "string"
+                    ? input.until.untilTime
+                    : input.until.untilTime.toISOString()
                 )
               : yield* eventStore.read(access, input.instanceId, { to: input.until.untilSequence })
           const state = rebuildState(events)

@@ -136,9 +136,10 @@ export const evolve = (state: WorkflowState | undefined, event: WorkflowEvent): 
       return {
         ...base,
         status: "FAILED",
-        failure: event.data.stepId === undefined
-          ? { reason: event.data.reason }
-          : { reason: event.data.reason, stepId: event.data.stepId }
+        failure:
+          event.data.stepId === undefined
+            ? { reason: event.data.reason }
+            : { reason: event.data.reason, stepId: event.data.stepId }
       }
   }
 }

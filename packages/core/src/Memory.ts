@@ -13,7 +13,7 @@ import type { WorkflowEvent } from "./Event.js"
 import { EventStore, type EventStoreService } from "./EventStore.js"
 import { InstanceStore, type InstanceStoreService } from "./InstanceStore.js"
 import type { WorkflowState } from "./State.js"
-import { Conflict, InvalidData, type StorageError, storageError, TenantViolation } from "./StorageError.js"
+import { Conflict, InvalidData, storageError, TenantViolation } from "./StorageError.js"
 import type { Template } from "./Template.js"
 import { TemplateStore, type TemplateStoreService } from "./TemplateStore.js"
 import type { Inspect } from "./testing/Inspect.js"
@@ -55,7 +55,12 @@ export const make = (): MemoryStorage => {
 
   const visible = (access: Access, tenantId: string | undefined) => tenantId !== undefined && covers(access, tenantId)
 
-  const checkBatch = (operation: string, access: Access, batch: ReadonlyArray<WorkflowEvent>, expectedVersion: number) => {
+  const checkBatch = (
+    operation: string,
+    access: Access,
+    batch: ReadonlyArray<WorkflowEvent>,
+    expectedVersion: number
+  ) => {
     const first = batch[0]
     if (first === undefined) {
       return storageError(operation, new InvalidData({ message: "no events to append" }))
@@ -75,11 +80,17 @@ export const make = (): MemoryStorage => {
       }
     }
     if (!covers(access, first.tenantId)) {
-      return storageError(operation, new TenantViolation({ message: `events of tenant ${first.tenantId} outside the access scope` }))
+      return storageError(
+        operation,
+        new TenantViolation({ message: `events of tenant ${first.tenantId} outside the access scope` })
+      )
     }
     const owner = eventTenants.get(first.instanceId)
     if (owner !== undefined && owner !== first.tenantId) {
-      return storageError(operation, new TenantViolation({ message: `instance ${first.instanceId} belongs to another tenant` }))
+      return storageError(
+        operation,
+        new TenantViolation({ message: `instance ${first.instanceId} belongs to another tenant` })
+      )
     }
     const stored = events.get(first.instanceId)?.length ?? 0
     if (stored !== expectedVersion) {
@@ -104,7 +115,9 @@ export const make = (): MemoryStorage => {
   }
 
   const readLog = (access: Access, instanceId: string): ReadonlyArray<WorkflowEvent> =>
-    visible(access, eventTenants.get(instanceId)) ? (events.get(instanceId) ?? []).map((e) => parse<WorkflowEvent>(e)) : []
+    visible(access, eventTenants.get(instanceId))
+      ? (events.get(instanceId) ?? []).map((e) => parse<WorkflowEvent>(e))
+      : []
 
   const saveNow = (state: WorkflowState): boolean => {
     const stored = states.get(state.instanceId)
@@ -124,9 +137,13 @@ export const make = (): MemoryStorage => {
     if (!covers(access, tenantId)) {
       return storageError(operation, new TenantViolation({ message: `tenant ${tenantId} is outside the access scope` }))
     }
-    const owner = eventTenants.get(instanceId) ?? states.get(instanceId)?.tenantId ?? entries.get(instanceId)?.entry.tenantId
+    const owner =
+      eventTenants.get(instanceId) ?? states.get(instanceId)?.tenantId ?? entries.get(instanceId)?.entry.tenantId
     if (owner !== undefined && owner !== tenantId) {
-      return storageError(operation, new TenantViolation({ message: `instance ${instanceId} belongs to another tenant` }))
+      return storageError(
+        operation,
+        new TenantViolation({ message: `instance ${instanceId} belongs to another tenant` })
+      )
     }
     return undefined
   }
@@ -142,7 +159,9 @@ export const make = (): MemoryStorage => {
     read: (access, instanceId, range) =>
       Effect.sync(() =>
         readLog(access, instanceId).filter(
-          (e) => (range?.from === undefined || e.sequence >= range.from) && (range?.to === undefined || e.sequence <= range.to)
+          (e) =>
+            (range?.from === undefined || e.sequence >= range.from) &&
+            (range?.to === undefined || e.sequence <= range.to)
         )
       ),
     readUntil: (access, instanceId, instant) =>
@@ -183,13 +202,18 @@ export const make = (): MemoryStorage => {
     get: (access, instanceId) =>
       Effect.sync(() => {
         const stored = entries.get(instanceId)
-        return stored !== undefined && covers(access, stored.entry.tenantId) ? parse<IndexEntry>(stored.json) : undefined
+        return stored !== undefined && covers(access, stored.entry.tenantId)
+          ? parse<IndexEntry>(stored.json)
+          : undefined
       }),
     query: (access, filter, page) =>
       Effect.suspend(() => {
         if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 500) {
           return Effect.fail(
-            storageError("WorkflowIndex.query", new InvalidData({ message: `page limit must be 1 to 500, got ${page.limit}` }))
+            storageError(
+              "WorkflowIndex.query",
+              new InvalidData({ message: `page limit must be 1 to 500, got ${page.limit}` })
+            )
           )
         }
         const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor)
@@ -213,7 +237,15 @@ export const make = (): MemoryStorage => {
                 (e.createdAt === after.createdAt && e.instanceId > after.instanceId))
           )
           .sort((a, b) =>
-            a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0
+            a.createdAt < b.createdAt
+              ? -1
+              : a.createdAt > b.createdAt
+                ? 1
+                : a.instanceId < b.instanceId
+                  ? -1
+                  : a.instanceId > b.instanceId
+                    ? 1
+                    : 0
           )
         const items = matching.slice(0, page.limit).map((e) => parse<IndexEntry>(JSON.stringify(e)))
         const last = items[items.length - 1]
@@ -232,7 +264,10 @@ export const make = (): MemoryStorage => {
         const stored = templates.get(key)
         if (stored !== undefined && stored !== json) {
           return Effect.fail(
-            storageError("TemplateStore.publish", new Conflict({ message: `template ${key} is already published with another definition` }))
+            storageError(
+              "TemplateStore.publish",
+              new Conflict({ message: `template ${key} is already published with another definition` })
+            )
           )
         }
         templates.set(key, json)
@@ -307,10 +342,11 @@ export const make = (): MemoryStorage => {
 
 /**
  * A fresh in-memory storage as a layer of all five ports (each use of the layer value builds the
- * same storage; call {@link make} for one you can inspect).
+ * same storage; call `makeMemoryStorage` for one you can inspect).
  *
  * @since 0.1.0
  * @category memory
  */
-export const layerMemory = (): Layer.Layer<EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore> =>
-  make().layer
+export const layerMemory = (): Layer.Layer<
+  EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore
+> => make().layer

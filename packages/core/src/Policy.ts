@@ -62,11 +62,17 @@ export const defaultPolicy: PolicyService = {
   authorize: (actor, operation, tenantId) => {
     if (actor.role === MARKET_OPS) return Effect.void
     if (actor.tenantId !== tenantId) {
-      return Effect.fail(new Forbidden({ command: operation, userId: actor.userId, reason: "the instance belongs to another tenant" }))
+      return Effect.fail(
+        new Forbidden({ command: operation, userId: actor.userId, reason: "the instance belongs to another tenant" })
+      )
     }
     if (reviewerOperations.has(operation) && !actor.permissions.includes("workflow:review")) {
       return Effect.fail(
-        new Forbidden({ command: operation, userId: actor.userId, reason: "requires market_ops or the workflow:review permission" })
+        new Forbidden({
+          command: operation,
+          userId: actor.userId,
+          reason: "requires market_ops or the workflow:review permission"
+        })
       )
     }
     return Effect.void

@@ -8,7 +8,7 @@
 import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect"
 import { Engine, type EngineService, layer as engineLayer } from "./Engine.js"
 import type { EventStore } from "./EventStore.js"
-import { IdGenerator, layerUuid } from "./IdGenerator.js"
+import { type IdGenerator, layerUuid } from "./IdGenerator.js"
 import type { InstanceStore } from "./InstanceStore.js"
 import { make as makeMemory } from "./Memory.js"
 import { Policy, type PolicyService } from "./Policy.js"
@@ -41,7 +41,9 @@ export interface CreateEngineOptions<R = never> {
 }
 
 type Promised<S> = {
-  readonly [K in keyof S]: S[K] extends (input: infer I) => Effect.Effect<infer A, infer _E, infer _R> ? (input: I) => Promise<A> : never
+  readonly [K in keyof S]: S[K] extends (input: infer I) => Effect.Effect<infer A, infer _E, infer _R>
+    ? (input: I) => Promise<A>
+    : never
 }
 
 /**
@@ -54,7 +56,10 @@ export interface PromiseEngine extends Promised<EngineService> {
   readonly dispose: () => Promise<void>
 }
 
-const run = async <A, E>(runtime: ManagedRuntime.ManagedRuntime<Engine, unknown>, effect: Effect.Effect<A, E, Engine>): Promise<A> => {
+const run = async <A, E>(
+  runtime: ManagedRuntime.ManagedRuntime<Engine, unknown>,
+  effect: Effect.Effect<A, E, Engine>
+): Promise<A> => {
   const exit = await runtime.runPromiseExit(effect)
   if (Exit.isSuccess(exit)) return exit.value
   const error = Cause.findErrorOption(exit.cause)

@@ -85,10 +85,13 @@ export type StorageErrorReason = Conflict | NotFound | Unavailable | TenantViola
  * @since 0.1.0
  * @category errors
  */
-export class StorageError extends Schema.TaggedError<StorageError>("@workflow-manager/core/StorageError")("StorageError", {
-  operation: Schema.String,
-  reason: Schema.Union([Conflict, NotFound, Unavailable, TenantViolation, InvalidData])
-}) {
+export class StorageError extends Schema.TaggedError<StorageError>("@workflow-manager/core/StorageError")(
+  "StorageError",
+  {
+    operation: Schema.String,
+    reason: Schema.Union([Conflict, NotFound, Unavailable, TenantViolation, InvalidData])
+  }
+) {
   /** Whether retrying (after re-reading, for a conflict) may succeed. @since 0.1.0 */
   get isRetryable(): boolean {
     return this.reason.isRetryable

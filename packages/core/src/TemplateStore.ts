@@ -38,7 +38,9 @@ export interface TemplateStoreService {
   /** The highest published version of a template, or `undefined`. */
   readonly getLatest: (id: string) => Effect.Effect<Template | undefined, StorageError>
   /** Every published version (optionally of one market role), by id then version. */
-  readonly list: (filter?: { readonly marketRole?: string }) => Effect.Effect<ReadonlyArray<TemplateSummary>, StorageError>
+  readonly list: (filter?: {
+    readonly marketRole?: string
+  }) => Effect.Effect<ReadonlyArray<TemplateSummary>, StorageError>
 }
 
 /**

@@ -13,9 +13,11 @@ import type { HandlerRegistry } from "./StepHandler.js"
 import { END, successors, Template } from "./Template.js"
 
 const conditionSteps = (condition: Condition, path: string, out: Array<{ step: string; path: string }>): void => {
-  if ("all" in condition) condition.all.forEach((c, i) => conditionSteps(c, `${path}.all[${i}]`, out))
-  else if ("any" in condition) condition.any.forEach((c, i) => conditionSteps(c, `${path}.any[${i}]`, out))
-  else if ("not" in condition) conditionSteps(condition.not, `${path}.not`, out)
+  if ("all" in condition) {
+    for (const [i, c] of condition.all.entries()) conditionSteps(c, `${path}.all[${i}]`, out)
+  } else if ("any" in condition) {
+    for (const [i, c] of condition.any.entries()) conditionSteps(c, `${path}.any[${i}]`, out)
+  } else if ("not" in condition) conditionSteps(condition.not, `${path}.not`, out)
   else if (condition.step !== undefined) out.push({ step: condition.step, path: `${path}.step` })
 }
 
@@ -30,7 +32,10 @@ export const graphIssues = (template: Template): ReadonlyArray<Issue> => {
   const index = new Map<string, number>()
   template.steps.forEach((step, i) => {
     if (index.has(step.id)) {
-      issues.push({ path: `steps[${i}].id`, message: `duplicate step id "${step.id}" (also steps[${index.get(step.id)}])` })
+      issues.push({
+        path: `steps[${i}].id`,
+        message: `duplicate step id "${step.id}" (also steps[${index.get(step.id)}])`
+      })
     } else index.set(step.id, i)
   })
   template.steps.forEach((step, i) => {
@@ -43,7 +48,8 @@ export const graphIssues = (template: Template): ReadonlyArray<Issue> => {
       }
       const refs: Array<{ step: string; path: string }> = []
       conditionSteps(route.when, `steps[${i}].routes[${j}].when`, refs)
-      for (const ref of refs) if (!index.has(ref.step)) issues.push({ path: ref.path, message: `unknown step "${ref.step}"` })
+      for (const ref of refs)
+        if (!index.has(ref.step)) issues.push({ path: ref.path, message: `unknown step "${ref.step}"` })
     })
   })
   if (issues.length > 0) return issues

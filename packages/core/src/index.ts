@@ -3,10 +3,12 @@
  *
  * @packageDocumentation
  */
+
+export * as Access from "./Access.js"
 export { Actor, MARKET_OPS } from "./Actor.js"
 export * as Command from "./Command.js"
-export { type Comparison, Condition, evaluate as evaluateCondition, readPath } from "./Condition.js"
 export { Change, compose, mergeConfig, TemplateExtension } from "./Composition.js"
+export { type Comparison, Condition, evaluate as evaluateCondition, readPath } from "./Condition.js"
 export { decide, isAllowed, type NoInstance, type Transition, transitions } from "./Decide.js"
 export {
   CompensationFailed,
@@ -20,11 +22,36 @@ export {
   UnknownHandler,
   ValidationFailed
 } from "./DomainError.js"
+export {
+  type CommandResult,
+  type CreateInput,
+  Engine,
+  type EngineError,
+  type EngineOptions,
+  type EngineRequirements,
+  type EngineService,
+  type InstanceCommand,
+  type InstanceQuery,
+  keyedInstanceId,
+  layer as engineLayer,
+  make as makeEngine
+} from "./Engine.js"
 export * as Event from "./Event.js"
 export { decodeEvent, type EventType, StepError, WorkflowEvent } from "./Event.js"
+export { EventStore, type EventStoreService, type SequenceRange } from "./EventStore.js"
 export { evolve, fold, rebuildState, type Until } from "./Evolve.js"
+export {
+  IdGenerator,
+  type IdGeneratorService,
+  layerSequential as idLayerSequential,
+  layerUuid as idLayerUuid
+} from "./IdGenerator.js"
+export { InstanceStore, type InstanceStoreService } from "./InstanceStore.js"
 export { Identifier, Instant, Json, JsonObject } from "./Json.js"
+export { layerMemory, type MemoryStorage, make as makeMemoryStorage } from "./Memory.js"
 export { statusMachineMermaid, toMermaid } from "./Mermaid.js"
+export { defaultPolicy, type Operation, Policy, type PolicyService, reviewerOperations } from "./Policy.js"
+export { type CreateEngineOptions, createEngine, type PromiseEngine } from "./Promise.js"
 export { type PlannedCompensation, planRollback, type RollbackPlan } from "./Saga.js"
 export { PendingRollback, StepState, StepStatus, WorkflowState } from "./State.js"
 export { allStatuses, isTerminal, WorkflowStatus } from "./Status.js"
@@ -39,24 +66,6 @@ export {
   StepHandlerError
 } from "./StepHandler.js"
 export {
-  Compensation,
-  END,
-  findStep,
-  firstStepId,
-  nextStepId,
-  RetryPolicy,
-  Route,
-  Step,
-  successors,
-  Template,
-  TemplateRef
-} from "./Template.js"
-export { graphIssues, validateTemplate } from "./Validation.js"
-export * as Access from "./Access.js"
-export { EventStore, type EventStoreService, type SequenceRange } from "./EventStore.js"
-export { IdGenerator, type IdGeneratorService, layerSequential as idLayerSequential, layerUuid as idLayerUuid } from "./IdGenerator.js"
-export { InstanceStore, type InstanceStoreService } from "./InstanceStore.js"
-export {
   Conflict,
   InvalidData,
   NotFound,
@@ -66,7 +75,24 @@ export {
   TenantViolation,
   Unavailable
 } from "./StorageError.js"
+export {
+  Compensation,
+  END,
+  findStep,
+  firstStepId,
+  nextStepId,
+  RetryPolicy,
+  Route,
+  Step,
+  successors,
+  TEMPLATE_SCHEMA_ID,
+  Template,
+  TemplateRef,
+  templateJsonSchema
+} from "./Template.js"
 export { TemplateStore, type TemplateStoreService, type TemplateSummary } from "./TemplateStore.js"
+export type { Inspect } from "./testing/Inspect.js"
+export { graphIssues, validateTemplate } from "./Validation.js"
 export {
   decodeCursor,
   encodeCursor,
@@ -86,22 +112,3 @@ export {
   WorkflowStore,
   type WorkflowStoreService
 } from "./WorkflowStore.js"
-export {
-  type CommandResult,
-  type CreateInput,
-  Engine,
-  type EngineError,
-  type EngineOptions,
-  type EngineRequirements,
-  type EngineService,
-  type InstanceCommand,
-  type InstanceQuery,
-  keyedInstanceId,
-  layer as engineLayer,
-  make as makeEngine
-} from "./Engine.js"
-export { layerMemory, type MemoryStorage, make as makeMemoryStorage } from "./Memory.js"
-export { defaultPolicy, type Operation, Policy, type PolicyService, reviewerOperations } from "./Policy.js"
-export { type CreateEngineOptions, createEngine, type PromiseEngine } from "./Promise.js"
-export type { Inspect } from "./testing/Inspect.js"
-export { TEMPLATE_SCHEMA_ID, templateJsonSchema } from "./Template.js"

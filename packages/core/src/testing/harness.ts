@@ -16,7 +16,13 @@ import { decodeWithIssues } from "../internal/issues.js"
 import type { Json } from "../Json.js"
 import { type MemoryStorage, make as makeMemory } from "../Memory.js"
 import type { WorkflowState } from "../State.js"
-import { type AnyStepHandler, makeRegistry, type StepContext, type StepHandler, type StepHandlerError } from "../StepHandler.js"
+import {
+  type AnyStepHandler,
+  makeRegistry,
+  type StepContext,
+  type StepHandler,
+  type StepHandlerError
+} from "../StepHandler.js"
 
 /**
  * The actor the harness uses unless told otherwise (a tenant administrator with review rights).
@@ -227,4 +233,3 @@ export const runTemplate = <R>(run: TemplateRun<R>): Effect.Effect<TemplateRunRe
   )
   return program.pipe(Effect.provide(live)) as Effect.Effect<TemplateRunResult, EngineError, R>
 }
-

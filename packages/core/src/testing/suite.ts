@@ -138,7 +138,12 @@ export const suite = <E>(
         const { instanceId, events, state } = await seedEvents(tenantId, 1)
         const next = history(template, [
           ...progress(template, { instanceId, tenantId, steps: 1 }),
-          (s) => ({ _tag: "PauseWorkflow", actor: actorOf(tenantId), expectedVersion: s?.version ?? 0, at: instant(100) })
+          (s) => ({
+            _tag: "PauseWorkflow",
+            actor: actorOf(tenantId),
+            expectedVersion: s?.version ?? 0,
+            at: instant(100)
+          })
         ]).events.slice(events.length)
         const stale = next.map((e, i) => ({ ...e, sequence: state.version + i })) as ReadonlyArray<WorkflowEvent>
         const staleExit = await exit(
@@ -158,11 +163,23 @@ export const suite = <E>(
         const { instanceId, events, state } = await seedEvents(tenantId, 1)
         const pause = history(template, [
           ...progress(template, { instanceId, tenantId, steps: 1 }),
-          (s) => ({ _tag: "PauseWorkflow", actor: actorOf(tenantId), expectedVersion: s?.version ?? 0, at: instant(100) }),
-          (s) => ({ _tag: "ResumeWorkflow", actor: actorOf(tenantId), expectedVersion: s?.version ?? 0, at: instant(101) })
+          (s) => ({
+            _tag: "PauseWorkflow",
+            actor: actorOf(tenantId),
+            expectedVersion: s?.version ?? 0,
+            at: instant(100)
+          }),
+          (s) => ({
+            _tag: "ResumeWorkflow",
+            actor: actorOf(tenantId),
+            expectedVersion: s?.version ?? 0,
+            at: instant(101)
+          })
         ]).events.slice(events.length)
         const gap = [pause[0], { ...pause[1], sequence: state.version + 3 }] as ReadonlyArray<WorkflowEvent>
-        const gapExit = await exit(Effect.flatMap(EventStore, (s) => s.append(Access.tenant(tenantId), gap, state.version)))
+        const gapExit = await exit(
+          Effect.flatMap(EventStore, (s) => s.append(Access.tenant(tenantId), gap, state.version))
+        )
         expect(storageReason(gapExit)).toBe("InvalidData")
         const mixed = [pause[0], { ...pause[1], instanceId: uuid() }] as ReadonlyArray<WorkflowEvent>
         const mixedExit = await exit(
@@ -223,7 +240,9 @@ export const suite = <E>(
           })
         ]).events.slice(events.length)
         await run(Effect.flatMap(EventStore, (s) => s.append(access, keyed, events.length)))
-        const byCommand = await run(Effect.flatMap(EventStore, (s) => s.readByCommand(access, instanceId, "submit-once")))
+        const byCommand = await run(
+          Effect.flatMap(EventStore, (s) => s.readByCommand(access, instanceId, "submit-once"))
+        )
         expect(byCommand).toEqual(keyed)
         const none = await run(Effect.flatMap(EventStore, (s) => s.readByCommand(access, instanceId, "never-used")))
         expect(none).toEqual([])
@@ -333,7 +352,11 @@ export const suite = <E>(
           await seedCommitted(b, 1, 10_300)
         ]
         const query = (access: Access.Access, filter: object) =>
-          run(Effect.flatMap(WorkflowIndex, (s) => s.query(access, { templateId: template.id, ...filter }, { limit: 100 })))
+          run(
+            Effect.flatMap(WorkflowIndex, (s) =>
+              s.query(access, { templateId: template.id, ...filter }, { limit: 100 })
+            )
+          )
         const ids = (page: { readonly items: ReadonlyArray<IndexEntry> }) => page.items.map((e) => e.instanceId)
         const [a0, a1, a3, b1] = seeded.map((s) => s.instanceId) as [string, string, string, string]
         const asA = Access.tenant(a)
@@ -448,25 +471,41 @@ export const suite = <E>(
         const tenantId = await newTenant()
         const actor = actorOf(tenantId)
         const created = await run(
-          Effect.flatMap(Engine, (e) => e.create({ actor, templateId: template.id, instanceId: uuid(), idempotencyKey: "create-1" }))
+          Effect.flatMap(Engine, (e) =>
+            e.create({ actor, templateId: template.id, instanceId: uuid(), idempotencyKey: "create-1" })
+          )
         )
         const instanceId = created.state.instanceId
         const again = await run(
-          Effect.flatMap(Engine, (e) => e.create({ actor, templateId: template.id, instanceId, idempotencyKey: "create-1" }))
+          Effect.flatMap(Engine, (e) =>
+            e.create({ actor, templateId: template.id, instanceId, idempotencyKey: "create-1" })
+          )
         )
         expect(again).toEqual(created)
         await run(Effect.flatMap(Engine, (e) => e.start({ actor, instanceId, expectedVersion: 1 })))
         const step = () =>
           run(
             Effect.flatMap(Engine, (e) =>
-              e.executeStep({ actor, instanceId, expectedVersion: 2, stepId: "one", input: { n: 7 }, idempotencyKey: "step-1" })
+              e.executeStep({
+                actor,
+                instanceId,
+                expectedVersion: 2,
+                stepId: "one",
+                input: { n: 7 },
+                idempotencyKey: "step-1"
+              })
             )
           )
         const results = []
         for (let i = 0; i < 10; i++) results.push(await step())
         for (const r of results) expect(r).toEqual(results[0])
         const stored = await inspect.events(instanceId)
-        expect(stored.map((e) => e.type)).toEqual(["WORKFLOW_CREATED", "WORKFLOW_STARTED", "STEP_STARTED", "STEP_COMPLETED"])
+        expect(stored.map((e) => e.type)).toEqual([
+          "WORKFLOW_CREATED",
+          "WORKFLOW_STARTED",
+          "STEP_STARTED",
+          "STEP_COMPLETED"
+        ])
         expect(stored.filter((e) => e.commandId === "step-1")).toHaveLength(2)
         expect(await inspect.state(instanceId)).toEqual(results[0]?.state)
         expect(await inspect.indexEntry(instanceId)).toEqual(entryOf(results[0]?.state as WorkflowState))
@@ -477,7 +516,9 @@ export const suite = <E>(
         const { instanceId, events, state } = await seedCommitted(tenantId, 1)
         const newer = history(template, progress(template, { instanceId, tenantId, steps: 2 }))
         await run(
-          Effect.flatMap(EventStore, (s) => s.append(Access.tenant(tenantId), newer.events.slice(events.length), state.version))
+          Effect.flatMap(EventStore, (s) =>
+            s.append(Access.tenant(tenantId), newer.events.slice(events.length), state.version)
+          )
         )
         expect((await inspect.state(instanceId))?.version).toBe(state.version)
         const got = await run(Effect.flatMap(Engine, (e) => e.get({ actor: actorOf(tenantId), instanceId })))
@@ -500,7 +541,9 @@ export const suite = <E>(
         for (const attempt of attempts) expect(storageReason(attempt)).toBe("NotFound")
         const listed = await exit(Effect.flatMap(Engine, (e) => e.list({ actor: asA, filter: { tenantId: b } })))
         expect(storageReason(listed)).toBe("Forbidden")
-        const own = await run(Effect.flatMap(Engine, (e) => e.list({ actor: asA, filter: { templateId: template.id } })))
+        const own = await run(
+          Effect.flatMap(Engine, (e) => e.list({ actor: asA, filter: { templateId: template.id } }))
+        )
         expect(own.items).toEqual([])
       })
     })

@@ -4,7 +4,14 @@
  */
 import { Effect, Layer } from "effect"
 import * as Access from "../../src/Access.js"
-import { EventStore, InstanceStore, makeMemoryStorage, TemplateStore, WorkflowIndex, WorkflowStore } from "../../src/index.js"
+import {
+  EventStore,
+  InstanceStore,
+  makeMemoryStorage,
+  type TemplateStore,
+  WorkflowIndex,
+  type WorkflowStore
+} from "../../src/index.js"
 
 const ops = Access.operator("broken-adapter")
 
@@ -21,7 +28,11 @@ export const ignoresExpectedVersions = () => {
             const first = events[0]
             if (first === undefined) return
             const current = (yield* inner.read(ops, first.instanceId)).length
-            yield* inner.append(access, events.map((e, i) => ({ ...e, sequence: current + i + 1 })), current)
+            yield* inner.append(
+              access,
+              events.map((e, i) => ({ ...e, sequence: current + i + 1 })),
+              current
+            )
           })
       }
     })
@@ -65,7 +76,11 @@ export const storesTheWrongThing = () => {
     Effect.map(EventStore, (inner) => ({
       ...inner,
       append: (access, events, expected) =>
-        inner.append(access, events.map((e) => ({ ...e, performedBy: "system" })), expected)
+        inner.append(
+          access,
+          events.map((e) => ({ ...e, performedBy: "system" })),
+          expected
+        )
     }))
   ).pipe(Layer.provideMerge(storage.layer))
   return { layer, inspect: storage.inspect }

@@ -64,6 +64,8 @@ describe("the conformance suite fails broken adapters", { timeout: 180_000 }, ()
 
   it("an adapter that stores something else than it returns", () => {
     const report = runSuite("storesTheWrongThing.suite.ts")
-    expect(failedTitles(report)).toEqual(expect.arrayContaining(["stores exactly the appended events, in sequence order"]))
+    expect(failedTitles(report)).toEqual(
+      expect.arrayContaining(["stores exactly the appended events, in sequence order"])
+    )
   })
 })

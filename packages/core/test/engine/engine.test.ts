@@ -103,8 +103,22 @@ describe("Engine — seed sequence 1 (Effect API, memory adapter)", () => {
         status: "COMPLETED",
         currentStepId: null,
         stepStates: {
-          "company-info": { status: "completed", attempts: 1, input: companyInfo, data: companyInfo, startedAt: at, completedAt: at },
-          portfolio: { status: "completed", attempts: 1, input: portfolio, data: portfolio, startedAt: at, completedAt: at }
+          "company-info": {
+            status: "completed",
+            attempts: 1,
+            input: companyInfo,
+            data: companyInfo,
+            startedAt: at,
+            completedAt: at
+          },
+          portfolio: {
+            status: "completed",
+            attempts: 1,
+            input: portfolio,
+            data: portfolio,
+            startedAt: at,
+            completedAt: at
+          }
         },
         metadata: {},
         version: 10,
@@ -131,13 +145,36 @@ describe("Engine — seed sequence 1 (Promise facade)", () => {
       const { state } = await engine.create({ actor: marketOps, tenantId, templateId: "brp-contract-onboarding" })
       const instanceId = state.instanceId
       let version = (await engine.start({ actor: brpUser, instanceId, expectedVersion: 1 })).state.version
-      version = (await engine.executeStep({ actor: brpUser, instanceId, expectedVersion: version, stepId: "company-info", input: companyInfo })).state.version
-      version = (await engine.executeStep({ actor: brpUser, instanceId, expectedVersion: version, stepId: "portfolio", input: portfolio })).state.version
+      version = (
+        await engine.executeStep({
+          actor: brpUser,
+          instanceId,
+          expectedVersion: version,
+          stepId: "company-info",
+          input: companyInfo
+        })
+      ).state.version
+      version = (
+        await engine.executeStep({
+          actor: brpUser,
+          instanceId,
+          expectedVersion: version,
+          stepId: "portfolio",
+          input: portfolio
+        })
+      ).state.version
       version = (await engine.submit({ actor: brpUser, instanceId, expectedVersion: version })).state.version
-      const error = await engine.approve({ actor: brpUser, instanceId, expectedVersion: version }).catch((e: unknown) => e)
+      const error = await engine
+        .approve({ actor: brpUser, instanceId, expectedVersion: version })
+        .catch((e: unknown) => e)
       expect(error).toMatchObject({ _tag: "Forbidden", command: "approve" })
-      const stale = await engine.approve({ actor: marketOps, instanceId, expectedVersion: version - 1 }).catch((e: unknown) => e)
-      expect(stale).toMatchObject({ _tag: "StorageError", reason: { _tag: "Conflict", expectedVersion: version - 1, actualVersion: version } })
+      const stale = await engine
+        .approve({ actor: marketOps, instanceId, expectedVersion: version - 1 })
+        .catch((e: unknown) => e)
+      expect(stale).toMatchObject({
+        _tag: "StorageError",
+        reason: { _tag: "Conflict", expectedVersion: version - 1, actualVersion: version }
+      })
       const done = await engine.approve({ actor: marketOps, instanceId, expectedVersion: version })
       expect(done.state.status).toBe("COMPLETED")
       expect(done.events.map((e) => e.type)).toEqual(["WORKFLOW_APPROVED", "WORKFLOW_COMPLETED"])
@@ -153,7 +190,9 @@ describe("Engine — seed sequence 1 (Promise facade)", () => {
         "WORKFLOW_APPROVED",
         "WORKFLOW_COMPLETED"
       ])
-      const illegal = await engine.pause({ actor: marketOps, instanceId, expectedVersion: done.state.version }).catch((e: unknown) => e)
+      const illegal = await engine
+        .pause({ actor: marketOps, instanceId, expectedVersion: done.state.version })
+        .catch((e: unknown) => e)
       expect(illegal).toMatchObject({ _tag: "IllegalTransition", status: "COMPLETED", command: "PauseWorkflow" })
     } finally {
       await engine.dispose()
@@ -197,7 +236,12 @@ describe("Engine — seed sequence 4: rollback", () => {
       const { instanceId, version } = yield* sequence4ToActivation
       const before = yield* engine.get({ actor: brpUser, instanceId })
       expect(before.currentStepId).toBe("activation")
-      const result = yield* engine.rollback({ actor: marketOps, instanceId, expectedVersion: version, toStepId: "company-info" })
+      const result = yield* engine.rollback({
+        actor: marketOps,
+        instanceId,
+        expectedVersion: version,
+        toStepId: "company-info"
+      })
       expect(result.events.map((e) => [e.type, "stepId" in e ? e.stepId : undefined])).toEqual([
         ["WORKFLOW_ROLLBACK_STARTED", "company-info"],
         ["STEP_COMPENSATED", "approval"],
@@ -236,46 +280,62 @@ describe("Engine — seed sequence 4: rollback", () => {
     }).pipe(Effect.provide(live))
   })
 
-  it.effect("a compensation that fails once then succeeds on retry ends in the same state as one that never failed", () =>
-    Effect.gen(function* () {
-      const failures = yield* Ref.make(1)
-      const flakyApproval = defineStepHandler({
-        ...approvalHandler,
-        compensate: () =>
+  it.effect(
+    "a compensation that fails once then succeeds on retry ends in the same state as one that never failed",
+    () =>
+      Effect.gen(function* () {
+        const failures = yield* Ref.make(1)
+        const flakyApproval = defineStepHandler({
+          ...approvalHandler,
+          compensate: () =>
+            Effect.gen(function* () {
+              const left = yield* Ref.getAndUpdate(failures, (n) => n - 1)
+              if (left > 0)
+                return yield* new StepHandlerError({ message: "revocation service unavailable", retryable: true })
+              return { revoked: true }
+            })
+        })
+        const flaky = withEngine([sequence4Template], makeRegistry([formHandler, flakyApproval, activationHandler]))
+        const steady = withEngine([sequence4Template])
+        const run = (env: ReturnType<typeof withEngine>, retry: boolean) =>
           Effect.gen(function* () {
-            const left = yield* Ref.getAndUpdate(failures, (n) => n - 1)
-            if (left > 0) return yield* new StepHandlerError({ message: "revocation service unavailable", retryable: true })
-            return { revoked: true }
-          })
+            const engine = yield* env.publish
+            const { instanceId, version } = yield* sequence4ToActivation
+            const input = { actor: marketOps, instanceId, expectedVersion: version, toStepId: "company-info" }
+            const first = yield* Effect.exit(engine.rollback(input))
+            if (!retry) return { exit: first, state: yield* engine.get({ actor: marketOps, instanceId }) }
+            expect(errorOf(first)).toMatchObject({ _tag: "CompensationFailed", stepId: "approval" })
+            const pending = yield* engine.get({ actor: marketOps, instanceId })
+            expect(pending.rollback).toEqual({
+              toStepId: "company-info",
+              pending: ["approval", "portfolio"],
+              compensated: [],
+              reset: []
+            })
+            // Any other command is refused while the rollback is pending.
+            const blocked = yield* Effect.exit(
+              engine.executeStep({
+                actor: brpUser,
+                instanceId,
+                expectedVersion: pending.version,
+                stepId: "activation",
+                input: {}
+              })
+            )
+            expect(errorOf(blocked)).toMatchObject({ _tag: "InvalidCommand" })
+            yield* engine.rollback(input)
+            return { exit: first, state: yield* engine.get({ actor: marketOps, instanceId }) }
+          }).pipe(Effect.provide(env.live))
+        const retried = yield* run(flaky, true)
+        const clean = yield* run(steady, false)
+        expect(Exit.isSuccess(clean.exit)).toBe(true)
+        expect(retried.state).toEqual(clean.state)
+        expect(
+          (yield* Effect.promise(() => flaky.storage.inspect.events(retried.state.instanceId))).map((e) => e.type)
+        ).toEqual(
+          (yield* Effect.promise(() => steady.storage.inspect.events(clean.state.instanceId))).map((e) => e.type)
+        )
       })
-      const flaky = withEngine([sequence4Template], makeRegistry([formHandler, flakyApproval, activationHandler]))
-      const steady = withEngine([sequence4Template])
-      const run = (env: ReturnType<typeof withEngine>, retry: boolean) =>
-        Effect.gen(function* () {
-          const engine = yield* env.publish
-          const { instanceId, version } = yield* sequence4ToActivation
-          const input = { actor: marketOps, instanceId, expectedVersion: version, toStepId: "company-info" }
-          const first = yield* Effect.exit(engine.rollback(input))
-          if (!retry) return { exit: first, state: yield* engine.get({ actor: marketOps, instanceId }) }
-          expect(errorOf(first)).toMatchObject({ _tag: "CompensationFailed", stepId: "approval" })
-          const pending = yield* engine.get({ actor: marketOps, instanceId })
-          expect(pending.rollback).toEqual({ toStepId: "company-info", pending: ["approval", "portfolio"], compensated: [], reset: [] })
-          // Any other command is refused while the rollback is pending.
-          const blocked = yield* Effect.exit(
-            engine.executeStep({ actor: brpUser, instanceId, expectedVersion: pending.version, stepId: "activation", input: {} })
-          )
-          expect(errorOf(blocked)).toMatchObject({ _tag: "InvalidCommand" })
-          yield* engine.rollback(input)
-          return { exit: first, state: yield* engine.get({ actor: marketOps, instanceId }) }
-        }).pipe(Effect.provide(env.live))
-      const retried = yield* run(flaky, true)
-      const clean = yield* run(steady, false)
-      expect(Exit.isSuccess(clean.exit)).toBe(true)
-      expect(retried.state).toEqual(clean.state)
-      expect(
-        (yield* Effect.promise(() => flaky.storage.inspect.events(retried.state.instanceId))).map((e) => e.type)
-      ).toEqual((yield* Effect.promise(() => steady.storage.inspect.events(clean.state.instanceId))).map((e) => e.type))
-    })
   )
 })
 
@@ -325,7 +385,10 @@ describe("Engine — concurrency and idempotency", () => {
       }
       const results = yield* Effect.all(Array.from({ length: 10 }, () => engine.executeStep(command)))
       for (const result of results) expect(result).toEqual(results[0])
-      const concurrent = yield* Effect.all(Array.from({ length: 10 }, () => engine.executeStep(command)), { concurrency: "unbounded" })
+      const concurrent = yield* Effect.all(
+        Array.from({ length: 10 }, () => engine.executeStep(command)),
+        { concurrency: "unbounded" }
+      )
       for (const result of concurrent) expect(result).toEqual(results[0])
       const stored = yield* Effect.promise(() => storage.inspect.events(state.instanceId))
       expect(stored.filter((e) => e.type === "STEP_COMPLETED")).toHaveLength(1)
@@ -342,12 +405,24 @@ describe("Engine — bad input, failures, policy, queries", () => {
       const { state } = yield* engine.create({ actor: brpUser, templateId: "brp-contract-onboarding" })
       yield* engine.start({ actor: brpUser, instanceId: state.instanceId, expectedVersion: 1 })
       const exit = yield* Effect.exit(
-        engine.executeStep({ actor: brpUser, instanceId: state.instanceId, expectedVersion: 2, stepId: "company-info", input: { vat: 42 } })
+        engine.executeStep({
+          actor: brpUser,
+          instanceId: state.instanceId,
+          expectedVersion: 2,
+          stepId: "company-info",
+          input: { vat: 42 }
+        })
       )
       expect(errorOf(exit)).toMatchObject({ _tag: "ValidationFailed", issues: [{ path: "company-info.input.vat" }] })
       expect(yield* Effect.promise(() => storage.inspect.events(state.instanceId))).toHaveLength(2)
       const wrongStep = yield* Effect.exit(
-        engine.executeStep({ actor: brpUser, instanceId: state.instanceId, expectedVersion: 2, stepId: "portfolio", input: portfolio })
+        engine.executeStep({
+          actor: brpUser,
+          instanceId: state.instanceId,
+          expectedVersion: 2,
+          stepId: "portfolio",
+          input: portfolio
+        })
       )
       expect(errorOf(wrongStep)).toMatchObject({ _tag: "InvalidCommand", command: "ExecuteStep" })
     }).pipe(Effect.provide(live))
@@ -370,7 +445,11 @@ describe("Engine — bad input, failures, policy, queries", () => {
       )
       expect(errorOf(exit)).toMatchObject({ _tag: "StepFailed", stepId: "company-info", attempt: 1, retryable: false })
       const failed = yield* engine.get({ actor: brpUser, instanceId: state.instanceId })
-      expect(failed.stepStates["company-info"]).toMatchObject({ status: "failed", attempts: 1, error: { code: "pattern" } })
+      expect(failed.stepStates["company-info"]).toMatchObject({
+        status: "failed",
+        attempts: 1,
+        error: { code: "pattern" }
+      })
       const ok = yield* engine.executeStep({
         actor: brpUser,
         instanceId: state.instanceId,
@@ -413,7 +492,13 @@ describe("Engine — bad input, failures, policy, queries", () => {
       const { state } = yield* engine.create({ actor: brpUser, templateId: "timeouts" })
       yield* engine.start({ actor: brpUser, instanceId: state.instanceId, expectedVersion: 1 })
       const exit = yield* Effect.exit(
-        engine.executeStep({ actor: brpUser, instanceId: state.instanceId, expectedVersion: 2, stepId: "slow", input: {} })
+        engine.executeStep({
+          actor: brpUser,
+          instanceId: state.instanceId,
+          expectedVersion: 2,
+          stepId: "slow",
+          input: {}
+        })
       )
       expect(errorOf(exit)).toMatchObject({ _tag: "StepFailed", retryable: true, reason: "timed out after 20 ms" })
       const s = yield* engine.get({ actor: brpUser, instanceId: state.instanceId })
@@ -429,7 +514,9 @@ describe("Engine — bad input, failures, policy, queries", () => {
       const { state } = yield* engine.create({ actor: brpUser, templateId: "brp-contract-onboarding" })
       const foreign = yield* Effect.exit(engine.get({ actor: other, instanceId: state.instanceId }))
       expect(errorOf(foreign)).toMatchObject({ _tag: "StorageError", reason: { _tag: "NotFound" } })
-      const createForOther = yield* Effect.exit(engine.create({ actor: brpUser, tenantId: "other-tenant", templateId: "brp-contract-onboarding" }))
+      const createForOther = yield* Effect.exit(
+        engine.create({ actor: brpUser, tenantId: "other-tenant", templateId: "brp-contract-onboarding" })
+      )
       expect(errorOf(createForOther)).toMatchObject({ _tag: "Forbidden", command: "create" })
       const listed = yield* engine.list({ actor: marketOps, filter: { tenantId } })
       expect(listed.items.map((e) => e.instanceId)).toEqual([state.instanceId])
@@ -459,8 +546,20 @@ describe("Engine — bad input, failures, policy, queries", () => {
       const { state } = yield* engine.create({ actor: brpUser, templateId: "checked" })
       const id = state.instanceId
       let v = (yield* engine.start({ actor: brpUser, instanceId: id, expectedVersion: 1 })).state.version
-      v = (yield* engine.executeStep({ actor: brpUser, instanceId: id, expectedVersion: v, stepId: "company-info", input: companyInfo })).state.version
-      v = (yield* engine.executeStep({ actor: brpUser, instanceId: id, expectedVersion: v, stepId: "portfolio", input: portfolio })).state.version
+      v = (yield* engine.executeStep({
+        actor: brpUser,
+        instanceId: id,
+        expectedVersion: v,
+        stepId: "company-info",
+        input: companyInfo
+      })).state.version
+      v = (yield* engine.executeStep({
+        actor: brpUser,
+        instanceId: id,
+        expectedVersion: v,
+        stepId: "portfolio",
+        input: portfolio
+      })).state.version
       expect(yield* engine.validate({ actor: brpUser, instanceId: id })).toEqual([
         { path: "company-info.vat", message: "this VAT number is already onboarded" }
       ])
@@ -477,16 +576,32 @@ describe("Engine — bad input, failures, policy, queries", () => {
       const engine = yield* publish
       const { state } = yield* engine.create({ actor: brpUser, templateId: "brp-contract-onboarding" })
       yield* engine.start({ actor: brpUser, instanceId: state.instanceId, expectedVersion: 1 })
-      yield* engine.executeStep({ actor: brpUser, instanceId: state.instanceId, expectedVersion: 2, stepId: "company-info", input: companyInfo })
+      yield* engine.executeStep({
+        actor: brpUser,
+        instanceId: state.instanceId,
+        expectedVersion: 2,
+        stepId: "company-info",
+        input: companyInfo
+      })
       const atTwo = yield* engine.stateAt({ actor: brpUser, instanceId: state.instanceId, until: { untilSequence: 2 } })
       expect(atTwo).toMatchObject({ version: 2, status: "IN_PROGRESS", currentStepId: "company-info", stepStates: {} })
-      const now = yield* engine.stateAt({ actor: brpUser, instanceId: state.instanceId, until: { untilTime: "2030-01-01T00:00:00.000Z" } })
+      const now = yield* engine.stateAt({
+        actor: brpUser,
+        instanceId: state.instanceId,
+        until: { untilTime: "2030-01-01T00:00:00.000Z" }
+      })
       expect(now).toEqual(yield* engine.get({ actor: brpUser, instanceId: state.instanceId }))
       const before = yield* Effect.exit(
-        engine.stateAt({ actor: brpUser, instanceId: state.instanceId, until: { untilTime: "1969-01-01T00:00:00.000Z" } })
+        engine.stateAt({
+          actor: brpUser,
+          instanceId: state.instanceId,
+          until: { untilTime: "1969-01-01T00:00:00.000Z" }
+        })
       )
       expect(errorOf(before)).toMatchObject({ _tag: "StorageError", reason: { _tag: "NotFound" } })
-      const garbage = yield* Effect.exit(engine.stateAt({ actor: brpUser, instanceId: state.instanceId, until: { untilTime: "yesterday" } }))
+      const garbage = yield* Effect.exit(
+        engine.stateAt({ actor: brpUser, instanceId: state.instanceId, until: { untilTime: "yesterday" } })
+      )
       expect(errorOf(garbage)).toMatchObject({ _tag: "InvalidCommand", command: "stateAt" })
     }).pipe(Effect.provide(live))
   })
@@ -516,11 +631,15 @@ describe("Promise facade — policy option", () => {
       templates: [sequence1Template],
       policy: {
         authorize: (actor, operation) =>
-          operation === "create" ? Effect.fail(new Forbidden({ command: operation, userId: actor.userId, reason: "closed for maintenance" })) : Effect.void
+          operation === "create"
+            ? Effect.fail(new Forbidden({ command: operation, userId: actor.userId, reason: "closed for maintenance" }))
+            : Effect.void
       }
     })
     try {
-      const error = await engine.create({ actor: marketOps, tenantId, templateId: "brp-contract-onboarding" }).catch((e: unknown) => e)
+      const error = await engine
+        .create({ actor: marketOps, tenantId, templateId: "brp-contract-onboarding" })
+        .catch((e: unknown) => e)
       expect(error).toMatchObject({ _tag: "Forbidden", reason: "closed for maintenance" })
     } finally {
       await engine.dispose()

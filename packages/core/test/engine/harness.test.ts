@@ -1,18 +1,32 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { compensateStep, runStep, runTemplate, validateStep } from "../../src/testing.js"
-import { activationHandler, approvalHandler, formHandler, sequence1Template, sequence4Template } from "../fixtures/index.js"
+import {
+  activationHandler,
+  approvalHandler,
+  formHandler,
+  sequence1Template,
+  sequence4Template
+} from "../fixtures/index.js"
 
 describe("plugin harness", () => {
   it.effect("runStep decodes config and input with the handler's schemas and executes", () =>
     Effect.gen(function* () {
-      const output = yield* runStep(activationHandler, { config: { system: "settlement" }, input: {}, stepId: "activation" })
+      const output = yield* runStep(activationHandler, {
+        config: { system: "settlement" },
+        input: {},
+        stepId: "activation"
+      })
       expect(output).toEqual({ system: "settlement", activationId: "act-test-instance:activation:1" })
       const badConfig = yield* Effect.exit(runStep(activationHandler, { config: { system: "mars" }, input: {} }))
       expect(Exit.isFailure(badConfig) && JSON.stringify(badConfig.cause)).toContain("config.system")
-      const badInput = yield* Effect.flip(runStep(approvalHandler, { config: { approverRole: "market_ops" }, input: { decision: "maybe" } }))
+      const badInput = yield* Effect.flip(
+        runStep(approvalHandler, { config: { approverRole: "market_ops" }, input: { decision: "maybe" } })
+      )
       expect(badInput).toMatchObject({ _tag: "ValidationFailed", issues: [{ path: "input.decision" }] })
-      const failed = yield* Effect.flip(runStep(formHandler, { config: sequence1Template.steps[0]?.config, input: { companyName: "X" } }))
+      const failed = yield* Effect.flip(
+        runStep(formHandler, { config: sequence1Template.steps[0]?.config, input: { companyName: "X" } })
+      )
       expect(failed).toMatchObject({ _tag: "StepHandlerError", code: "required", retryable: false })
     })
   )
@@ -48,7 +62,10 @@ describe("plugin harness", () => {
         "1970-01-01T00:01:00.000Z",
         "1970-01-01T00:02:00.000Z"
       ])
-      expect(state.stepStates.activation?.data).toEqual({ system: "settlement", activationId: "act-test-instance-1:activation:1" })
+      expect(state.stepStates.activation?.data).toEqual({
+        system: "settlement",
+        activationId: "act-test-instance-1:activation:1"
+      })
     })
   )
 })
