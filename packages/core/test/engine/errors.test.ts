@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest"
+import {
+  CompensationFailed,
+  Conflict,
+  Forbidden,
+  IllegalTransition,
+  InvalidCommand,
+  InvalidData,
+  NotFound,
+  StepFailed,
+  StorageError,
+  storageError,
+  TemplateInvalid,
+  TenantViolation,
+  Unavailable,
+  UnknownHandler,
+  ValidationFailed
+} from "../../src/index.js"
+
+describe("errors", () => {
+  it("every domain error says what happened in its message", () => {
+    expect(new IllegalTransition({ status: "COMPLETED", command: "PauseWorkflow" }).message).toBe(
+      "PauseWorkflow is not allowed when the workflow is COMPLETED"
+    )
+    expect(new InvalidCommand({ command: "ExecuteStep", reason: "step x is not current" }).message).toBe(
+      "ExecuteStep: step x is not current"
+    )
+    expect(new ValidationFailed({ issues: [{ path: "company-info.vat", message: "bad" }] }).message).toContain(
+      "company-info.vat: bad"
+    )
+    expect(new TemplateInvalid({ templateId: "t", issues: [{ path: "steps[0].id", message: "dup" }] }).message).toBe(
+      "template t is invalid: steps[0].id: dup"
+    )
+    expect(new Forbidden({ command: "approve", userId: "u", reason: "no" }).message).toBe("u may not approve: no")
+    expect(new StepFailed({ stepId: "s", attempt: 2, reason: "503", retryable: true }).message).toBe(
+      "step s failed (attempt 2): 503"
+    )
+    expect(new CompensationFailed({ stepId: "s", reason: "down" }).message).toContain("retry the rollback")
+    expect(new UnknownHandler({ type: "fax" }).message).toContain('"fax"')
+  })
+
+  it("storage errors carry their operation, reason and retryability", () => {
+    const cases = [
+      [new Conflict({ message: "lost the race" }), true],
+      [new NotFound({ message: "gone", entity: "workflow", id: "x" }), false],
+      [new Unavailable({ message: "timeout" }), true],
+      [new TenantViolation({ message: "foreign" }), false],
+      [new InvalidData({ message: "too big" }), false]
+    ] as const
+    for (const [reason, retryable] of cases) {
+      const error = storageError("EventStore.append", reason)
+      expect(error).toBeInstanceOf(StorageError)
+      expect(error.isRetryable).toBe(retryable)
+      expect(error.message).toBe(`EventStore.append: ${reason._tag}: ${reason.message}`)
+    }
+  })
+})
