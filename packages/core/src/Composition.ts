@@ -12,7 +12,7 @@ import { type Issue, TemplateInvalid } from "./DomainError.js"
 import { decodeWithIssues } from "./internal/issues.js"
 import { Identifier, type Json, type JsonObject, JsonObject as JsonObjectSchema } from "./Json.js"
 import type { HandlerRegistry } from "./StepHandler.js"
-import { Compensation, RetryPolicy, Route, Step, type Template, TemplateRef } from "./Template.js"
+import { Step, type Template, TemplateRef } from "./Template.js"
 import { validateTemplate } from "./Validation.js"
 
 /**
@@ -39,13 +39,14 @@ export const Change = Schema.Union([
   Schema.Struct({
     op: Schema.Literal("patch"),
     stepId: Identifier,
-    name: Schema.optionalKey(Schema.String),
-    description: Schema.optionalKey(Schema.String),
-    next: Schema.optionalKey(Schema.NonEmptyString),
-    routes: Schema.optionalKey(Schema.Array(Route)),
-    timeoutMs: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))),
-    retry: Schema.optionalKey(RetryPolicy),
-    compensation: Schema.optionalKey(Compensation)
+    // The patchable fields are the step's own optional fields, so the two can never drift apart.
+    name: Step.fields.name,
+    description: Step.fields.description,
+    next: Step.fields.next,
+    routes: Step.fields.routes,
+    timeoutMs: Step.fields.timeoutMs,
+    retry: Step.fields.retry,
+    compensation: Step.fields.compensation
   })
 ])
 
