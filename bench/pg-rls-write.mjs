@@ -56,7 +56,13 @@ const makeInstance = (tenantId) => {
   const created = {
     ...envelope(1),
     type: "WORKFLOW_CREATED",
-    data: { templateId: "contract-onboarding", templateVersion: 1, marketRole: "BRP", firstStepId: "s1", metadata: { bench: true } }
+    data: {
+      templateId: "contract-onboarding",
+      templateVersion: 1,
+      marketRole: "BRP",
+      firstStepId: "s1",
+      metadata: { bench: true }
+    }
   }
   const started = { ...envelope(2), type: "WORKFLOW_STARTED", stepId: "s1", data: {} }
   let state = core.evolve(core.evolve(undefined, created), started)
@@ -71,7 +77,12 @@ const makeInstance = (tenantId) => {
           const v = state.version
           const attempt = (state.stepStates.s1?.attempts ?? 0) + 1
           return [
-            { ...envelope(v + 1), type: "STEP_STARTED", stepId: "s1", data: { attempt, input: { amount: v, note: "bench" } } },
+            {
+              ...envelope(v + 1),
+              type: "STEP_STARTED",
+              stepId: "s1",
+              data: { attempt, input: { amount: v, note: "bench" } }
+            },
             {
               ...envelope(v + 2),
               type: "STEP_COMPLETED",
@@ -111,7 +122,9 @@ const variants = ({ client, direct, tenantId }) => {
     "tx-6rt": (batch) =>
       direct.transaction(async (tx) => {
         const [, , expected, events, state, entry] = params(batch)
-        await tx.query("select set_config('role', 'workflow_app', true), set_config('app.current_tenant', $1, true)", [tenantId])
+        await tx.query("select set_config('role', 'workflow_app', true), set_config('app.current_tenant', $1, true)", [
+          tenantId
+        ])
         await tx.query(
           `insert into workflow_events (instance_id, sequence, tenant_id, type, step_id, command_id, occurred_at, event)
            select e ->> 'instanceId', (e ->> 'sequence')::int, (e ->> 'tenantId')::uuid, e ->> 'type', e ->> 'stepId',
@@ -195,7 +208,9 @@ const measure = async (label, setup, lanes) => {
   return result
 }
 
-console.log(`node ${process.version} · ${ROUNDS} rounds × ${SLICE_MS} ms slices · variants interleaved, order rotated per round`)
+console.log(
+  `node ${process.version} · ${ROUNDS} rounds × ${SLICE_MS} ms slices · variants interleaved, order rotated per round`
+)
 const results = []
 
 if (ONLY === "" || ONLY === "server") {
@@ -213,10 +228,10 @@ if (ONLY === "" || ONLY === "server") {
       const client = pgRls.fromPool(pool)
       await pgRls.migratePromise(client)
       const tenantId = randomUUID()
-      await pool.query("insert into tenants (id, company_name, vat_number) values ($1, 'Bench NV', $2) on conflict do nothing", [
-        tenantId,
-        `BE0${Math.floor(Math.random() * 1e9)}`.padEnd(12, "0")
-      ])
+      await pool.query(
+        "insert into tenants (id, company_name, vat_number) values ($1, 'Bench NV', $2) on conflict do nothing",
+        [tenantId, `BE0${Math.floor(Math.random() * 1e9)}`.padEnd(12, "0")]
+      )
       const version = (await pool.query("show server_version")).rows[0].server_version
       // `direct` is plain pg: the pool's own query(), and BEGIN/COMMIT on a checked-out client
       const direct = {
@@ -249,7 +264,9 @@ if (ONLY === "" || ONLY === "pglite") {
   const client = pgRls.fromPGlite(db)
   await pgRls.migratePromise(client)
   const tenantId = randomUUID()
-  await db.query("insert into tenants (id, company_name, vat_number) values ($1, 'Bench NV', 'BE0123456789')", [tenantId])
+  await db.query("insert into tenants (id, company_name, vat_number) values ($1, 'Bench NV', 'BE0123456789')", [
+    tenantId
+  ])
   const version = (await db.query("show server_version")).rows[0].server_version
   const direct = {
     query: (text, values) => db.query(text, values),

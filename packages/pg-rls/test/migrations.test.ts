@@ -1,0 +1,184 @@
+/**
+ * Migrations: idempotent, recorded with checksums, all-or-nothing, serialised between concurrent
+ * migrators; an edited or unknown applied migration stops the run. On fresh databases of both
+ * backends.
+ */
+import { execFile } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
+import { PGlite } from "@electric-sql/pglite"
+import { describeWithService, PostgreSQL } from "@workflow-manager/test-utils"
+import { Effect, Exit } from "effect"
+import pg from "pg"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import {
+  checksum,
+  fromPGlite,
+  fromPool,
+  loadMigrations,
+  type Migration,
+  MigrationError,
+  migrate,
+  migrationsDirectory,
+  type PGliteLike,
+  type PgClient,
+  type PoolLike
+} from "../src/index.js"
+
+const failure = async (effect: Effect.Effect<unknown, MigrationError>): Promise<MigrationError> => {
+  const exit = await Effect.runPromiseExit(effect)
+  if (Exit.isSuccess(exit)) throw new Error("expected the migration to fail")
+  const reason = exit.cause.reasons[0]
+  if (reason?._tag !== "Fail") throw new Error(String(exit.cause))
+  return reason.error
+}
+
+const tables = (client: PgClient) =>
+  client.query<{ relname: string }>(
+    "select relname from pg_class where relkind = 'r' and relnamespace = current_schema()::regnamespace order by relname"
+  )
+
+describe("shipped migrations", () => {
+  it("are numbered SQL files found beside src/ (and dist/)", async () => {
+    const migrations = await Effect.runPromise(loadMigrations())
+    expect(migrations.length).toBeGreaterThan(0)
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1))
+    expect(migrationsDirectory).toBe(join(dirname(fileURLToPath(import.meta.url)), "..", "migrations/"))
+  })
+
+  it("a missing folder is a MigrationError", async () => {
+    const error = await failure(loadMigrations("/nonexistent/migrations"))
+    expect(error).toBeInstanceOf(MigrationError)
+    expect(error.reason).toBe("Failed")
+  })
+})
+
+const behaviour = (fresh: () => Promise<PgClient>) => {
+  it("applies every migration once; a second run changes nothing", async () => {
+    const client = await fresh()
+    const first = await Effect.runPromise(migrate(client))
+    expect(first.applied.map((m) => m.version)).toEqual([1])
+    expect(first.version).toBe(1)
+    const second = await Effect.runPromise(migrate(client))
+    expect(second).toEqual({ applied: [], version: 1 })
+    const history = await client.query<{ version: number; checksum: string }>(
+      "select version, checksum from wm_schema_migrations"
+    )
+    const shipped = await Effect.runPromise(loadMigrations())
+    expect(history).toEqual([{ version: 1, checksum: checksum((shipped[0] as Migration).sql) }])
+    expect((await tables(client)).map((t) => t.relname)).toEqual([
+      "tenant_market_roles",
+      "tenants",
+      "users",
+      "wm_schema_migrations",
+      "workflow_events",
+      "workflow_instances",
+      "workflow_instances_index",
+      "workflow_jobs",
+      "workflow_templates"
+    ])
+  })
+
+  it("refuses to run when an applied migration was edited, or is unknown to the package", async () => {
+    const client = await fresh()
+    const shipped = await Effect.runPromise(loadMigrations())
+    await Effect.runPromise(migrate(client, { migrations: shipped }))
+    const edited = shipped.map((m) => ({ ...m, sql: `${m.sql}\n-- edited` }))
+    const changed = await failure(migrate(client, { migrations: edited }))
+    expect(changed.reason).toBe("Checksum")
+    expect(changed.version).toBe(1)
+    const unknown = await failure(migrate(client, { migrations: [] }))
+    expect(unknown.reason).toBe("Unknown")
+  })
+
+  it("is all or nothing: a failing migration leaves no trace of the run", async () => {
+    const client = await fresh()
+    const shipped = await Effect.runPromise(loadMigrations())
+    const broken: ReadonlyArray<Migration> = [
+      ...shipped,
+      { version: shipped.length + 1, name: "broken", sql: "create table half_done (id int); select 1 / 0;" }
+    ]
+    const error = await failure(migrate(client, { migrations: broken }))
+    expect(error.reason).toBe("Failed")
+    expect(error.version).toBe(shipped.length + 1)
+    expect(error.message).toContain("division by zero")
+    expect((await tables(client)).map((t) => t.relname)).not.toContain("half_done")
+    expect((await tables(client)).map((t) => t.relname)).not.toContain("tenants")
+  })
+}
+
+await describeWithService(PostgreSQL, "migrate [postgres]", (url) => {
+  const created: Array<string> = []
+  const pools: Array<pg.Pool> = []
+  const dbUrl = (name: string) => {
+    const u = new URL(url)
+    u.pathname = `/${name}`
+    return u.toString()
+  }
+  const fresh = async (): Promise<PgClient> => {
+    const name = `wm_test_${randomBytes(6).toString("hex")}`
+    const server = new pg.Client({ connectionString: url })
+    await server.connect()
+    await server.query(`create database ${name}`)
+    await server.end()
+    created.push(name)
+    const pool = new pg.Pool({ connectionString: dbUrl(name), max: 4 })
+    pool.on("error", () => {})
+    pools.push(pool)
+    return fromPool(pool as unknown as PoolLike)
+  }
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.end()))
+    const server = new pg.Client({ connectionString: url })
+    await server.connect()
+    for (const name of created) await server.query(`drop database if exists ${name} with (force)`)
+    await server.end()
+  })
+
+  behaviour(fresh)
+
+  it("serialises concurrent migrators: exactly one applies, the others find the schema current", async () => {
+    const client = await fresh()
+    const reports = await Promise.all(Array.from({ length: 4 }, () => Effect.runPromise(migrate(client))))
+    expect(reports.filter((r) => r.applied.length > 0)).toHaveLength(1)
+    expect(reports.every((r) => r.version === 1)).toBe(true)
+  })
+
+  it("the CLI migrates (built dist)", async () => {
+    const client = await fresh()
+    const name = created[created.length - 1] as string
+    const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli.js")
+    const run = promisify(execFile)
+    const first = await run(process.execPath, [cli, "--url", dbUrl(name)])
+    expect(first.stdout).toContain("applied 0001 initial")
+    const second = await run(process.execPath, [cli], { env: { ...process.env, DATABASE_URL: dbUrl(name) } })
+    expect(second.stdout).toContain("schema is current (version 1)")
+    const status = await run(process.execPath, [cli, "--url", dbUrl(name), "--status"])
+    expect(status.stdout).toMatch(/0001 initial {2}applied /)
+    expect((await tables(client)).length).toBe(9)
+    const bad = await run(process.execPath, [cli, "--url", "postgres://postgres@127.0.0.1:1/none"]).catch(
+      (error: { code: number; stderr: string }) => error
+    )
+    expect(bad).toMatchObject({ code: 1 })
+    expect((bad as { stderr: string }).stderr).toContain("ECONNREFUSED")
+  })
+})
+
+describe("migrate [pglite]", () => {
+  const dbs: Array<PGlite> = []
+  let shared: PGlite
+  beforeAll(async () => {
+    shared = await PGlite.create()
+  })
+  afterAll(async () => {
+    await Promise.all([shared?.close(), ...dbs.map((db) => db.close())])
+  })
+  // one instance per behaviour would cost seconds each: reset the schema of a shared instance instead
+  const fresh = async (): Promise<PgClient> => {
+    await shared.exec("drop schema public cascade; create schema public;")
+    return fromPGlite(shared as unknown as PGliteLike)
+  }
+  behaviour(fresh)
+})
