@@ -646,3 +646,46 @@ describe("Promise facade — policy option", () => {
     }
   })
 })
+
+describe("Engine — seed sequence 4 (Promise facade)", () => {
+  it("rolls back from the approval step to company-info, compensating approval then portfolio", async () => {
+    const engine = await createEngine({
+      handlers: [formHandler, approvalHandler, activationHandler],
+      templates: [sequence4Template],
+      ids: idLayerSequential("wf")
+    })
+    try {
+      const { state } = await engine.create({ actor: marketOps, tenantId, templateId: "brp-onboarding-approval" })
+      const instanceId = state.instanceId
+      let version = (await engine.start({ actor: brpUser, instanceId, expectedVersion: 1 })).state.version
+      for (const [stepId, input, actor] of [
+        ["company-info", companyInfo, brpUser],
+        ["portfolio", portfolio, brpUser],
+        ["approval", { decision: "approve" }, marketOps]
+      ] as const) {
+        version = (await engine.executeStep({ actor, instanceId, expectedVersion: version, stepId, input })).state
+          .version
+      }
+      const result = await engine.rollback({
+        actor: marketOps,
+        instanceId,
+        expectedVersion: version,
+        toStepId: "company-info"
+      })
+      expect(result.events.map((e) => [e.type, "stepId" in e ? e.stepId : undefined])).toEqual([
+        ["WORKFLOW_ROLLBACK_STARTED", "company-info"],
+        ["STEP_COMPENSATED", "approval"],
+        ["STEP_COMPENSATED", "portfolio"],
+        ["WORKFLOW_ROLLED_BACK", "company-info"]
+      ])
+      expect(result.state).toMatchObject({ status: "IN_PROGRESS", currentStepId: "company-info", version: version + 4 })
+      expect(await engine.get({ actor: brpUser, instanceId })).toEqual(result.state)
+      const tooFar = await engine
+        .rollback({ actor: marketOps, instanceId, expectedVersion: result.state.version, toStepId: "activation" })
+        .catch((e: unknown) => e)
+      expect(tooFar).toMatchObject({ _tag: "InvalidCommand", command: "BeginRollback" })
+    } finally {
+      await engine.dispose()
+    }
+  })
+})
