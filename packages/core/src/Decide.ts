@@ -118,7 +118,13 @@ const stamp = (
 
 const invalid = (command: Command, reason: string) => Result.fail(new InvalidCommand({ command: command._tag, reason }))
 
-type Decision = Result.Result<ReadonlyArray<WorkflowEvent>, IllegalTransition | InvalidCommand>
+/**
+ * What the decider returns: the events, or why the command cannot run.
+ *
+ * @since 0.1.0
+ * @category decider
+ */
+export type Decision = Result.Result<ReadonlyArray<WorkflowEvent>, IllegalTransition | InvalidCommand>
 
 /**
  * Decides the events a command produces on an instance, or why it cannot run.

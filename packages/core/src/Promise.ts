@@ -17,7 +17,13 @@ import type { TemplateStore } from "./TemplateStore.js"
 import type { WorkflowIndex } from "./WorkflowIndex.js"
 import type { WorkflowStore } from "./WorkflowStore.js"
 
-type Stores = EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore
+/**
+ * The five storage ports an engine runs on.
+ *
+ * @since 0.1.0
+ * @category promise
+ */
+export type Stores = EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore
 
 /**
  * Options of {@link createEngine}.

@@ -9,7 +9,7 @@ export { Actor, MARKET_OPS } from "./Actor.js"
 export * as Command from "./Command.js"
 export { Change, compose, mergeConfig, TemplateExtension } from "./Composition.js"
 export { type Comparison, Condition, evaluate as evaluateCondition, readPath } from "./Condition.js"
-export { decide, isAllowed, type NoInstance, type Transition, transitions } from "./Decide.js"
+export { type Decision, decide, isAllowed, type NoInstance, type Transition, transitions } from "./Decide.js"
 export {
   CompensationFailed,
   type DomainError,
@@ -51,7 +51,7 @@ export { Identifier, Instant, Json, JsonObject } from "./Json.js"
 export { layerMemory, type MemoryStorage, make as makeMemoryStorage } from "./Memory.js"
 export { statusMachineMermaid, toMermaid } from "./Mermaid.js"
 export { defaultPolicy, type Operation, Policy, type PolicyService, reviewerOperations } from "./Policy.js"
-export { type CreateEngineOptions, createEngine, type PromiseEngine } from "./Promise.js"
+export { type CreateEngineOptions, createEngine, type PromiseEngine, type Stores } from "./Promise.js"
 export { type PlannedCompensation, planRollback, type RollbackPlan } from "./Saga.js"
 export { PendingRollback, StepState, StepStatus, WorkflowState } from "./State.js"
 export { allStatuses, isTerminal, WorkflowStatus } from "./Status.js"
