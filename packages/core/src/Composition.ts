@@ -12,7 +12,7 @@ import { type Issue, TemplateInvalid } from "./DomainError.js"
 import { decodeWithIssues } from "./internal/issues.js"
 import { Identifier, type Json, type JsonObject, JsonObject as JsonObjectSchema } from "./Json.js"
 import type { HandlerRegistry } from "./StepHandler.js"
-import { Step, type Template, TemplateRef } from "./Template.js"
+import { Step, Template, TemplateRef } from "./Template.js"
 import { validateTemplate } from "./Validation.js"
 
 /**
@@ -65,12 +65,12 @@ export type Change = typeof Change.Type
  * @category composition
  */
 export const TemplateExtension = Schema.Struct({
-  schemaVersion: Schema.Literal(1),
-  id: Identifier,
-  version: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
-  name: Schema.NonEmptyString,
-  description: Schema.optionalKey(Schema.String),
-  marketRole: Schema.optionalKey(Schema.NonEmptyString),
+  schemaVersion: Template.fields.schemaVersion,
+  id: Template.fields.id,
+  version: Template.fields.version,
+  name: Template.fields.name,
+  description: Template.fields.description,
+  marketRole: Template.fields.marketRole,
   extends: TemplateRef,
   changes: Schema.Array(Change),
   metadata: Schema.optionalKey(JsonObjectSchema)

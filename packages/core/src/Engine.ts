@@ -31,11 +31,12 @@ import { fold, rebuildState, type Until } from "./Evolve.js"
 import { IdGenerator } from "./IdGenerator.js"
 import { InstanceStore } from "./InstanceStore.js"
 import { decodeWithIssues } from "./internal/issues.js"
+import { stepContext } from "./internal/stepContext.js"
 import type { Json, JsonObject } from "./Json.js"
 import { type Operation, Policy } from "./Policy.js"
 import { planRollback } from "./Saga.js"
 import type { WorkflowState } from "./State.js"
-import { type AnyStepHandler, type HandlerRegistry, type StepContext, StepHandlerError } from "./StepHandler.js"
+import { type AnyStepHandler, type HandlerRegistry, StepHandlerError } from "./StepHandler.js"
 import { Conflict, NotFound, type StorageError, storageError } from "./StorageError.js"
 import { findStep, type Template } from "./Template.js"
 import { TemplateStore } from "./TemplateStore.js"
@@ -386,24 +387,6 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
         return { step, handler, config: config.success as unknown }
       })
 
-    const context = (
-      state: WorkflowState,
-      actor: Actor,
-      stepId: string,
-      attempt: number,
-      at: string,
-      suffix = ""
-    ): StepContext => ({
-      instanceId: state.instanceId,
-      tenantId: state.tenantId,
-      stepId,
-      attempt,
-      idempotencyKey: `${state.instanceId}:${stepId}:${attempt}${suffix}`,
-      actor,
-      state,
-      at
-    })
-
     const validateState = (state: WorkflowState, template: Template, actor: Actor, at: string) =>
       Effect.gen(function* () {
         const issues: Array<Issue> = []
@@ -417,7 +400,7 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
               config,
               input: stepState.input,
               output: stepState.data,
-              context: context(state, actor, step.id, stepState.attempts, at)
+              context: stepContext(state, actor, step.id, stepState.attempts, at)
             })
             .pipe(Effect.provideContext(services))
           for (const issue of found)
@@ -511,7 +494,11 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
             }
             const attempt = (state.stepStates[step.id]?.attempts ?? 0) + 1
             const execution = handler
-              .execute({ config, input: decoded.success, context: context(state, input.actor, step.id, attempt, at) })
+              .execute({
+                config,
+                input: decoded.success,
+                context: stepContext(state, input.actor, step.id, attempt, at)
+              })
               .pipe(Effect.provideContext(services))
             const timed =
               step.timeoutMs === undefined
@@ -673,7 +660,7 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
                 config,
                 input: compensation.input,
                 output: compensation.output,
-                context: context(state, input.actor, compensation.stepId, attempts, at, ":compensate")
+                context: stepContext(state, input.actor, compensation.stepId, attempts, at, ":compensate")
               }).pipe(
                 Effect.provideContext(services),
                 Effect.catchCause((cause) =>

@@ -12,9 +12,8 @@
  */
 import { Context, type Effect, Schema } from "effect"
 import type { Access } from "./Access.js"
-import { Identifier, Instant } from "./Json.js"
-import type { WorkflowState } from "./State.js"
-import { WorkflowStatus } from "./Status.js"
+import { WorkflowState } from "./State.js"
+import type { WorkflowStatus } from "./Status.js"
 import type { StorageError } from "./StorageError.js"
 
 /**
@@ -24,17 +23,17 @@ import type { StorageError } from "./StorageError.js"
  * @category index
  */
 export const IndexEntry = Schema.Struct({
-  schemaVersion: Schema.Literal(1),
-  instanceId: Identifier,
-  tenantId: Identifier,
-  templateId: Identifier,
-  templateVersion: Schema.Int,
-  marketRole: Schema.NonEmptyString,
-  status: WorkflowStatus,
-  currentStepId: Schema.NullOr(Identifier),
-  version: Schema.Int,
-  createdAt: Instant,
-  updatedAt: Instant
+  schemaVersion: WorkflowState.fields.schemaVersion,
+  instanceId: WorkflowState.fields.instanceId,
+  tenantId: WorkflowState.fields.tenantId,
+  templateId: WorkflowState.fields.templateId,
+  templateVersion: WorkflowState.fields.templateVersion,
+  marketRole: WorkflowState.fields.marketRole,
+  status: WorkflowState.fields.status,
+  currentStepId: WorkflowState.fields.currentStepId,
+  version: WorkflowState.fields.version,
+  createdAt: WorkflowState.fields.createdAt,
+  updatedAt: WorkflowState.fields.updatedAt
 })
 
 /**

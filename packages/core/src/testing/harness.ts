@@ -13,6 +13,7 @@ import { Engine, type EngineError, layer as engineLayer } from "../Engine.js"
 import type { WorkflowEvent } from "../Event.js"
 import { layerSequential } from "../IdGenerator.js"
 import { decodeWithIssues } from "../internal/issues.js"
+import { stepContext } from "../internal/stepContext.js"
 import type { Json } from "../Json.js"
 import { type MemoryStorage, make as makeMemory } from "../Memory.js"
 import type { WorkflowState } from "../State.js"
@@ -80,19 +81,7 @@ const decodeOrFail = <A>(schema: Parameters<typeof decodeWithIssues>[0], value: 
 const contextOf = (run: StepRun, suffix = ""): StepContext => {
   const actor = run.actor ?? testActor
   const at = run.at ?? "2026-01-01T00:00:00.000Z"
-  const state = run.state ?? emptyState(actor, at)
-  const stepId = run.stepId ?? "step"
-  const attempt = run.attempt ?? 1
-  return {
-    instanceId: state.instanceId,
-    tenantId: state.tenantId,
-    stepId,
-    attempt,
-    idempotencyKey: `${state.instanceId}:${stepId}:${attempt}${suffix}`,
-    actor,
-    state,
-    at
-  }
+  return stepContext(run.state ?? emptyState(actor, at), actor, run.stepId ?? "step", run.attempt ?? 1, at, suffix)
 }
 
 /**
