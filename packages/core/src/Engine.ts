@@ -311,6 +311,20 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
         return { state, events: prior } satisfies CommandResult
       })
 
+    /** A keyed command that lost a race to its own earlier run returns that run's result. */
+    const replayOnConflict =
+      (access: Access.Access, instanceId: string, key: string | undefined) =>
+      <E>(self: Effect.Effect<CommandResult, E>): Effect.Effect<CommandResult, E | StorageError> =>
+        key === undefined
+          ? self
+          : Effect.catch(self, (error: E) =>
+              isConflict(error as EngineError)
+                ? Effect.flatMap(replay(access, instanceId, key), (prior) =>
+                    prior ? Effect.succeed(prior) : Effect.fail(error)
+                  )
+                : Effect.fail(error)
+            )
+
     const commitDecision = (
       access: Access.Access,
       operation: string,
@@ -352,15 +366,7 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
         const at = yield* nowIso
         const command = yield* build(state, template, at)
         return yield* commitDecision(access, operation, state, command, template)
-      }).pipe(
-        Effect.catch((error: EngineError | E) =>
-          input.idempotencyKey !== undefined && isConflict(error as EngineError)
-            ? Effect.flatMap(replay(Access.ofActor(input.actor), input.instanceId, input.idempotencyKey), (prior) =>
-                prior ? Effect.succeed(prior) : Effect.fail(error)
-              )
-            : Effect.fail(error)
-        )
-      )
+      }).pipe(replayOnConflict(Access.ofActor(input.actor), input.instanceId, input.idempotencyKey))
 
     const envelope = (input: InstanceCommand, at: string) => ({
       actor: input.actor,
@@ -459,15 +465,7 @@ export const make = <R>(options: EngineOptions<R>): Effect.Effect<EngineService,
               ...(input.metadata === undefined ? {} : { metadata: input.metadata })
             },
             template
-          ).pipe(
-            Effect.catch((error: EngineError) =>
-              input.idempotencyKey !== undefined && isConflict(error)
-                ? Effect.flatMap(replay(access, instanceId, input.idempotencyKey), (prior) =>
-                    prior ? Effect.succeed(prior) : Effect.fail(error)
-                  )
-                : Effect.fail(error)
-            )
-          )
+          ).pipe(replayOnConflict(access, instanceId, input.idempotencyKey))
         }),
 
       start: (input) =>
