@@ -10,28 +10,36 @@
  */
 import { Schema } from "effect"
 import { Actor } from "./Actor.js"
-import { StepError } from "./Event.js"
+import { Lease, StepError } from "./Event.js"
 import { Identifier, Instant, Json, JsonObject } from "./Json.js"
 
 const envelope = {
   actor: Actor,
   expectedVersion: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
   at: Instant,
-  idempotencyKey: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200)))
+  idempotencyKey: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))),
+  /** Recorded with the idempotency key on every event (see the engine's replay). */
+  fingerprint: Schema.optionalKey(Schema.NonEmptyString)
 }
 
 const command = <const T extends string, const F extends Schema.Struct.Fields>(tag: T, fields: F) =>
   Schema.TaggedStruct(tag, { ...envelope, ...fields })
 
 /**
- * The outcome of running a step's handler.
+ * The outcome of running a step's handler:
+ *
+ * - `Completed` — the step is done with `output` (and, for a step that collects contributions, the
+ *   decisive `contribution` is recorded first);
+ * - `Contributed` — a contribution is recorded; the step stays current;
+ * - `Failed` — the attempt failed; `retryAt` is when the engine runs it again by itself.
  *
  * @since 0.1.0
  * @category commands
  */
 export const StepOutcome = Schema.Union([
-  Schema.TaggedStruct("Completed", { output: Json }),
-  Schema.TaggedStruct("Failed", { error: StepError })
+  Schema.TaggedStruct("Completed", { output: Json, contribution: Schema.optionalKey(Json) }),
+  Schema.TaggedStruct("Contributed", { contribution: Json }),
+  Schema.TaggedStruct("Failed", { error: StepError, retryAt: Schema.optionalKey(Instant) })
 ])
 
 /**
@@ -53,8 +61,24 @@ export const CreateWorkflow = command("CreateWorkflow", {
 })
 /** `DRAFT` → `IN_PROGRESS`. @since 0.1.0 @category commands */
 export const StartWorkflow = command("StartWorkflow", {})
-/** Record the outcome of the current step. @since 0.1.0 @category commands */
+/** Record an attempt of the current step and its outcome. @since 0.1.0 @category commands */
 export const ExecuteStep = command("ExecuteStep", { stepId: Identifier, input: Json, outcome: StepOutcome })
+/**
+ * Start a deferred attempt of the current step: queued (no lease) or claimed by a worker (with a
+ * lease). Claiming a running attempt whose lease has ended repeats its attempt number.
+ * @since 0.1.0 @category commands
+ */
+export const ClaimStep = command("ClaimStep", { stepId: Identifier, input: Json, lease: Schema.optionalKey(Lease) })
+/** Record the outcome of the running (deferred) attempt `attempt`. @since 0.1.0 @category commands */
+export const RecordOutcome = command("RecordOutcome", {
+  stepId: Identifier,
+  /** The worker that claimed the attempt: refused when another worker holds the claim now. */
+  owner: Schema.optionalKey(Identifier),
+  attempt: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
+  outcome: StepOutcome
+})
+/** Fire the current step's deadlines that are due at `at`, with their escalations. @since 0.1.0 @category commands */
+export const FireDueTimers = command("FireDueTimers", {})
 /** `IN_PROGRESS` → `PAUSED`. @since 0.1.0 @category commands */
 export const PauseWorkflow = command("PauseWorkflow", { reason: Schema.optionalKey(Schema.String) })
 /** `PAUSED` or `ROLLED_BACK` → `IN_PROGRESS`. @since 0.1.0 @category commands */
@@ -94,6 +118,9 @@ export const Command = Schema.Union([
   CreateWorkflow,
   StartWorkflow,
   ExecuteStep,
+  ClaimStep,
+  RecordOutcome,
+  FireDueTimers,
   PauseWorkflow,
   ResumeWorkflow,
   SubmitWorkflow,

@@ -9,8 +9,10 @@
  */
 import { Result, Schema } from "effect"
 import { type Issue, TemplateInvalid } from "./DomainError.js"
+import { checkJsonValue } from "./internal/guard.js"
 import { decodeWithIssues } from "./internal/issues.js"
 import { Identifier, type Json, type JsonObject, JsonObject as JsonObjectSchema } from "./Json.js"
+import { defaultLimits, type Limits } from "./Limits.js"
 import type { HandlerRegistry } from "./StepHandler.js"
 import { Step, Template, TemplateRef } from "./Template.js"
 import { validateTemplate } from "./Validation.js"
@@ -24,7 +26,7 @@ import { validateTemplate } from "./Validation.js"
  * - `remove` — drop `stepId` (nothing may still route to it);
  * - `configure` — deep-merge `config` into the step's config (objects merge, other values
  *   replace, `null` deletes a key);
- * - `patch` — set the step's name, description, next, routes, timeout, retry or compensation.
+ * - `patch` — set the step's name, description, next, routes, timeout, retry, compensation or deadlines.
  *
  * @since 0.1.0
  * @category composition
@@ -46,7 +48,8 @@ export const Change = Schema.Union([
     routes: Step.fields.routes,
     timeoutMs: Step.fields.timeoutMs,
     retry: Step.fields.retry,
-    compensation: Step.fields.compensation
+    compensation: Step.fields.compensation,
+    deadlines: Step.fields.deadlines
   })
 ])
 
@@ -251,13 +254,19 @@ const locate = (issue: Issue, slots: ReadonlyArray<Slot>): Issue => {
 export const compose = <R>(
   base: Template,
   extension: unknown,
-  registry: HandlerRegistry<R>
+  registry: HandlerRegistry<R>,
+  limits: Limits = defaultLimits
 ): Result.Result<Template, TemplateInvalid> => {
-  const decoded = decodeWithIssues(TemplateExtension, extension, "")
   const extensionId =
-    typeof extension === "object" && extension !== null && typeof (extension as { id?: unknown }).id === "string"
+    typeof extension === "object" &&
+    extension !== null &&
+    typeof (extension as { id?: unknown }).id === "string" &&
+    (extension as { id: string }).id.length <= 200
       ? (extension as { id: string }).id
       : "(unknown)"
+  const problem = checkJsonValue(extension, limits, "")
+  if (problem !== undefined) return Result.fail(new TemplateInvalid({ templateId: extensionId, issues: [problem] }))
+  const decoded = decodeWithIssues(TemplateExtension, extension, "")
   if (Result.isFailure(decoded))
     return Result.fail(new TemplateInvalid({ templateId: extensionId, issues: decoded.failure }))
   const ext = decoded.success
@@ -296,7 +305,7 @@ export const compose = <R>(
     ...(metadata === undefined ? {} : { metadata })
   }
   return Result.mapError(
-    validateTemplate(composed, registry),
+    validateTemplate(composed, registry, limits),
     (error) =>
       new TemplateInvalid({ templateId: error.templateId, issues: error.issues.map((issue) => locate(issue, slots)) })
   )

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { WorkflowState } from "./State.js"
 
 /**
  * A path-qualified problem, e.g. `{ path: "steps[3].config.fields.vat.pattern", message: "..." }`.
@@ -92,23 +93,48 @@ export class TemplateInvalid extends Schema.TaggedError<TemplateInvalid>()("Temp
 }
 
 /**
- * `Forbidden` — the authorisation policy refused the actor this command on this instance.
+ * Why the policy (or a handler) refused an actor:
+ *
+ * - `OtherTenant` — the target belongs to another tenant (a server answers NOT_FOUND, as if it did
+ *   not exist);
+ * - `MissingPermission` — the actor lacks the role or permission the operation needs;
+ * - `NotPermitted` — a rule on the target refuses this actor (e.g. four-eyes: approving one's own
+ *   submission).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const ForbiddenReason = Schema.Literals(["OtherTenant", "MissingPermission", "NotPermitted"])
+
+/**
+ * A reason for `Forbidden`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ForbiddenReason = typeof ForbiddenReason.Type
+
+/**
+ * `Forbidden` — the authorisation policy (or a step handler) refused the actor this operation on
+ * this target; `reason` says why, `detail` explains it.
  *
  * @since 0.1.0
  * @category errors
  */
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
-  command: Schema.String,
+  operation: Schema.String,
   userId: Schema.String,
-  reason: Schema.String
+  reason: ForbiddenReason,
+  detail: Schema.String
 }) {
   override get message(): string {
-    return `${this.userId} may not ${this.command}: ${this.reason}`
+    return `${this.userId} may not ${this.operation}: ${this.detail}`
   }
 }
 
 /**
- * `StepFailed` — a step handler reported a failure; a `STEP_FAILED` event was recorded.
+ * `StepFailed` — a step handler reported a failure and a `STEP_FAILED` event was recorded: the
+ * instance is now at `version` (send it as the next `expectedVersion`) and `state` is its state.
  * `retryable` says whether executing the step again may succeed.
  *
  * @since 0.1.0
@@ -118,10 +144,47 @@ export class StepFailed extends Schema.TaggedError<StepFailed>()("StepFailed", {
   stepId: Schema.String,
   attempt: Schema.Int,
   reason: Schema.String,
-  retryable: Schema.Boolean
+  retryable: Schema.Boolean,
+  code: Schema.optionalKey(Schema.String),
+  version: Schema.Int,
+  state: WorkflowState
 }) {
   override get message(): string {
     return `step ${this.stepId} failed (attempt ${this.attempt}): ${this.reason}`
+  }
+}
+
+/**
+ * `InvalidInput` — the arguments of an operation are malformed (a version that is not an integer,
+ * an id that is not an identifier, a value that is not JSON, too large or too deeply nested...).
+ * Nothing was read or written; each issue names the field.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
+  operation: Schema.String,
+  issues: Schema.Array(Issue)
+}) {
+  override get message(): string {
+    return `${this.operation}: invalid input: ${this.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`
+  }
+}
+
+/**
+ * `IdempotencyKeyReused` — the idempotency key was already used on this instance for another
+ * operation, other arguments or another actor. Nothing was done; use a new key.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class IdempotencyKeyReused extends Schema.TaggedError<IdempotencyKeyReused>()("IdempotencyKeyReused", {
+  operation: Schema.String,
+  instanceId: Schema.String,
+  idempotencyKey: Schema.String
+}) {
+  override get message(): string {
+    return `idempotency key ${this.idempotencyKey} was used on ${this.instanceId} for another command than this ${this.operation}`
   }
 }
 
@@ -170,3 +233,5 @@ export type DomainError =
   | StepFailed
   | CompensationFailed
   | UnknownHandler
+  | InvalidInput
+  | IdempotencyKeyReused

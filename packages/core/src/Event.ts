@@ -6,6 +6,7 @@
  */
 import { Schema } from "effect"
 import { Identifier, Instant, Json, JsonObject } from "./Json.js"
+import { Escalation } from "./Template.js"
 
 const Sequence = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
 const Attempt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
@@ -17,7 +18,10 @@ const envelope = {
   sequence: Sequence,
   performedBy: Identifier,
   occurredAt: Instant,
-  commandId: Schema.optionalKey(Schema.NonEmptyString)
+  /** The idempotency key of the command that recorded the event. */
+  commandId: Schema.optionalKey(Schema.NonEmptyString),
+  /** SHA-256 of the keyed command's operation, instance, actor and arguments (see the engine's replay). */
+  fingerprint: Schema.optionalKey(Schema.NonEmptyString)
 }
 
 const instanceEvent = <const T extends string, const D extends Schema.Struct.Fields>(type: T, data: D) =>
@@ -46,59 +50,91 @@ export const StepError = Schema.Struct({
  */
 export type StepError = typeof StepError.Type
 
-/** @since 0.1.0 @category events */
-export const WorkflowCreated = instanceEvent("WORKFLOW_CREATED", {
+/**
+ * A claim on a deferred attempt: who runs it, and until when nobody else may.
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export const Lease = Schema.Struct({ owner: Identifier, until: Instant })
+
+/**
+ * A lease.
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export type Lease = typeof Lease.Type
+
+/**
+ * A deadline scheduled when its step became current.
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export const ScheduledTimer = Schema.Struct({ id: Identifier, dueAt: Instant, escalation: Escalation })
+
+/**
+ * A scheduled timer.
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export type ScheduledTimer = typeof ScheduledTimer.Type
+
+const WorkflowCreatedEvent = instanceEvent("WORKFLOW_CREATED", {
   templateId: Identifier,
   templateVersion: Schema.Int,
   marketRole: Schema.NonEmptyString,
   firstStepId: Identifier,
   metadata: JsonObject
 })
-/** @since 0.1.0 @category events */
-export const WorkflowStarted = stepEvent("WORKFLOW_STARTED", {})
-/** @since 0.1.0 @category events */
-export const StepStarted = stepEvent("STEP_STARTED", { attempt: Attempt, input: Json })
-/** @since 0.1.0 @category events */
-export const StepCompleted = stepEvent("STEP_COMPLETED", {
+const WorkflowStartedEvent = stepEvent("WORKFLOW_STARTED", {})
+const StepScheduledEvent = stepEvent("STEP_SCHEDULED", {
+  timers: Schema.Array(ScheduledTimer),
+  skipped: Schema.Array(Schema.Struct({ id: Identifier, reason: Schema.String })),
+  runAt: Schema.optionalKey(Instant)
+})
+const StepStartedEvent = stepEvent("STEP_STARTED", {
+  attempt: Attempt,
+  input: Json,
+  lease: Schema.optionalKey(Lease)
+})
+const StepContributedEvent = stepEvent("STEP_CONTRIBUTED", { attempt: Attempt, contribution: Json })
+const StepCompletedEvent = stepEvent("STEP_COMPLETED", {
   attempt: Attempt,
   output: Json,
   nextStepId: Schema.NullOr(Identifier)
 })
-/** @since 0.1.0 @category events */
-export const StepFailed = stepEvent("STEP_FAILED", { attempt: Attempt, error: StepError })
-/** @since 0.1.0 @category events */
-export const StepCompensated = stepEvent("STEP_COMPENSATED", {
+const StepFailedEvent = stepEvent("STEP_FAILED", {
+  attempt: Attempt,
+  error: StepError,
+  retryAt: Schema.optionalKey(Instant)
+})
+const StepCompensatedEvent = stepEvent("STEP_COMPENSATED", {
   rollbackTo: Identifier,
   skipped: Schema.Boolean,
   result: Json
 })
-/** @since 0.1.0 @category events */
-export const WorkflowPaused = instanceEvent("WORKFLOW_PAUSED", { reason: Schema.optionalKey(Schema.String) })
-/** @since 0.1.0 @category events */
-export const WorkflowResumed = instanceEvent("WORKFLOW_RESUMED", {})
-/** @since 0.1.0 @category events */
-export const WorkflowAwaitingValidation = instanceEvent("WORKFLOW_AWAITING_VALIDATION", {})
-/** @since 0.1.0 @category events */
-export const WorkflowSubmitted = instanceEvent("WORKFLOW_SUBMITTED", { comment: Schema.optionalKey(Schema.String) })
-/** @since 0.1.0 @category events */
-export const WorkflowApproved = instanceEvent("WORKFLOW_APPROVED", { comment: Schema.optionalKey(Schema.String) })
-/** @since 0.1.0 @category events */
-export const WorkflowCompleted = instanceEvent("WORKFLOW_COMPLETED", {})
-/** @since 0.1.0 @category events */
-export const WorkflowRejected = stepEvent("WORKFLOW_REJECTED", { reason: Schema.String })
-/** @since 0.1.0 @category events */
-export const WorkflowRollbackStarted = stepEvent("WORKFLOW_ROLLBACK_STARTED", {
+const TimerFiredEvent = stepEvent("TIMER_FIRED", { timerId: Identifier, dueAt: Instant, escalation: Escalation })
+const WorkflowRoutedEvent = stepEvent("WORKFLOW_ROUTED", { from: Identifier, reason: Schema.String })
+const WorkflowPausedEvent = instanceEvent("WORKFLOW_PAUSED", { reason: Schema.optionalKey(Schema.String) })
+const WorkflowResumedEvent = instanceEvent("WORKFLOW_RESUMED", {})
+const WorkflowAwaitingValidationEvent = instanceEvent("WORKFLOW_AWAITING_VALIDATION", {})
+const WorkflowSubmittedEvent = instanceEvent("WORKFLOW_SUBMITTED", { comment: Schema.optionalKey(Schema.String) })
+const WorkflowApprovedEvent = instanceEvent("WORKFLOW_APPROVED", { comment: Schema.optionalKey(Schema.String) })
+const WorkflowCompletedEvent = instanceEvent("WORKFLOW_COMPLETED", {})
+const WorkflowRejectedEvent = stepEvent("WORKFLOW_REJECTED", { reason: Schema.String })
+const WorkflowRollbackStartedEvent = stepEvent("WORKFLOW_ROLLBACK_STARTED", {
   compensate: Schema.Array(Identifier),
   reset: Schema.Array(Identifier)
 })
-/** @since 0.1.0 @category events */
-export const WorkflowRolledBack = stepEvent("WORKFLOW_ROLLED_BACK", {
+const WorkflowRolledBackEvent = stepEvent("WORKFLOW_ROLLED_BACK", {
   compensated: Schema.Array(Identifier),
   reset: Schema.Array(Identifier),
   status: Schema.Literals(["IN_PROGRESS", "ROLLED_BACK"])
 })
-/** @since 0.1.0 @category events */
-export const WorkflowFailed = instanceEvent("WORKFLOW_FAILED", {
+const WorkflowFailedEvent = instanceEvent("WORKFLOW_FAILED", {
   reason: Schema.String,
   stepId: Schema.optionalKey(Identifier)
 })
@@ -107,11 +143,20 @@ export const WorkflowFailed = instanceEvent("WORKFLOW_FAILED", {
  * Any workflow event (stored shape, `schemaVersion` 1). The `type` field discriminates:
  *
  * - `WORKFLOW_CREATED` — instance created in `DRAFT` from a template version.
- * - `WORKFLOW_STARTED` — `DRAFT` → `IN_PROGRESS`; `stepId` is the first step.
- * - `STEP_STARTED` — an attempt of the current step began, with its input.
+ * - `WORKFLOW_STARTED` — `DRAFT` → `IN_PROGRESS`; `stepId` is the first step, now current.
+ * - `STEP_SCHEDULED` — the step that just became current has deadlines (`timers`, with their due
+ *   times; `skipped` ones whose anchor date is missing) and/or runs by itself at `runAt`.
+ * - `STEP_STARTED` — an attempt of the current step began, with its input; a deferred attempt
+ *   carries the `lease` of the worker that claimed it (a re-claim after the lease expired repeats
+ *   the attempt number).
+ * - `STEP_CONTRIBUTED` — the attempt added a contribution (e.g. one approval of a quorum); the step
+ *   stays current.
  * - `STEP_COMPLETED` — the step produced its output; `nextStepId` is where the instance goes (`null`: end).
- * - `STEP_FAILED` — the attempt failed; `error.retryable` says whether another attempt may succeed.
+ * - `STEP_FAILED` — the attempt failed; `error.retryable` says whether another attempt may succeed,
+ *   `retryAt` when the engine runs it again (automatic and deferred steps).
  * - `STEP_COMPENSATED` — rollback compensated a completed step.
+ * - `TIMER_FIRED` — a deadline of the current step passed; its escalation follows.
+ * - `WORKFLOW_ROUTED` — an escalation made `stepId` the current step.
  * - `WORKFLOW_PAUSED` / `WORKFLOW_RESUMED` — operator pause and resume.
  * - `WORKFLOW_AWAITING_VALIDATION` — the last step completed.
  * - `WORKFLOW_SUBMITTED` — validated and submitted for review.
@@ -125,22 +170,26 @@ export const WorkflowFailed = instanceEvent("WORKFLOW_FAILED", {
  * @category events
  */
 export const WorkflowEvent = Schema.Union([
-  WorkflowCreated,
-  WorkflowStarted,
-  StepStarted,
-  StepCompleted,
-  StepFailed,
-  StepCompensated,
-  WorkflowPaused,
-  WorkflowResumed,
-  WorkflowAwaitingValidation,
-  WorkflowSubmitted,
-  WorkflowApproved,
-  WorkflowCompleted,
-  WorkflowRejected,
-  WorkflowRollbackStarted,
-  WorkflowRolledBack,
-  WorkflowFailed
+  WorkflowCreatedEvent,
+  WorkflowStartedEvent,
+  StepScheduledEvent,
+  StepStartedEvent,
+  StepContributedEvent,
+  StepCompletedEvent,
+  StepFailedEvent,
+  StepCompensatedEvent,
+  TimerFiredEvent,
+  WorkflowRoutedEvent,
+  WorkflowPausedEvent,
+  WorkflowResumedEvent,
+  WorkflowAwaitingValidationEvent,
+  WorkflowSubmittedEvent,
+  WorkflowApprovedEvent,
+  WorkflowCompletedEvent,
+  WorkflowRejectedEvent,
+  WorkflowRollbackStartedEvent,
+  WorkflowRolledBackEvent,
+  WorkflowFailedEvent
 ])
 
 /**
@@ -160,8 +209,7 @@ export type WorkflowEvent = typeof WorkflowEvent.Type
 export type EventType = WorkflowEvent["type"]
 
 /**
- * An event as decided, before the store stamps nothing more on it (it is already complete:
- * sequence, time and actor come from the command).
+ * The event of one `type`.
  *
  * @since 0.1.0
  * @category events

@@ -20,6 +20,28 @@ const withStep = (state: WorkflowState, stepId: string, next: StepState): Workfl
 
 const without = (list: ReadonlyArray<string>, id: string): ReadonlyArray<string> => list.filter((x) => x !== id)
 
+/** The state without the current step's schedule (its timers and `runAt`). */
+const unscheduled = (state: WorkflowState): WorkflowState => {
+  if (state.timers === undefined && state.runAt === undefined) return state
+  const { timers: _, runAt: __, ...rest } = state
+  return rest
+}
+
+/** The state with `stepId` made current by `event`. */
+const enter = (state: WorkflowState, stepId: string, event: WorkflowEvent): WorkflowState => ({
+  ...unscheduled(state),
+  currentStepId: stepId,
+  entered: { sequence: event.sequence, at: event.occurredAt }
+})
+
+/** The state with `runAt` set, or removed when `runAt` is undefined. */
+const runAt = (state: WorkflowState, at: string | undefined): WorkflowState => {
+  if (at !== undefined) return { ...state, runAt: at }
+  if (state.runAt === undefined) return state
+  const { runAt: _, ...rest } = state
+  return rest
+}
+
 /**
  * Folds one event into the state. `undefined` is the state before `WORKFLOW_CREATED`.
  *
@@ -46,50 +68,91 @@ export const evolve = (state: WorkflowState | undefined, event: WorkflowEvent): 
     }
   }
   if (state === undefined) return undefined
-  const base = { ...state, version: event.sequence, updatedAt: event.occurredAt }
+  const base: WorkflowState = { ...state, version: event.sequence, updatedAt: event.occurredAt }
   switch (event.type) {
     case "WORKFLOW_STARTED":
-      return { ...base, status: "IN_PROGRESS", currentStepId: event.stepId }
+      return { ...enter(base, event.stepId, event), status: "IN_PROGRESS" }
+    case "STEP_SCHEDULED": {
+      const { timers: _, ...rest } = base
+      const scheduled = event.data.timers.length === 0 ? rest : { ...rest, timers: event.data.timers }
+      return runAt(scheduled, event.data.runAt)
+    }
     case "STEP_STARTED": {
-      const { error: _, ...previous } = step(state, event.stepId)
-      return {
-        ...base,
-        stepStates: withStep(state, event.stepId, {
-          ...previous,
-          status: "running",
-          attempts: event.data.attempt,
-          input: event.data.input,
-          startedAt: event.occurredAt
-        })
-      }
+      const { error: _, lease: __, ...previous } = step(state, event.stepId)
+      const lease = event.data.lease
+      return runAt(
+        {
+          ...base,
+          stepStates: withStep(state, event.stepId, {
+            ...previous,
+            status: "running",
+            attempts: event.data.attempt,
+            input: event.data.input,
+            startedAt: event.occurredAt,
+            ...(lease === undefined ? {} : { lease })
+          })
+        },
+        // a queued deferred attempt is due at once; a claimed one when its lease ends. An attempt
+        // run at once is followed by its outcome in the same commit, which replaces this.
+        lease?.until ?? event.occurredAt
+      )
+    }
+    case "STEP_CONTRIBUTED": {
+      const { lease: _, ...previous } = step(state, event.stepId)
+      return runAt(
+        {
+          ...base,
+          stepStates: withStep(state, event.stepId, {
+            ...previous,
+            status: "collecting",
+            attempts: event.data.attempt,
+            contributions: [
+              ...(previous.contributions ?? []),
+              {
+                attempt: event.data.attempt,
+                by: event.performedBy,
+                at: event.occurredAt,
+                contribution: event.data.contribution
+              }
+            ]
+          })
+        },
+        undefined
+      )
     }
     case "STEP_COMPLETED": {
-      const { error: _, failedAt: __, compensatedAt: ___, ...previous } = step(state, event.stepId)
-      return {
-        ...base,
-        currentStepId: event.data.nextStepId ?? event.stepId,
+      const { error: _, failedAt: __, compensatedAt: ___, lease: ____, ...previous } = step(state, event.stepId)
+      const completed: WorkflowState = {
+        ...unscheduled(base),
         stepStates: withStep(state, event.stepId, {
           ...previous,
           status: "completed",
           attempts: event.data.attempt,
           data: event.data.output,
-          completedAt: event.occurredAt
+          completedAt: event.occurredAt,
+          completedBy: event.performedBy
         })
       }
+      return event.data.nextStepId === null ? completed : enter(completed, event.data.nextStepId, event)
     }
-    case "STEP_FAILED":
-      return {
-        ...base,
-        stepStates: withStep(state, event.stepId, {
-          ...step(state, event.stepId),
-          status: "failed",
-          attempts: event.data.attempt,
-          error: event.data.error,
-          failedAt: event.occurredAt
-        })
-      }
+    case "STEP_FAILED": {
+      const { lease: _, ...previous } = step(state, event.stepId)
+      return runAt(
+        {
+          ...base,
+          stepStates: withStep(state, event.stepId, {
+            ...previous,
+            status: "failed",
+            attempts: event.data.attempt,
+            error: event.data.error,
+            failedAt: event.occurredAt
+          })
+        },
+        event.data.retryAt
+      )
+    }
     case "STEP_COMPENSATED": {
-      const { data: _, ...previous } = step(state, event.stepId)
+      const { data: _, contributions: __, lease: ___, ...previous } = step(state, event.stepId)
       const rollback = state.rollback
       return {
         ...base,
@@ -107,34 +170,49 @@ export const evolve = (state: WorkflowState | undefined, event: WorkflowEvent): 
         })
       }
     }
+    case "TIMER_FIRED": {
+      const timers = (state.timers ?? []).filter((t) => t.id !== event.data.timerId)
+      const { timers: _, ...rest } = base
+      return timers.length === 0 ? rest : { ...rest, timers }
+    }
+    case "WORKFLOW_ROUTED":
+      return enter(base, event.stepId, event)
     case "WORKFLOW_PAUSED":
       return { ...base, status: "PAUSED" }
     case "WORKFLOW_RESUMED":
       return { ...base, status: "IN_PROGRESS" }
     case "WORKFLOW_AWAITING_VALIDATION":
-      return { ...base, status: "AWAITING_VALIDATION" }
+      return { ...unscheduled(base), status: "AWAITING_VALIDATION" }
     case "WORKFLOW_SUBMITTED":
-      return { ...base, status: "SUBMITTED" }
+      return { ...base, status: "SUBMITTED", submittedBy: event.performedBy, submittedAt: event.occurredAt }
     case "WORKFLOW_APPROVED":
       return base
-    case "WORKFLOW_COMPLETED":
-      return { ...base, status: "COMPLETED", currentStepId: null }
+    case "WORKFLOW_COMPLETED": {
+      const { entered: _, ...rest } = unscheduled(base)
+      return { ...rest, status: "COMPLETED", currentStepId: null }
+    }
     case "WORKFLOW_REJECTED":
-      return { ...base, status: "IN_PROGRESS", currentStepId: event.stepId }
+      return { ...enter(base, event.stepId, event), status: "IN_PROGRESS" }
     case "WORKFLOW_ROLLBACK_STARTED":
       return {
-        ...base,
-        rollback: { toStepId: event.stepId, pending: event.data.compensate, compensated: [], reset: event.data.reset }
+        ...unscheduled(base),
+        rollback: {
+          toStepId: event.stepId,
+          pending: event.data.compensate,
+          compensated: [],
+          reset: event.data.reset,
+          sequence: event.sequence
+        }
       }
     case "WORKFLOW_ROLLED_BACK": {
       const stepStates = { ...state.stepStates }
       for (const id of event.data.reset) delete stepStates[id]
       const { rollback: _, ...rest } = base
-      return { ...rest, status: event.data.status, currentStepId: event.stepId, stepStates }
+      return { ...enter(rest, event.stepId, event), status: event.data.status, stepStates }
     }
     case "WORKFLOW_FAILED":
       return {
-        ...base,
+        ...unscheduled(base),
         status: "FAILED",
         failure:
           event.data.stepId === undefined

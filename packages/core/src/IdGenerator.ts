@@ -31,10 +31,18 @@ const hex = (n: number, width: number): string => n.toString(16).padStart(width,
 /**
  * UUID v4 ids drawn from Effect's `Random` service (seedable in tests).
  *
+ * @example
+ * ```ts
+ * import { Layer } from "effect"
+ * import { engineLayer, makeRegistry, memoryLayer, uuidIdsLayer } from "@workflow-manager/core"
+ *
+ * const live = engineLayer({ handlers: makeRegistry([]) }).pipe(Layer.provide(Layer.merge(memoryLayer(), uuidIdsLayer)))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layerUuid: Layer.Layer<IdGenerator> = Layer.succeed(IdGenerator)({
+export const uuidIdsLayer: Layer.Layer<IdGenerator> = Layer.succeed(IdGenerator)({
   next: Effect.gen(function* () {
     const words: Array<number> = []
     for (let i = 0; i < 8; i++) words.push(yield* Random.nextIntBetween(0, 0xffff))
@@ -46,10 +54,17 @@ export const layerUuid: Layer.Layer<IdGenerator> = Layer.succeed(IdGenerator)({
 /**
  * Sequential ids `prefix-1`, `prefix-2`, ... (tests and examples).
  *
+ * @example
+ * ```ts
+ * import { sequentialIdsLayer } from "@workflow-manager/core"
+ *
+ * const ids = sequentialIdsLayer("wf") // wf-1, wf-2, ...
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layerSequential = (prefix: string): Layer.Layer<IdGenerator> =>
+export const sequentialIdsLayer = (prefix: string): Layer.Layer<IdGenerator> =>
   Layer.sync(IdGenerator)(() => {
     let n = 0
     return { next: Effect.sync(() => `${prefix}-${++n}`) }

@@ -2,56 +2,141 @@
  * The in-memory adapter: every storage port in one process, for tests, examples and embedded
  * prototypes. It keeps what it stores as JSON text, exactly like a database would, so a caller can
  * never mutate stored data through a returned object, and it enforces the same rules as the
- * database adapters (expected versions, tenant scopes, version-guarded projections, immutable
- * templates). It passes the conformance suite.
+ * database adapters: expected versions, tenant scopes, version-guarded projections, immutable
+ * templates, stored shapes checked against core's schemas and a size limit on every document
+ * (`InvalidData`). It writes events, state, index and outbox messages atomically, reads in one
+ * call, and passes the conformance suites.
  *
  * @since 0.1.0
  */
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Result, Schema } from "effect"
 import { type Access, covers } from "./Access.js"
-import type { WorkflowEvent } from "./Event.js"
+import { WorkflowEvent } from "./Event.js"
 import { EventStore, type EventStoreService } from "./EventStore.js"
+import { fold } from "./Evolve.js"
 import { InstanceStore, type InstanceStoreService } from "./InstanceStore.js"
-import type { WorkflowState } from "./State.js"
-import { Conflict, InvalidData, storageError, TenantViolation } from "./StorageError.js"
-import type { Template } from "./Template.js"
+import { defaultLimits } from "./Limits.js"
+import { type ClaimedMessage, Outbox, OutboxMessage, type OutboxService } from "./Outbox.js"
+import { WorkflowState } from "./State.js"
+import { Conflict, InvalidData, type StorageError, storageError, TenantViolation } from "./StorageError.js"
+import { Template } from "./Template.js"
 import { TemplateStore, type TemplateStoreService } from "./TemplateStore.js"
-import type { Inspect } from "./testing/Inspect.js"
 import {
   decodeCursor,
   encodeCursor,
   entryOf,
-  type IndexEntry,
+  IndexEntry,
   WorkflowIndex,
   type WorkflowIndexService
 } from "./WorkflowIndex.js"
-import { WorkflowStore, type WorkflowStoreService } from "./WorkflowStore.js"
+import { type CommitResult, WorkflowStore, type WorkflowStoreService } from "./WorkflowStore.js"
 
 /**
- * An in-memory storage: its layer (all five ports) and direct reads for the conformance suite.
+ * How a message stands in the memory outbox.
+ *
+ * @since 0.1.0
+ * @category memory
+ */
+export interface StoredMessage {
+  readonly message: OutboxMessage
+  readonly status: "pending" | "claimed" | "done" | "dead"
+  readonly attempt: number
+  readonly owner?: string
+  readonly leaseUntil?: string
+  readonly lastError?: string
+}
+
+/**
+ * Direct reads of what a memory storage holds, exactly as stored (all tenants).
+ *
+ * @since 0.1.0
+ * @category memory
+ */
+export interface MemoryReads {
+  readonly events: (instanceId: string) => Promise<ReadonlyArray<WorkflowEvent>>
+  readonly state: (instanceId: string) => Promise<WorkflowState | undefined>
+  readonly indexEntry: (instanceId: string) => Promise<IndexEntry | undefined>
+  readonly template: (id: string, version: number) => Promise<Template | undefined>
+  /** Every outbox message (of one instance, when given), in queue order. */
+  readonly outbox: (instanceId?: string) => Promise<ReadonlyArray<StoredMessage>>
+}
+
+/**
+ * The six ports of a memory storage.
+ *
+ * @since 0.1.0
+ * @category memory
+ */
+export type MemoryPorts = EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore | Outbox
+
+/**
+ * An in-memory storage: its layer (all six ports) and direct reads.
  *
  * @since 0.1.0
  * @category memory
  */
 export interface MemoryStorage {
-  readonly layer: Layer.Layer<EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore>
-  readonly inspect: Inspect
+  readonly layer: Layer.Layer<MemoryPorts>
+  readonly inspect: MemoryReads
 }
 
-const parse = <A>(text: string): A => JSON.parse(text) as A
-
 /**
- * Creates an empty in-memory storage.
+ * Options of {@link makeMemoryStorage}.
  *
  * @since 0.1.0
  * @category memory
  */
-export const make = (): MemoryStorage => {
+export interface MemoryOptions {
+  /** The largest JSON document stored (an event, a state, an index entry, a template, a message); default 1 MiB. */
+  readonly maxDocumentBytes?: number
+}
+
+const parse = <A>(text: string): A => JSON.parse(text) as A
+
+const isEvent = Schema.is(WorkflowEvent)
+const isState = Schema.is(WorkflowState)
+const isEntry = Schema.is(IndexEntry)
+const isMessage = Schema.is(OutboxMessage)
+const decodeTemplate = Schema.decodeUnknownResult(Template)
+
+const bad = (operation: string, message: string): StorageError => storageError(operation, new InvalidData({ message }))
+
+/**
+ * Creates an empty in-memory storage.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, makeMemoryStorage } from "@workflow-manager/core"
+ *
+ * const storage = makeMemoryStorage()
+ * const engine = await createEngine({ stores: storage.layer, handlers: [] })
+ * // ... later, in a test: await storage.inspect.events(instanceId)
+ * ```
+ *
+ * @since 0.1.0
+ * @category memory
+ */
+export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage => {
+  const maxBytes = options.maxDocumentBytes ?? defaultLimits.maxDocumentBytes
   const events = new Map<string, Array<string>>()
   const eventTenants = new Map<string, string>()
   const states = new Map<string, { tenantId: string; version: number; json: string }>()
   const entries = new Map<string, { entry: IndexEntry; json: string }>()
   const templates = new Map<string, string>()
+  const outbox = new Map<string, { json: string; stored: StoredMessage }>()
+
+  /** JSON text of a document checked against its schema and the size limit, or the error. */
+  const serialize = (operation: string, what: string, value: unknown, valid: (u: unknown) => boolean) => {
+    if (!valid(value)) return bad(operation, `${what} does not match its schema`)
+    const json = JSON.stringify(value)
+    if (json.length > maxBytes / 3 && Buffer.byteLength(json, "utf8") > maxBytes) {
+      return bad(
+        operation,
+        `${what} is ${Buffer.byteLength(json, "utf8")} bytes of JSON, above the limit of ${maxBytes}`
+      )
+    }
+    return json
+  }
 
   const visible = (access: Access, tenantId: string | undefined) => tenantId !== undefined && covers(access, tenantId)
 
@@ -60,24 +145,24 @@ export const make = (): MemoryStorage => {
     access: Access,
     batch: ReadonlyArray<WorkflowEvent>,
     expectedVersion: number
-  ) => {
+  ): StorageError | ReadonlyArray<string> => {
+    if (!Array.isArray(batch)) return bad(operation, "events must be an array")
     const first = batch[0]
-    if (first === undefined) {
-      return storageError(operation, new InvalidData({ message: "no events to append" }))
+    if (first === undefined) return bad(operation, "no events to append")
+    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+      return bad(operation, `invalid expected version ${String(expectedVersion)}`)
     }
-    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
-      return storageError(operation, new InvalidData({ message: `invalid expected version ${expectedVersion}` }))
-    }
+    const texts: Array<string> = []
     for (const [i, event] of batch.entries()) {
+      const json = serialize(operation, `event ${i}`, event, isEvent)
+      if (typeof json !== "string") return json
       if (event.instanceId !== first.instanceId || event.tenantId !== first.tenantId) {
-        return storageError(operation, new InvalidData({ message: "a batch must hold events of one instance" }))
+        return bad(operation, "a batch must hold events of one instance")
       }
       if (event.sequence !== expectedVersion + i + 1) {
-        return storageError(
-          operation,
-          new InvalidData({ message: `event ${i} has sequence ${event.sequence}, expected ${expectedVersion + i + 1}` })
-        )
+        return bad(operation, `event ${i} has sequence ${event.sequence}, expected ${expectedVersion + i + 1}`)
       }
+      texts.push(json)
     }
     if (!covers(access, first.tenantId)) {
       return storageError(
@@ -103,15 +188,14 @@ export const make = (): MemoryStorage => {
         })
       )
     }
-    return undefined
+    return texts
   }
 
-  const appendNow = (batch: ReadonlyArray<WorkflowEvent>) => {
-    const first = batch[0] as WorkflowEvent
-    const log = events.get(first.instanceId) ?? []
-    for (const event of batch) log.push(JSON.stringify(event))
-    events.set(first.instanceId, log)
-    eventTenants.set(first.instanceId, first.tenantId)
+  const appendNow = (instanceId: string, tenantId: string, texts: ReadonlyArray<string>) => {
+    const log = events.get(instanceId)
+    if (log === undefined) events.set(instanceId, [...texts])
+    else log.push(...texts)
+    eventTenants.set(instanceId, tenantId)
   }
 
   const readLog = (access: Access, instanceId: string): ReadonlyArray<WorkflowEvent> =>
@@ -119,17 +203,17 @@ export const make = (): MemoryStorage => {
       ? (events.get(instanceId) ?? []).map((e) => parse<WorkflowEvent>(e))
       : []
 
-  const saveNow = (state: WorkflowState): boolean => {
+  const saveNow = (state: WorkflowState, json: string): boolean => {
     const stored = states.get(state.instanceId)
     if (stored !== undefined && stored.version >= state.version) return false
-    states.set(state.instanceId, { tenantId: state.tenantId, version: state.version, json: JSON.stringify(state) })
+    states.set(state.instanceId, { tenantId: state.tenantId, version: state.version, json })
     return true
   }
 
-  const upsertNow = (entry: IndexEntry): boolean => {
+  const upsertNow = (entry: IndexEntry, json: string): boolean => {
     const stored = entries.get(entry.instanceId)
     if (stored !== undefined && stored.entry.version >= entry.version) return false
-    entries.set(entry.instanceId, { entry, json: JSON.stringify(entry) })
+    entries.set(entry.instanceId, { entry: parse<IndexEntry>(json), json })
     return true
   }
 
@@ -151,9 +235,10 @@ export const make = (): MemoryStorage => {
   const eventStore: EventStoreService = {
     append: (access, batch, expectedVersion) =>
       Effect.suspend(() => {
-        const error = checkBatch("EventStore.append", access, batch, expectedVersion)
-        if (error) return Effect.fail(error)
-        appendNow(batch)
+        const checked = checkBatch("EventStore.append", access, batch, expectedVersion)
+        if (!Array.isArray(checked)) return Effect.fail(checked as StorageError)
+        const first = batch[0] as WorkflowEvent
+        appendNow(first.instanceId, first.tenantId, checked)
         return Effect.void
       }),
     read: (access, instanceId, range) =>
@@ -173,22 +258,42 @@ export const make = (): MemoryStorage => {
       Effect.sync(() => readLog(access, instanceId).filter((e) => e.commandId === commandId))
   }
 
+  const getState = (access: Access, instanceId: string): WorkflowState | undefined => {
+    const stored = states.get(instanceId)
+    return stored !== undefined && covers(access, stored.tenantId) ? parse<WorkflowState>(stored.json) : undefined
+  }
+
+  /** The snapshot, caught up (and repaired) when events were appended around the write path. */
+  const currentState = (access: Access, instanceId: string): WorkflowState | undefined => {
+    const snapshot = getState(access, instanceId)
+    const log = events.get(instanceId)
+    if (log === undefined || !visible(access, eventTenants.get(instanceId))) return snapshot
+    if (snapshot !== undefined && log.length === snapshot.version) return snapshot
+    const newer = log.slice(snapshot?.version ?? 0).map((text) => parse<WorkflowEvent>(text))
+    const state = fold(newer, snapshot)
+    if (state !== undefined) {
+      const json = JSON.stringify(state)
+      saveNow(state, json)
+      const entry = entryOf(state)
+      upsertNow(entry, JSON.stringify(entry))
+    }
+    return state
+  }
+
   const instanceStore: InstanceStoreService = {
     save: (access, state) =>
       Effect.suspend(() => {
+        const json = serialize("InstanceStore.save", "state", state, isState)
+        if (typeof json !== "string") return Effect.fail(json)
         const error = guardTenant("InstanceStore.save", access, state.tenantId, state.instanceId)
-        return error ? Effect.fail(error) : Effect.succeed(saveNow(state))
+        return error ? Effect.fail(error) : Effect.succeed(saveNow(state, json))
       }),
-    get: (access, instanceId) =>
-      Effect.sync(() => {
-        const stored = states.get(instanceId)
-        return stored !== undefined && covers(access, stored.tenantId) ? parse<WorkflowState>(stored.json) : undefined
-      }),
+    get: (access, instanceId) => Effect.sync(() => getState(access, instanceId)),
     getMany: (access, instanceIds) =>
       Effect.sync(() =>
         [...new Set(instanceIds)].flatMap((id) => {
-          const stored = states.get(id)
-          return stored !== undefined && covers(access, stored.tenantId) ? [parse<WorkflowState>(stored.json)] : []
+          const state = getState(access, id)
+          return state === undefined ? [] : [state]
         })
       )
   }
@@ -196,8 +301,10 @@ export const make = (): MemoryStorage => {
   const workflowIndex: WorkflowIndexService = {
     upsert: (access, entry) =>
       Effect.suspend(() => {
+        const json = serialize("WorkflowIndex.upsert", "index entry", entry, isEntry)
+        if (typeof json !== "string") return Effect.fail(json)
         const error = guardTenant("WorkflowIndex.upsert", access, entry.tenantId, entry.instanceId)
-        return error ? Effect.fail(error) : Effect.succeed(upsertNow(entry))
+        return error ? Effect.fail(error) : Effect.succeed(upsertNow(entry, json))
       }),
     get: (access, instanceId) =>
       Effect.sync(() => {
@@ -208,19 +315,23 @@ export const make = (): MemoryStorage => {
       }),
     query: (access, filter, page) =>
       Effect.suspend(() => {
+        const operation = "WorkflowIndex.query"
         if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 500) {
-          return Effect.fail(
-            storageError(
-              "WorkflowIndex.query",
-              new InvalidData({ message: `page limit must be 1 to 500, got ${page.limit}` })
-            )
-          )
+          return Effect.fail(bad(operation, `page limit must be 1 to 500, got ${page.limit}`))
         }
         const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor)
         if (page.cursor !== undefined && after === undefined) {
-          return Effect.fail(storageError("WorkflowIndex.query", new InvalidData({ message: "malformed page cursor" })))
+          return Effect.fail(bad(operation, "malformed page cursor"))
         }
-        const since = filter.updatedSince === undefined ? undefined : Date.parse(filter.updatedSince)
+        const instant = (name: string, value: string | undefined) => {
+          if (value === undefined) return undefined
+          const ms = typeof value === "string" ? Date.parse(value) : Number.NaN
+          return Number.isNaN(ms) ? bad(operation, `filter.${name} must be an ISO-8601 instant`) : ms
+        }
+        const since = instant("updatedSince", filter.updatedSince)
+        const dueBy = instant("dueBy", filter.dueBy)
+        if (typeof since === "object") return Effect.fail(since)
+        if (typeof dueBy === "object") return Effect.fail(dueBy)
         const matching = [...entries.values()]
           .map((s) => s.entry)
           .filter(
@@ -232,6 +343,7 @@ export const make = (): MemoryStorage => {
               (filter.currentStepId === undefined || e.currentStepId === filter.currentStepId) &&
               (filter.templateId === undefined || e.templateId === filter.templateId) &&
               (since === undefined || Date.parse(e.updatedAt) >= since) &&
+              (dueBy === undefined || (e.nextDueAt !== undefined && Date.parse(e.nextDueAt) <= dueBy)) &&
               (after === undefined ||
                 e.createdAt > after.createdAt ||
                 (e.createdAt === after.createdAt && e.instanceId > after.instanceId))
@@ -259,13 +371,17 @@ export const make = (): MemoryStorage => {
   const templateStore: TemplateStoreService = {
     publish: (template) =>
       Effect.suspend(() => {
+        const operation = "TemplateStore.publish"
+        const decoded = decodeTemplate(template)
+        if (Result.isFailure(decoded)) return Effect.fail(bad(operation, `template: ${decoded.failure.message}`))
+        const json = serialize(operation, "template", decoded.success, () => true)
+        if (typeof json !== "string") return Effect.fail(json)
         const key = `${template.id}@${template.version}`
-        const json = JSON.stringify(template)
         const stored = templates.get(key)
         if (stored !== undefined && stored !== json) {
           return Effect.fail(
             storageError(
-              "TemplateStore.publish",
+              operation,
               new Conflict({ message: `template ${key} is already published with another definition` })
             )
           )
@@ -297,17 +413,162 @@ export const make = (): MemoryStorage => {
       )
   }
 
+  const committed: CommitResult = { pending: [] }
+
   const workflowStore: WorkflowStoreService = {
-    capabilities: { atomicCommit: true },
+    capabilities: { state: "atomic", index: "atomic", outbox: "atomic" },
+    load: (access, instanceId, commandId) =>
+      Effect.sync(() => ({
+        state: currentState(access, instanceId),
+        prior:
+          commandId === undefined
+            ? []
+            : visible(access, eventTenants.get(instanceId))
+              ? (events.get(instanceId) ?? []).flatMap((text) => {
+                  // a cheap pre-filter on the text before parsing: most events carry no key
+                  if (!text.includes('"commandId"')) return []
+                  const event = parse<WorkflowEvent>(text)
+                  return event.commandId === commandId ? [event] : []
+                })
+              : []
+      })),
     commit: (access, batch) =>
       Effect.suspend(() => {
-        const error =
-          checkBatch("WorkflowStore.commit", access, batch.events, batch.expectedVersion) ??
-          guardTenant("WorkflowStore.commit", access, batch.state.tenantId, batch.state.instanceId)
+        const operation = "WorkflowStore.commit"
+        const checked = checkBatch(operation, access, batch.events, batch.expectedVersion)
+        if (!Array.isArray(checked)) return Effect.fail(checked as StorageError)
+        const first = batch.events[0] as WorkflowEvent
+        const state = serialize(operation, "state", batch.state, isState)
+        if (typeof state !== "string") return Effect.fail(state)
+        if (
+          batch.state.instanceId !== first.instanceId ||
+          batch.state.version !== first.sequence + batch.events.length - 1
+        ) {
+          return Effect.fail(bad(operation, "the state is not the one the events lead to"))
+        }
+        const error = guardTenant(operation, access, batch.state.tenantId, batch.state.instanceId)
         if (error) return Effect.fail(error)
-        appendNow(batch.events)
-        saveNow(batch.state)
-        upsertNow(entryOf(batch.state))
+        const entry = entryOf(batch.state)
+        const entryJson = serialize(operation, "index entry", entry, () => true)
+        if (typeof entryJson !== "string") return Effect.fail(entryJson)
+        const messages: Array<{ id: string; json: string; message: OutboxMessage }> = []
+        for (const [i, message] of (batch.messages ?? []).entries()) {
+          const json = serialize(operation, `message ${i}`, message, isMessage)
+          if (typeof json !== "string") return Effect.fail(json)
+          if (message.instanceId !== first.instanceId || message.tenantId !== first.tenantId) {
+            return Effect.fail(bad(operation, `message ${i} belongs to another instance than the events`))
+          }
+          messages.push({ id: message.id, json, message })
+        }
+        appendNow(first.instanceId, first.tenantId, checked)
+        saveNow(batch.state, state)
+        upsertNow(entry, entryJson)
+        for (const m of messages) {
+          if (!outbox.has(m.id)) {
+            outbox.set(m.id, { json: m.json, stored: { message: parse(m.json), status: "pending", attempt: 0 } })
+          }
+        }
+        return Effect.succeed(committed)
+      }),
+    check: Effect.void
+  }
+
+  const claimable = (stored: StoredMessage, now: number): boolean =>
+    (stored.status === "pending" && Date.parse(stored.message.availableAt) <= now) ||
+    (stored.status === "claimed" && Date.parse(stored.leaseUntil as string) <= now)
+
+  const held = (operation: string, access: Access, claim: { id: string; owner: string; attempt: number }) => {
+    const slot = outbox.get(claim.id)
+    if (slot === undefined || !covers(access, slot.stored.message.tenantId)) {
+      return storageError(
+        operation,
+        new Conflict({ message: `message ${String(claim.id)} is not claimed by ${String(claim.owner)}` })
+      )
+    }
+    const s = slot.stored
+    if (s.status !== "claimed" || s.owner !== claim.owner || s.attempt !== claim.attempt) {
+      return storageError(
+        operation,
+        new Conflict({
+          message: `the claim ${claim.attempt} of ${claim.owner} on message ${claim.id} is no longer held`
+        })
+      )
+    }
+    return slot
+  }
+
+  const outboxService: OutboxService = {
+    claim: (access, request) =>
+      Effect.suspend(() => {
+        const operation = "Outbox.claim"
+        const now = Date.parse(request.now)
+        if (Number.isNaN(now)) return Effect.fail(bad(operation, "now must be an ISO-8601 instant"))
+        if (!Number.isInteger(request.limit) || request.limit < 1 || request.limit > 500) {
+          return Effect.fail(bad(operation, `limit must be 1 to 500, got ${request.limit}`))
+        }
+        if (!Number.isInteger(request.leaseMs) || request.leaseMs < 1) {
+          return Effect.fail(bad(operation, `leaseMs must be a positive integer, got ${request.leaseMs}`))
+        }
+        if (typeof request.owner !== "string" || request.owner.length === 0 || request.owner.length > 200) {
+          return Effect.fail(bad(operation, "owner must be 1 to 200 characters"))
+        }
+        const leaseUntil = new Date(now + request.leaseMs).toISOString()
+        const candidates = [...outbox.values()]
+          .filter(
+            (slot) =>
+              covers(access, slot.stored.message.tenantId) &&
+              (request.kinds === undefined || request.kinds.includes(slot.stored.message.kind)) &&
+              claimable(slot.stored, now)
+          )
+          .sort(
+            (a, b) =>
+              Date.parse(a.stored.message.availableAt) - Date.parse(b.stored.message.availableAt) ||
+              a.stored.message.sequence - b.stored.message.sequence ||
+              (a.stored.message.id < b.stored.message.id ? -1 : 1)
+          )
+          .slice(0, request.limit)
+        const claimed: Array<ClaimedMessage> = []
+        for (const slot of candidates) {
+          slot.stored = {
+            ...slot.stored,
+            status: "claimed",
+            attempt: slot.stored.attempt + 1,
+            owner: request.owner,
+            leaseUntil
+          }
+          claimed.push({
+            ...parse<OutboxMessage>(slot.json),
+            attempt: slot.stored.attempt,
+            owner: request.owner,
+            leaseUntil
+          })
+        }
+        return Effect.succeed(claimed)
+      }),
+    complete: (access, claim) =>
+      Effect.suspend(() => {
+        const slot = held("Outbox.complete", access, claim)
+        if ("_tag" in slot) return Effect.fail(slot)
+        slot.stored = { ...slot.stored, status: "done" }
+        return Effect.void
+      }),
+    fail: (access, claim, failure) =>
+      Effect.suspend(() => {
+        const slot = held("Outbox.fail", access, claim)
+        if ("_tag" in slot) return Effect.fail(slot)
+        if (failure.retryAt !== undefined && Number.isNaN(Date.parse(failure.retryAt))) {
+          return Effect.fail(bad("Outbox.fail", "retryAt must be an ISO-8601 instant"))
+        }
+        const { owner: _, leaseUntil: __, ...rest } = slot.stored
+        slot.stored =
+          failure.retryAt === undefined
+            ? { ...rest, status: "dead", lastError: String(failure.error) }
+            : {
+                ...rest,
+                status: "pending",
+                lastError: String(failure.error),
+                message: { ...rest.message, availableAt: failure.retryAt }
+              }
         return Effect.void
       })
   }
@@ -317,10 +578,11 @@ export const make = (): MemoryStorage => {
     Layer.succeed(InstanceStore)(instanceStore),
     Layer.succeed(WorkflowIndex)(workflowIndex),
     Layer.succeed(TemplateStore)(templateStore),
-    Layer.succeed(WorkflowStore)(workflowStore)
+    Layer.succeed(WorkflowStore)(workflowStore),
+    Layer.succeed(Outbox)(outboxService)
   )
 
-  const inspect: Inspect = {
+  const inspect: MemoryReads = {
     events: async (instanceId) => (events.get(instanceId) ?? []).map((e) => parse<WorkflowEvent>(e)),
     state: async (instanceId) => {
       const stored = states.get(instanceId)
@@ -334,19 +596,29 @@ export const make = (): MemoryStorage => {
       const stored = templates.get(`${id}@${version}`)
       return stored === undefined ? undefined : parse<Template>(stored)
     },
-    ensureTenant: async () => {}
+    outbox: async (instanceId) =>
+      [...outbox.values()]
+        .map((slot) => slot.stored)
+        .filter((s) => instanceId === undefined || s.message.instanceId === instanceId)
+        .sort((a, b) => a.message.sequence - b.message.sequence || (a.message.id < b.message.id ? -1 : 1))
   }
 
   return { layer, inspect }
 }
 
 /**
- * A fresh in-memory storage as a layer of all five ports (each use of the layer value builds the
- * same storage; call `makeMemoryStorage` for one you can inspect).
+ * A fresh in-memory storage as a layer of all six ports (each build of the layer makes a new,
+ * empty storage; call {@link makeMemoryStorage} for one you can inspect).
+ *
+ * @example
+ * ```ts
+ * import { createEngine, memoryLayer } from "@workflow-manager/core"
+ *
+ * const engine = await createEngine({ stores: memoryLayer(), handlers: [] })
+ * ```
  *
  * @since 0.1.0
  * @category memory
  */
-export const layerMemory = (): Layer.Layer<
-  EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore
-> => make().layer
+export const memoryLayer = (options: MemoryOptions = {}): Layer.Layer<MemoryPorts> =>
+  Layer.unwrap(Effect.sync(() => makeMemoryStorage(options).layer))

@@ -2,17 +2,21 @@
  * The Promise facade, for integration teams that do not use Effect. It holds no logic: each method
  * runs the same Effect as the {@link Engine} and rejects with the same tagged error values
  * (`err._tag === "IllegalTransition"`, `err._tag === "StorageError" && err.reason._tag === "Conflict"`, ...).
+ * {@link runPromise} and {@link promisify} are the helpers behind it, for other packages' facades.
  *
  * @since 0.1.0
  */
 import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect"
-import { Engine, type EngineService, layer as engineLayer } from "./Engine.js"
+import { Engine, type EngineService, engineLayer, type PublishPackInput } from "./Engine.js"
 import type { EventStore } from "./EventStore.js"
-import { type IdGenerator, layerUuid } from "./IdGenerator.js"
+import { type IdGenerator, uuidIdsLayer } from "./IdGenerator.js"
 import type { InstanceStore } from "./InstanceStore.js"
-import { make as makeMemory } from "./Memory.js"
+import type { Limits } from "./Limits.js"
+import { makeMemoryStorage } from "./Memory.js"
 import { Policy, type PolicyService } from "./Policy.js"
 import { type AnyStepHandler, type HandlerRegistry, makeRegistry } from "./StepHandler.js"
+import { storageError, Unavailable } from "./StorageError.js"
+import type { Template } from "./Template.js"
 import type { TemplateStore } from "./TemplateStore.js"
 import type { WorkflowIndex } from "./WorkflowIndex.js"
 import type { WorkflowStore } from "./WorkflowStore.js"
@@ -26,13 +30,89 @@ import type { WorkflowStore } from "./WorkflowStore.js"
 export type Stores = EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore
 
 /**
+ * The failure of an exit as the value a Promise rejects with: the typed error when there is one,
+ * else the defect (or an interruption error).
+ *
+ * @since 0.1.0
+ * @category promise
+ */
+export const failureOf = (cause: Cause.Cause<unknown>): unknown => {
+  const error = Cause.findErrorOption(cause)
+  return error._tag === "Some" ? error.value : Cause.squash(cause)
+}
+
+/**
+ * Runs an effect as a Promise that rejects with the effect's typed error itself (not a wrapper),
+ * so callers test `err._tag`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { runPromise } from "@workflow-manager/core"
+ *
+ * const value = await runPromise(Effect.succeed(42))
+ * ```
+ *
+ * @since 0.1.0
+ * @category promise
+ */
+export const runPromise = async <A, E>(effect: Effect.Effect<A, E>): Promise<A> => {
+  const exit = await Effect.runPromiseExit(effect)
+  if (Exit.isSuccess(exit)) return exit.value
+  throw failureOf(exit.cause)
+}
+
+/**
+ * A service whose Effect-returning methods return Promises instead (rejecting with the same errors).
+ *
+ * @since 0.1.0
+ * @category promise
+ */
+export type Promisified<S> = {
+  readonly [K in keyof S]: S[K] extends (...args: infer A) => Effect.Effect<infer R, infer _E, never>
+    ? (...args: A) => Promise<R>
+    : S[K] extends Effect.Effect<infer R, infer _E, never>
+      ? () => Promise<R>
+      : S[K]
+}
+
+/**
+ * The Promise form of a service: each method returning an Effect returns a Promise that rejects
+ * with the same typed error ({@link runPromise}); an Effect-valued member becomes a function.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { promisify } from "@workflow-manager/core"
+ *
+ * const counter = promisify({ next: (n: number) => Effect.succeed(n + 1) })
+ * await counter.next(1) // 2
+ * ```
+ *
+ * @since 0.1.0
+ * @category promise
+ */
+export const promisify = <S extends object>(service: S): Promisified<S> =>
+  Object.fromEntries(
+    Object.entries(service).map(([key, value]) => [
+      key,
+      typeof value === "function"
+        ? (...args: Array<unknown>) =>
+            runPromise((value as (...a: Array<unknown>) => Effect.Effect<unknown, unknown>)(...args))
+        : Effect.isEffect(value)
+          ? () => runPromise(value as Effect.Effect<unknown, unknown>)
+          : value
+    ])
+  ) as Promisified<S>
+
+/**
  * Options of {@link createEngine}.
  *
  * @since 0.1.0
  * @category promise
  */
 export interface CreateEngineOptions<R = never> {
-  /** The storage ports (all five); defaults to a fresh in-memory storage. */
+  /** The storage ports (all five; the `Outbox` port too, where the backend has one); defaults to a fresh in-memory storage. */
   readonly stores?: Layer.Layer<Stores, unknown>
   /** The step handlers (or a registry of them). */
   readonly handlers: ReadonlyArray<AnyStepHandler<R>> | HandlerRegistry<R>
@@ -40,10 +120,14 @@ export interface CreateEngineOptions<R = never> {
   readonly services?: Layer.Layer<R, unknown>
   /** Templates to validate and publish at start-up (a repeated publish of the same version is a no-op). */
   readonly templates?: ReadonlyArray<unknown>
-  /** The authorisation policy (default: {@link defaultPolicy}). */
+  /** The authorisation policy (default: `defaultPolicy`). */
   readonly policy?: PolicyService
   /** Where instance ids come from (default: UUID v4). */
   readonly ids?: Layer.Layer<IdGenerator>
+  /** Size and depth limits (default: `defaultLimits`). */
+  readonly limits?: Partial<Limits>
+  /** Do not open and check the storage now; the first operation does (default `false`). */
+  readonly lazy?: boolean
 }
 
 type Promised<S> = {
@@ -58,28 +142,23 @@ type Promised<S> = {
  * @since 0.1.0
  * @category promise
  */
-export interface PromiseEngine extends Promised<EngineService> {
+export interface PromiseEngine extends Omit<Promised<EngineService>, "publishPack"> {
+  readonly publishPack: <Config>(input: PublishPackInput<Config>) => Promise<ReadonlyArray<Template>>
   readonly dispose: () => Promise<void>
 }
 
-const run = async <A, E>(
-  runtime: ManagedRuntime.ManagedRuntime<Engine, unknown>,
-  effect: Effect.Effect<A, E, Engine>
-): Promise<A> => {
-  const exit = await runtime.runPromiseExit(effect)
-  if (Exit.isSuccess(exit)) return exit.value
-  const error = Cause.findErrorOption(exit.cause)
-  throw error._tag === "Some" ? error.value : Cause.squash(exit.cause)
-}
-
 /**
- * Creates an engine with a Promise API. Publishes `templates` before resolving, so an invalid
- * template rejects here with `TemplateInvalid`.
+ * Creates an engine with a Promise API. Opens the storage and checks it (a wrong URL, an
+ * unmigrated database or a missing driver rejects here, with a `StorageError` saying what is
+ * wrong; `lazy: true` defers that to the first operation), then publishes `templates`, so an
+ * invalid template rejects here with `TemplateInvalid`.
  *
  * @example
  * ```ts
- * const engine = await createEngine({ handlers: [formHandler], templates: [onboarding] })
- * const { state } = await engine.create({ actor, templateId: "brp-onboarding" })
+ * import { createEngine } from "@workflow-manager/core"
+ *
+ * const engine = await createEngine({ handlers: [] })
+ * await engine.dispose()
  * ```
  *
  * @since 0.1.0
@@ -90,43 +169,73 @@ export const createEngine = async <R = never>(options: CreateEngineOptions<R>): 
     ? makeRegistry(options.handlers as ReadonlyArray<AnyStepHandler<R>>)
     : (options.handlers as HandlerRegistry<R>)
   const dependencies = Layer.mergeAll(
-    options.stores ?? makeMemory().layer,
-    options.ids ?? layerUuid,
+    options.stores ?? makeMemoryStorage().layer,
+    options.ids ?? uuidIdsLayer,
     (options.services ?? Layer.empty) as Layer.Layer<R, unknown>
   )
-  const live = engineLayer({ handlers }).pipe(Layer.provide(dependencies)) as Layer.Layer<Engine, unknown>
+  const live = engineLayer({
+    handlers,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.lazy === undefined ? {} : { lazy: options.lazy })
+  }).pipe(Layer.provide(dependencies)) as Layer.Layer<Engine, unknown>
   const policy = options.policy ?? Policy.defaultValue()
   const runtime = ManagedRuntime.make(live)
+  const run = async <A>(effect: Effect.Effect<A, unknown, Engine>): Promise<A> => {
+    const exit = await runtime.runPromiseExit(effect)
+    if (Exit.isSuccess(exit)) return exit.value
+    throw failureOf(exit.cause)
+  }
   const call =
     <K extends keyof EngineService>(key: K) =>
-    (input: Parameters<EngineService[K]>[0]) =>
+    (input: unknown) =>
       run(
-        runtime,
         Effect.gen(function* () {
           const engine = yield* Engine
-          return yield* (engine[key] as (i: typeof input) => Effect.Effect<unknown, unknown>)(input)
+          return yield* (engine[key] as (i: unknown) => Effect.Effect<unknown, unknown>)(input)
         }).pipe(Effect.provideService(Policy, policy))
       )
+  const keys: ReadonlyArray<keyof EngineService> = [
+    "publishTemplate",
+    "publishPack",
+    "create",
+    "start",
+    "executeStep",
+    "pause",
+    "resume",
+    "validate",
+    "submit",
+    "approve",
+    "reject",
+    "rollback",
+    "fail",
+    "fireDueTimers",
+    "runAutomaticStep",
+    "get",
+    "list",
+    "events",
+    "stateAt"
+  ]
   const engine = {
-    publishTemplate: call("publishTemplate"),
-    create: call("create"),
-    start: call("start"),
-    executeStep: call("executeStep"),
-    pause: call("pause"),
-    resume: call("resume"),
-    validate: call("validate"),
-    submit: call("submit"),
-    approve: call("approve"),
-    reject: call("reject"),
-    rollback: call("rollback"),
-    fail: call("fail"),
-    get: call("get"),
-    list: call("list"),
-    events: call("events"),
-    stateAt: call("stateAt"),
+    ...Object.fromEntries(keys.map((key) => [key, call(key)])),
     dispose: () => runtime.dispose()
-  } as PromiseEngine
+  } as unknown as PromiseEngine
   try {
+    if (options.lazy !== true) {
+      const opened = await runtime.runPromiseExit(Effect.void)
+      if (Exit.isFailure(opened)) {
+        const failure = failureOf(opened.cause)
+        const found = Cause.findErrorOption(opened.cause)
+        throw found._tag === "Some"
+          ? failure
+          : storageError(
+              "createEngine",
+              new Unavailable({
+                message: `could not open the storage: ${failure instanceof Error ? failure.message : String(failure)}`,
+                cause: failure
+              })
+            )
+      }
+    }
     for (const template of options.templates ?? []) await engine.publishTemplate(template)
   } catch (error) {
     await runtime.dispose()

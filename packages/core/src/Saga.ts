@@ -44,8 +44,9 @@ export interface RollbackPlan {
   /** Whether a rollback to the same step is already in progress (the plan resumes it). */
   readonly resuming: boolean
   /**
-   * The state after the rollback completes, except `version`, `updatedAt` and the compensated
-   * steps' `compensatedAt` (the instants of the compensations, which are not known when planning).
+   * The state after the rollback completes, except `version`, `updatedAt`, `entered` and the
+   * compensated steps' `compensatedAt` (the sequences and instants of the events to come, which are
+   * not known when planning), and the target step's deadlines (scheduled when it becomes current).
    */
   readonly target: WorkflowState
 }
@@ -112,11 +113,16 @@ export const planRollback = (
   }))
   const stepStates = { ...state.stepStates }
   for (const { stepId } of compensations) {
-    const { data: _, ...rest } = stepStates[stepId] ?? { status: "compensated" as const, attempts: 0 }
+    const {
+      data: _,
+      contributions: __,
+      lease: ___,
+      ...rest
+    } = stepStates[stepId] ?? { status: "compensated" as const, attempts: 0 }
     stepStates[stepId] = { ...rest, status: "compensated" }
   }
   for (const id of reset) delete stepStates[id]
-  const { rollback: _, ...rest } = state
+  const { rollback: _, entered: __, timers: ___, runAt: ____, ...rest } = state
   const target: WorkflowState = {
     ...rest,
     status: state.status === "PAUSED" ? "ROLLED_BACK" : "IN_PROGRESS",

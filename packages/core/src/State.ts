@@ -5,17 +5,19 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { StepError } from "./Event.js"
+import { Lease, ScheduledTimer, StepError } from "./Event.js"
 import { Identifier, Instant, Json, JsonObject } from "./Json.js"
 import { WorkflowStatus } from "./Status.js"
 
 /**
- * The status of one step of an instance.
+ * The status of one step of an instance: `running` (an attempt is in flight — a deferred one
+ * claimed or queued), `collecting` (contributions recorded, the step's rule not yet met),
+ * `completed`, `failed` or `compensated`.
  *
  * @since 0.1.0
  * @category state
  */
-export const StepStatus = Schema.Literals(["running", "completed", "failed", "compensated"])
+export const StepStatus = Schema.Literals(["running", "collecting", "completed", "failed", "compensated"])
 
 /**
  * A step status.
@@ -26,6 +28,27 @@ export const StepStatus = Schema.Literals(["running", "completed", "failed", "co
 export type StepStatus = typeof StepStatus.Type
 
 /**
+ * One contribution to a step that collects several (e.g. an approval of a quorum).
+ *
+ * @since 0.1.0
+ * @category state
+ */
+export const Contribution = Schema.Struct({
+  attempt: Schema.Int,
+  by: Identifier,
+  at: Instant,
+  contribution: Json
+})
+
+/**
+ * A contribution.
+ *
+ * @since 0.1.0
+ * @category state
+ */
+export type Contribution = typeof Contribution.Type
+
+/**
  * The state of one step of an instance.
  *
  * @since 0.1.0
@@ -33,14 +56,20 @@ export type StepStatus = typeof StepStatus.Type
  */
 export const StepState = Schema.Struct({
   status: StepStatus,
+  /** Attempts so far (each execution, each contribution and each deferred attempt counts one). */
   attempts: Schema.Int,
   input: Schema.optionalKey(Json),
   data: Schema.optionalKey(Json),
   startedAt: Schema.optionalKey(Instant),
   completedAt: Schema.optionalKey(Instant),
+  /** Who recorded the completion (four-eyes checks read it). */
+  completedBy: Schema.optionalKey(Identifier),
   failedAt: Schema.optionalKey(Instant),
   compensatedAt: Schema.optionalKey(Instant),
-  error: Schema.optionalKey(StepError)
+  error: Schema.optionalKey(StepError),
+  /** The claim on the running deferred attempt. */
+  lease: Schema.optionalKey(Lease),
+  contributions: Schema.optionalKey(Schema.Array(Contribution))
 })
 
 /**
@@ -61,7 +90,9 @@ export const PendingRollback = Schema.Struct({
   toStepId: Identifier,
   pending: Schema.Array(Identifier),
   compensated: Schema.Array(Identifier),
-  reset: Schema.Array(Identifier)
+  reset: Schema.Array(Identifier),
+  /** The sequence of its `WORKFLOW_ROLLBACK_STARTED` event (compensations' idempotency keys use it). */
+  sequence: Schema.Int
 })
 
 /**
@@ -71,6 +102,24 @@ export const PendingRollback = Schema.Struct({
  * @category state
  */
 export type PendingRollback = typeof PendingRollback.Type
+
+/**
+ * When and by which event the current step became current. The sequence never repeats, so the
+ * step's idempotency keys are derived from it: a step entered again (after a rollback or a request
+ * for changes) gets new keys.
+ *
+ * @since 0.1.0
+ * @category state
+ */
+export const StepEntry = Schema.Struct({ sequence: Schema.Int, at: Instant })
+
+/**
+ * A step entry.
+ *
+ * @since 0.1.0
+ * @category state
+ */
+export type StepEntry = typeof StepEntry.Type
 
 /**
  * The state of a workflow instance (stored shape, `schemaVersion` 1).
@@ -87,12 +136,23 @@ export const WorkflowState = Schema.Struct({
   marketRole: Schema.NonEmptyString,
   status: WorkflowStatus,
   currentStepId: Schema.NullOr(Identifier),
+  /** When the current step became current (absent before the start). */
+  entered: Schema.optionalKey(StepEntry),
   stepStates: Schema.Record(Schema.String, StepState),
   metadata: JsonObject,
   version: Schema.Int,
   createdAt: Instant,
   createdBy: Identifier,
   updatedAt: Instant,
+  /** The pending deadlines of the current step. */
+  timers: Schema.optionalKey(Schema.Array(ScheduledTimer)),
+  /**
+   * When the engine should run the current step by itself: an automatic step that became current,
+   * a queued or claimed deferred attempt (its lease's end), a retry after backoff.
+   */
+  runAt: Schema.optionalKey(Instant),
+  submittedBy: Schema.optionalKey(Identifier),
+  submittedAt: Schema.optionalKey(Instant),
   rollback: Schema.optionalKey(PendingRollback),
   failure: Schema.optionalKey(Schema.Struct({ reason: Schema.String, stepId: Schema.optionalKey(Identifier) }))
 })
@@ -104,3 +164,25 @@ export const WorkflowState = Schema.Struct({
  * @category state
  */
 export type WorkflowState = typeof WorkflowState.Type
+
+/**
+ * When something of the instance is next due — a deadline of the current step (while it is
+ * `IN_PROGRESS` or `PAUSED`) or the engine's own run of the step (`runAt`, while `IN_PROGRESS`) —
+ * or `undefined` when nothing is.
+ *
+ * @since 0.1.0
+ * @category state
+ */
+export const nextDueAt = (state: WorkflowState): string | undefined => {
+  if (state.status !== "IN_PROGRESS" && state.status !== "PAUSED") return undefined
+  let next = state.status === "IN_PROGRESS" ? state.runAt : undefined
+  let nextMs = next === undefined ? Number.POSITIVE_INFINITY : Date.parse(next)
+  for (const timer of state.timers ?? []) {
+    const ms = Date.parse(timer.dueAt)
+    if (ms < nextMs) {
+      next = timer.dueAt
+      nextMs = ms
+    }
+  }
+  return next
+}

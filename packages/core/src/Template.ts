@@ -10,6 +10,7 @@
  */
 import { Schema } from "effect"
 import { Condition, evaluate } from "./Condition.js"
+import { Duration } from "./Duration.js"
 import { Identifier, type Json, JsonObject } from "./Json.js"
 
 /**
@@ -21,17 +22,21 @@ import { Identifier, type Json, JsonObject } from "./Json.js"
 export const END = "$end"
 
 /**
- * How a failed step is retried: at most `maxAttempts` attempts in all, waiting
- * `initialDelayMs * backoffFactor^(attempt-1)` (capped at `maxDelayMs`) between them.
+ * How a failed step is retried: at most `maxAttempts` attempts in all (reaching it fails the
+ * workflow). An automatic or deferred step whose attempt failed with a retryable error is run again
+ * by the engine after `initialDelayMs * backoffFactor^(attempt-1)`, capped at `maxDelayMs`, less a
+ * random share of up to `jitter` of it (drawn from Effect's `Random`, so seeded tests are
+ * deterministic); see `retryDelay`. Defaults: 1 s, factor 2, cap 1 h, jitter 0.2.
  *
  * @since 0.1.0
  * @category templates
  */
 export const RetryPolicy = Schema.Struct({
   maxAttempts: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 })),
-  initialDelayMs: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
-  backoffFactor: Schema.optionalKey(Schema.Finite.check(Schema.isGreaterThanOrEqualTo(1))),
-  maxDelayMs: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
+  initialDelayMs: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 86_400_000 }))),
+  backoffFactor: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: 1, maximum: 100 }))),
+  maxDelayMs: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 30 * 86_400_000 }))),
+  jitter: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 })))
 })
 
 /**
@@ -82,6 +87,83 @@ export const Compensation = Schema.Struct({
 export type Compensation = typeof Compensation.Type
 
 /**
+ * What happens when a deadline passes:
+ *
+ * - `notify` — queue a message (kind `topic`, default `deadline`) in the outbox, with `payload`;
+ * - `pause` — pause the workflow (nothing more when it is paused already);
+ * - `fail` — fail the workflow;
+ * - `route` — make step `to` the current step (the workflow keeps its status).
+ *
+ * @since 0.1.0
+ * @category deadlines
+ */
+export const Escalation = Schema.Union([
+  Schema.Struct({
+    kind: Schema.Literal("notify"),
+    topic: Schema.optionalKey(Identifier),
+    payload: Schema.optionalKey(JsonObject)
+  }),
+  Schema.Struct({ kind: Schema.Literal("pause"), reason: Schema.optionalKey(Schema.String) }),
+  Schema.Struct({ kind: Schema.Literal("fail"), reason: Schema.optionalKey(Schema.String) }),
+  Schema.Struct({ kind: Schema.Literal("route"), to: Identifier, reason: Schema.optionalKey(Schema.String) })
+])
+
+/**
+ * An escalation.
+ *
+ * @since 0.1.0
+ * @category deadlines
+ */
+export type Escalation = typeof Escalation.Type
+
+/**
+ * What a deadline counts from: the moment its step became current (`"entered"`, the default), a
+ * date in a step's data (`{ step, path }`, e.g. the guarantee's `expiresOn`) or in the instance's
+ * metadata (`{ metadata: path }`). Dates are ISO-8601 dates or instants.
+ *
+ * @since 0.1.0
+ * @category deadlines
+ */
+export const DeadlineAnchor = Schema.Union([
+  Schema.Literal("entered"),
+  Schema.Struct({ step: Identifier, path: Schema.NonEmptyString.check(Schema.isMaxLength(200)) }),
+  Schema.Struct({ metadata: Schema.NonEmptyString.check(Schema.isMaxLength(200)) })
+])
+
+/**
+ * A deadline anchor.
+ *
+ * @since 0.1.0
+ * @category deadlines
+ */
+export type DeadlineAnchor = typeof DeadlineAnchor.Type
+
+/**
+ * A deadline of a step: due `offset` after its anchor (a negative offset is before it), escalating
+ * when it passes while the step is current. "Invite to the portal within 2 days":
+ * `{ id: "invite", offset: "P2D", escalation: { kind: "notify" } }`; "remind 90 days before the
+ * guarantee expires": `{ id: "renewal", from: { step: "guarantee", path: "expiresOn" }, offset: "-P90D",
+ * escalation: { kind: "notify", topic: "guarantee-renewal" } }`.
+ *
+ * @since 0.1.0
+ * @category deadlines
+ */
+export const Deadline = Schema.Struct({
+  id: Identifier,
+  offset: Duration,
+  from: Schema.optionalKey(DeadlineAnchor),
+  escalation: Escalation
+})
+
+/**
+ * A deadline.
+ *
+ * @since 0.1.0
+ * @category deadlines
+ */
+export type Deadline = typeof Deadline.Type
+
+/**
  * One step of a template.
  *
  * @since 0.1.0
@@ -97,7 +179,8 @@ export const Step = Schema.Struct({
   routes: Schema.optionalKey(Schema.Array(Route)),
   timeoutMs: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))),
   retry: Schema.optionalKey(RetryPolicy),
-  compensation: Schema.optionalKey(Compensation)
+  compensation: Schema.optionalKey(Compensation),
+  deadlines: Schema.optionalKey(Schema.Array(Deadline).check(Schema.isMaxLength(20)))
 })
 
 /**
@@ -178,7 +261,7 @@ export const templateJsonSchema = (): { readonly [key: string]: unknown } => {
     title: "Workflow Manager template",
     description:
       "A versioned workflow template (schemaVersion 1): an ordered graph of steps, each naming its handler by `type` " +
-      "with handler-specific `config`, optional `next`/`routes` (conditions as data), timeout, retry policy and compensation.",
+      "with handler-specific `config`, optional `next`/`routes` (conditions as data), timeout, retry policy, compensation and deadlines.",
     ...(Object.keys(document.definitions).length > 0 ? { $defs: document.definitions } : {})
   }
 }

@@ -8,9 +8,19 @@
 import { Result } from "effect"
 import type { Condition } from "./Condition.js"
 import { type Issue, TemplateInvalid } from "./DomainError.js"
+import { checkJsonValue } from "./internal/guard.js"
 import { decodeWithIssues } from "./internal/issues.js"
+import { defaultLimits, type Limits } from "./Limits.js"
 import type { HandlerRegistry } from "./StepHandler.js"
 import { END, successors, Template } from "./Template.js"
+
+/** The nesting depth of a condition (a comparison is 1). */
+const conditionDepth = (condition: Condition): number => {
+  if ("all" in condition) return 1 + Math.max(0, ...condition.all.map(conditionDepth))
+  if ("any" in condition) return 1 + Math.max(0, ...condition.any.map(conditionDepth))
+  if ("not" in condition) return 1 + conditionDepth(condition.not)
+  return 1
+}
 
 const conditionSteps = (condition: Condition, path: string, out: Array<{ step: string; path: string }>): void => {
   if ("all" in condition) {
@@ -42,6 +52,20 @@ export const graphIssues = (template: Template): ReadonlyArray<Issue> => {
     if (step.next !== undefined && step.next !== END && !index.has(step.next)) {
       issues.push({ path: `steps[${i}].next`, message: `unknown step "${step.next}"` })
     }
+    const deadlines = new Set<string>()
+    step.deadlines?.forEach((deadline, j) => {
+      const path = `steps[${i}].deadlines[${j}]`
+      if (deadlines.has(deadline.id))
+        issues.push({ path: `${path}.id`, message: `duplicate deadline id "${deadline.id}"` })
+      deadlines.add(deadline.id)
+      if (deadline.escalation.kind === "route" && !index.has(deadline.escalation.to)) {
+        issues.push({ path: `${path}.escalation.to`, message: `unknown step "${deadline.escalation.to}"` })
+      }
+      const from = deadline.from
+      if (typeof from === "object" && "step" in from && !index.has(from.step)) {
+        issues.push({ path: `${path}.from.step`, message: `unknown step "${from.step}"` })
+      }
+    })
     step.routes?.forEach((route, j) => {
       if (route.to !== END && !index.has(route.to)) {
         issues.push({ path: `steps[${i}].routes[${j}].to`, message: `unknown step "${route.to}"` })
@@ -85,24 +109,55 @@ export const graphIssues = (template: Template): ReadonlyArray<Issue> => {
 }
 
 /**
- * Validates an unknown value as a template against a handler registry: decodes the shape, checks
- * the graph, the handler types and each step's config against its handler's `configSchema`.
- * Returns every problem found, each with its path.
+ * Validates an unknown value as a template against a handler registry and the limits: checks it is
+ * JSON within the size and depth limits (before anything recurses into it), decodes the shape,
+ * checks the number of steps and the depth of route conditions, the graph, the deadlines, the
+ * handler types and each step's config against its handler's `configSchema`. Returns every problem
+ * found, each with its path.
  *
  * @since 0.1.0
  * @category validation
  */
 export const validateTemplate = <R>(
   input: unknown,
-  registry: HandlerRegistry<R>
+  registry: HandlerRegistry<R>,
+  limits: Limits = defaultLimits
 ): Result.Result<Template, TemplateInvalid> => {
   const templateId =
-    typeof input === "object" && input !== null && typeof (input as { id?: unknown }).id === "string"
+    typeof input === "object" &&
+    input !== null &&
+    typeof (input as { id?: unknown }).id === "string" &&
+    (input as { id: string }).id.length <= 200
       ? (input as { id: string }).id
       : "(unknown)"
+  const problem = checkJsonValue(input, limits, "")
+  if (problem !== undefined) return Result.fail(new TemplateInvalid({ templateId, issues: [problem] }))
   const decoded = decodeWithIssues(Template, input, "")
   if (Result.isFailure(decoded)) return Result.fail(new TemplateInvalid({ templateId, issues: decoded.failure }))
   const template = decoded.success
+  if (template.steps.length > limits.maxSteps) {
+    return Result.fail(
+      new TemplateInvalid({
+        templateId,
+        issues: [
+          { path: "steps", message: `has ${template.steps.length} steps, above the limit of ${limits.maxSteps}` }
+        ]
+      })
+    )
+  }
+  const deep: Array<Issue> = []
+  template.steps.forEach((step, i) => {
+    step.routes?.forEach((route, j) => {
+      const depth = conditionDepth(route.when)
+      if (depth > limits.maxConditionDepth) {
+        deep.push({
+          path: `steps[${i}].routes[${j}].when`,
+          message: `is nested ${depth} levels deep, above the limit of ${limits.maxConditionDepth}`
+        })
+      }
+    })
+  })
+  if (deep.length > 0) return Result.fail(new TemplateInvalid({ templateId, issues: deep }))
   const issues: Array<Issue> = [...graphIssues(template)]
   template.steps.forEach((step, i) => {
     const handler = registry.get(step.type)

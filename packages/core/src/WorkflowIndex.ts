@@ -12,7 +12,7 @@
  */
 import { Context, type Effect, Schema } from "effect"
 import type { Access } from "./Access.js"
-import { WorkflowState } from "./State.js"
+import { nextDueAt, WorkflowState } from "./State.js"
 import type { WorkflowStatus } from "./Status.js"
 import type { StorageError } from "./StorageError.js"
 
@@ -33,7 +33,9 @@ export const IndexEntry = Schema.Struct({
   currentStepId: WorkflowState.fields.currentStepId,
   version: WorkflowState.fields.version,
   createdAt: WorkflowState.fields.createdAt,
-  updatedAt: WorkflowState.fields.updatedAt
+  updatedAt: WorkflowState.fields.updatedAt,
+  /** When the instance next has something due (a deadline, an automatic run, a retry); absent when nothing is. */
+  nextDueAt: Schema.optionalKey(WorkflowState.fields.createdAt)
 })
 
 /**
@@ -50,19 +52,23 @@ export type IndexEntry = typeof IndexEntry.Type
  * @since 0.1.0
  * @category index
  */
-export const entryOf = (state: WorkflowState): IndexEntry => ({
-  schemaVersion: 1,
-  instanceId: state.instanceId,
-  tenantId: state.tenantId,
-  templateId: state.templateId,
-  templateVersion: state.templateVersion,
-  marketRole: state.marketRole,
-  status: state.status,
-  currentStepId: state.currentStepId,
-  version: state.version,
-  createdAt: state.createdAt,
-  updatedAt: state.updatedAt
-})
+export const entryOf = (state: WorkflowState): IndexEntry => {
+  const due = nextDueAt(state)
+  return {
+    schemaVersion: 1,
+    instanceId: state.instanceId,
+    tenantId: state.tenantId,
+    templateId: state.templateId,
+    templateVersion: state.templateVersion,
+    marketRole: state.marketRole,
+    status: state.status,
+    currentStepId: state.currentStepId,
+    version: state.version,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    ...(due === undefined ? {} : { nextDueAt: due })
+  }
+}
 
 /**
  * Filters of an index query; all given filters must hold. `tenantId` narrows an operator's
@@ -78,6 +84,8 @@ export interface IndexFilter {
   readonly currentStepId?: string
   readonly templateId?: string
   readonly updatedSince?: string
+  /** Only instances with something due at or before this instant (`nextDueAt <= dueBy`) — what a worker polls. */
+  readonly dueBy?: string
 }
 
 /**

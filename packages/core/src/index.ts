@@ -1,69 +1,160 @@
 /**
  * `@workflow-manager/core` — the pure model and the engine of Workflow Manager.
  *
+ * Every export is a flat name (see docs/adr/0001-flat-exports.md): schemas and their types share a
+ * PascalCase name, services are `make…` and layers `…Layer`.
+ *
  * @packageDocumentation
  */
 
-export * as Access from "./Access.js"
-export { Actor, MARKET_OPS } from "./Actor.js"
-export * as Command from "./Command.js"
+export { type Access, accessOf, covers, operatorAccess, tenantAccess } from "./Access.js"
+export { Actor, MARKET_OPS, SYSTEM_ROLE, systemActor } from "./Actor.js"
+export { Command, type CommandOf, type CommandTag, StepOutcome } from "./Command.js"
 export { Change, compose, mergeConfig, TemplateExtension } from "./Composition.js"
-export { type Comparison, Condition, evaluate as evaluateCondition, readPath } from "./Condition.js"
-export { type Decision, decide, isAllowed, type NoInstance, type Transition, transitions } from "./Decide.js"
+export {
+  type Comparison,
+  Condition,
+  describe as describeCondition,
+  evaluate as evaluateCondition,
+  readPath
+} from "./Condition.js"
+export { dueTimers, type StepSchedule, scheduleStep } from "./Deadlines.js"
+export {
+  type DecideOptions,
+  type Decision,
+  decide,
+  isAllowed,
+  type NoInstance,
+  type Transition,
+  transitions
+} from "./Decide.js"
 export {
   CompensationFailed,
   type DomainError,
   Forbidden,
+  ForbiddenReason,
+  IdempotencyKeyReused,
   IllegalTransition,
   InvalidCommand,
+  InvalidInput,
   Issue,
   StepFailed,
   TemplateInvalid,
   UnknownHandler,
   ValidationFailed
 } from "./DomainError.js"
+export { addDuration, Duration } from "./Duration.js"
 export {
   type CommandResult,
-  type CreateInput,
   Engine,
   type EngineError,
   type EngineOptions,
   type EngineRequirements,
   type EngineService,
-  type InstanceCommand,
-  type InstanceQuery,
+  type EventPage,
+  engineLayer,
   keyedInstanceId,
-  layer as engineLayer,
-  make as makeEngine
+  makeEngine,
+  type PublishPackInput
 } from "./Engine.js"
-export * as Event from "./Event.js"
-export { decodeEvent, type EventType, StepError, WorkflowEvent } from "./Event.js"
+export {
+  decodeEvent,
+  type EventOf,
+  type EventType,
+  eventTypes,
+  Lease,
+  ScheduledTimer,
+  StepError,
+  WorkflowEvent
+} from "./Event.js"
 export { EventStore, type EventStoreService, type SequenceRange } from "./EventStore.js"
 export { evolve, fold, rebuildState, type Until } from "./Evolve.js"
+export { IdGenerator, type IdGeneratorService, sequentialIdsLayer, uuidIdsLayer } from "./IdGenerator.js"
 export {
-  IdGenerator,
-  type IdGeneratorService,
-  layerSequential as idLayerSequential,
-  layerUuid as idLayerUuid
-} from "./IdGenerator.js"
+  CommentInput,
+  CreateInput,
+  EventsInput,
+  ExecuteStepInput,
+  FailInput,
+  IdempotencyKey,
+  InstanceCommand,
+  InstanceQuery,
+  ListInput,
+  PauseInput,
+  RejectInput,
+  RollbackInput,
+  StateAtInput,
+  SystemCommand
+} from "./Inputs.js"
 export { InstanceStore, type InstanceStoreService } from "./InstanceStore.js"
 export { Identifier, Instant, Json, JsonObject } from "./Json.js"
-export { layerMemory, type MemoryStorage, make as makeMemoryStorage } from "./Memory.js"
+export { checkJson, defaultLimits, type Limits, resolveLimits } from "./Limits.js"
+export {
+  type MemoryOptions,
+  type MemoryPorts,
+  type MemoryReads,
+  type MemoryStorage,
+  makeMemoryStorage,
+  memoryLayer,
+  type StoredMessage
+} from "./Memory.js"
 export { statusMachineMermaid, toMermaid } from "./Mermaid.js"
-export { defaultPolicy, type Operation, Policy, type PolicyService, reviewerOperations } from "./Policy.js"
-export { type CreateEngineOptions, createEngine, type PromiseEngine, type Stores } from "./Promise.js"
+export {
+  type ClaimedMessage,
+  type ClaimRef,
+  type ClaimRequest,
+  Outbox,
+  OutboxMessage,
+  type OutboxService
+} from "./Outbox.js"
+export {
+  defaultPolicy,
+  forbidden,
+  type Operation,
+  Policy,
+  type PolicyContext,
+  type PolicyService,
+  reviewerOperations,
+  systemOperations
+} from "./Policy.js"
+export {
+  type CreateEngineOptions,
+  createEngine,
+  failureOf,
+  type PromiseEngine,
+  type Promisified,
+  promisify,
+  runPromise,
+  type Stores
+} from "./Promise.js"
+export { retryDelay } from "./Retry.js"
 export { type PlannedCompensation, planRollback, type RollbackPlan } from "./Saga.js"
-export { PendingRollback, StepState, StepStatus, WorkflowState } from "./State.js"
+export {
+  Contribution,
+  nextDueAt,
+  PendingRollback,
+  StepEntry,
+  StepState,
+  StepStatus,
+  WorkflowState
+} from "./State.js"
 export { allStatuses, isTerminal, WorkflowStatus } from "./Status.js"
 export {
   type AnyStepHandler,
+  completeStep,
+  contributeStep,
   defineStepHandler,
   type HandlerRegistry,
   type HandlerServices,
+  isStepResult,
   makeRegistry,
+  NewMessage,
   type StepContext,
   type StepHandler,
-  StepHandlerError
+  StepHandlerError,
+  StepRefused,
+  type StepResult,
+  StepResultTypeId
 } from "./StepHandler.js"
 export {
   Conflict,
@@ -77,7 +168,10 @@ export {
 } from "./StorageError.js"
 export {
   Compensation,
+  Deadline,
+  DeadlineAnchor,
   END,
+  Escalation,
   findStep,
   firstStepId,
   nextStepId,
@@ -90,8 +184,8 @@ export {
   TemplateRef,
   templateJsonSchema
 } from "./Template.js"
+export { defineTemplatePack, type TemplatePack } from "./TemplatePack.js"
 export { TemplateStore, type TemplateStoreService, type TemplateSummary } from "./TemplateStore.js"
-export type { Inspect } from "./testing/Inspect.js"
 export { graphIssues, validateTemplate } from "./Validation.js"
 export {
   decodeCursor,
@@ -108,7 +202,10 @@ export {
 export {
   type Capabilities,
   type CommitBatch,
-  layerFromPorts as workflowStoreFromPorts,
+  type CommitResult,
+  composedWorkflowStoreLayer,
+  type LoadResult,
+  loadFromPorts,
   WorkflowStore,
   type WorkflowStoreService
 } from "./WorkflowStore.js"

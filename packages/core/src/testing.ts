@@ -1,9 +1,11 @@
 /**
- * `@workflow-manager/core/testing` — the adapter conformance kit and the plugin test harness.
+ * `@workflow-manager/core/testing` — the adapter conformance kits and the plugin test harness.
+ * It imports `vitest` (an optional peer dependency of core, needed only here).
  *
  * @packageDocumentation
  */
 export {
+  checkStepInput,
   compensateStep,
   runStep,
   runTemplate,
@@ -13,5 +15,5 @@ export {
   testActor,
   validateStep
 } from "./testing/harness.js"
-export type { Inspect } from "./testing/Inspect.js"
-export { type AdapterPorts, type SuiteOptions, suite } from "./testing/suite.js"
+export type { Inspect, InspectedMessage, OutboxInspect } from "./testing/Inspect.js"
+export { type AdapterPorts, outboxSuite, type SuiteOptions, suite } from "./testing/suite.js"

@@ -1,11 +1,12 @@
 /**
- * What the conformance suite needs to read an adapter's storage directly — bypassing the adapter's
+ * What the conformance suites need to read an adapter's storage directly — bypassing the adapter's
  * own read path, so a round trip alone cannot pass the suite (an adapter that stores the wrong
  * thing and reads it back "right" still fails).
  *
  * @since 0.1.0
  */
 import type { WorkflowEvent } from "../Event.js"
+import type { OutboxMessage } from "../Outbox.js"
 import type { WorkflowState } from "../State.js"
 import type { Template } from "../Template.js"
 import type { IndexEntry } from "../WorkflowIndex.js"
@@ -30,4 +31,28 @@ export interface Inspect {
    * tenants table and foreign keys need this; others do nothing).
    */
   readonly ensureTenant: (tenantId: string) => Promise<void>
+}
+
+/**
+ * A stored outbox message as the outbox suite reads it directly: the message, its status and the
+ * number of claims it had.
+ *
+ * @since 0.1.0
+ * @category conformance
+ */
+export interface InspectedMessage {
+  readonly message: OutboxMessage
+  readonly status: "pending" | "claimed" | "done" | "dead"
+  readonly attempt: number
+}
+
+/**
+ * {@link Inspect} plus direct reads of the outbox (for the outbox suite).
+ *
+ * @since 0.1.0
+ * @category conformance
+ */
+export interface OutboxInspect extends Inspect {
+  /** Every stored message (of one instance, when given), in queue order. */
+  readonly outbox: (instanceId?: string) => Promise<ReadonlyArray<InspectedMessage>>
 }

@@ -10,7 +10,7 @@ import type { Command } from "../Command.js"
 import { decide } from "../Decide.js"
 import type { WorkflowEvent } from "../Event.js"
 import { fold } from "../Evolve.js"
-import { IdGenerator, layerUuid } from "../IdGenerator.js"
+import { IdGenerator, uuidIdsLayer } from "../IdGenerator.js"
 import type { WorkflowState } from "../State.js"
 import type { Template } from "../Template.js"
 
@@ -20,7 +20,7 @@ export const uuid = (): string =>
     Effect.gen(function* () {
       const ids = yield* IdGenerator
       return yield* ids.next
-    }).pipe(Effect.provide(layerUuid))
+    }).pipe(Effect.provide(uuidIdsLayer))
   )
 
 /** A template with three steps of type `record` (see the suite's handler). */

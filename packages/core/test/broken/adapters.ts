@@ -3,17 +3,18 @@
  * tests of the conformance suite: each must make it fail.
  */
 import { Effect, Layer } from "effect"
-import * as Access from "../../src/Access.js"
 import {
   EventStore,
   InstanceStore,
+  type MemoryReads,
   makeMemoryStorage,
+  operatorAccess,
   type TemplateStore,
   WorkflowIndex,
   type WorkflowStore
 } from "../../src/index.js"
 
-const ops = Access.operator("broken-adapter")
+const ops = operatorAccess("broken-adapter")
 
 /** Ignores expected versions: appends at whatever version the instance is at. */
 export const ignoresExpectedVersions = () => {
@@ -37,7 +38,7 @@ export const ignoresExpectedVersions = () => {
       }
     })
   ).pipe(Layer.provideMerge(storage.layer))
-  return { layer, inspect: storage.inspect }
+  return { layer, inspect: inspectMemory(storage) }
 }
 
 /** Forgets the tenant on reads: returns other tenants' rows. */
@@ -66,7 +67,7 @@ export const leaksTenants = () => {
       }))
     )
   ).pipe(Layer.provideMerge(storage.layer))
-  return { layer, inspect: storage.inspect }
+  return { layer, inspect: inspectMemory(storage) }
 }
 
 /** Stores every event as performed by `system`, losing the actor: the direct reads catch it. */
@@ -83,8 +84,14 @@ export const storesTheWrongThing = () => {
         )
     }))
   ).pipe(Layer.provideMerge(storage.layer))
-  return { layer, inspect: storage.inspect }
+  return { layer, inspect: inspectMemory(storage) }
 }
+
+/** The memory storage's direct reads as the suite's `Inspect`. */
+export const inspectMemory = (storage: { readonly inspect: MemoryReads }) => ({
+  ...storage.inspect,
+  ensureTenant: async () => {}
+})
 
 /** The stores the broken adapters leave untouched (for the type checker). */
 export type Untouched = TemplateStore | WorkflowStore

@@ -7,10 +7,10 @@ import {
   Engine,
   engineLayer,
   Forbidden,
-  idLayerSequential,
   makeMemoryStorage,
   makeRegistry,
   StepHandlerError,
+  sequentialIdsLayer,
   type Template,
   type WorkflowState
 } from "../../src/index.js"
@@ -33,7 +33,7 @@ const withEngine = (templates: ReadonlyArray<Template>, handlers = registry) => 
   const storage = makeMemoryStorage()
   const live = Layer.merge(
     storage.layer,
-    engineLayer({ handlers }).pipe(Layer.provide(Layer.merge(storage.layer, idLayerSequential("wf"))))
+    engineLayer({ handlers }).pipe(Layer.provide(Layer.merge(storage.layer, sequentialIdsLayer("wf"))))
   )
   const publish = Effect.gen(function* () {
     const engine = yield* Engine
@@ -79,7 +79,7 @@ describe("Engine — seed sequence 1 (Effect API, memory adapter)", () => {
       const submitted = yield* engine.submit({ actor: brpUser, instanceId, expectedVersion: s2.state.version })
       const approved = yield* engine.approve({ actor: marketOps, instanceId, expectedVersion: submitted.state.version })
 
-      const events = yield* engine.events({ actor: brpUser, instanceId })
+      const events = (yield* engine.events({ actor: brpUser, instanceId })).items
       expect(events.map((e) => [e.type, "stepId" in e ? e.stepId : undefined, e.sequence])).toEqual([
         ["WORKFLOW_CREATED", undefined, 1],
         ["WORKFLOW_STARTED", "company-info", 2],
@@ -109,7 +109,8 @@ describe("Engine — seed sequence 1 (Effect API, memory adapter)", () => {
             input: companyInfo,
             data: companyInfo,
             startedAt: at,
-            completedAt: at
+            completedAt: at,
+            completedBy: brpUser.userId
           },
           portfolio: {
             status: "completed",
@@ -117,14 +118,17 @@ describe("Engine — seed sequence 1 (Effect API, memory adapter)", () => {
             input: portfolio,
             data: portfolio,
             startedAt: at,
-            completedAt: at
+            completedAt: at,
+            completedBy: brpUser.userId
           }
         },
         metadata: {},
         version: 10,
         createdAt: at,
         createdBy: marketOps.userId,
-        updatedAt: at
+        updatedAt: at,
+        submittedBy: brpUser.userId,
+        submittedAt: at
       }
       expect(approved.state).toEqual(expected)
       expect(yield* engine.get({ actor: brpUser, instanceId })).toEqual(expected)
@@ -139,7 +143,7 @@ describe("Engine — seed sequence 1 (Promise facade)", () => {
     const engine = await createEngine({
       handlers: [formHandler, approvalHandler, activationHandler],
       templates: [sequence1Template],
-      ids: idLayerSequential("wf")
+      ids: sequentialIdsLayer("wf")
     })
     try {
       const { state } = await engine.create({ actor: marketOps, tenantId, templateId: "brp-contract-onboarding" })
@@ -167,7 +171,7 @@ describe("Engine — seed sequence 1 (Promise facade)", () => {
       const error = await engine
         .approve({ actor: brpUser, instanceId, expectedVersion: version })
         .catch((e: unknown) => e)
-      expect(error).toMatchObject({ _tag: "Forbidden", command: "approve" })
+      expect(error).toMatchObject({ _tag: "Forbidden", operation: "approve", reason: "MissingPermission" })
       const stale = await engine
         .approve({ actor: marketOps, instanceId, expectedVersion: version - 1 })
         .catch((e: unknown) => e)
@@ -178,7 +182,7 @@ describe("Engine — seed sequence 1 (Promise facade)", () => {
       const done = await engine.approve({ actor: marketOps, instanceId, expectedVersion: version })
       expect(done.state.status).toBe("COMPLETED")
       expect(done.events.map((e) => e.type)).toEqual(["WORKFLOW_APPROVED", "WORKFLOW_COMPLETED"])
-      expect((await engine.events({ actor: marketOps, instanceId })).map((e) => e.type)).toEqual([
+      expect((await engine.events({ actor: marketOps, instanceId })).items.map((e) => e.type)).toEqual([
         "WORKFLOW_CREATED",
         "WORKFLOW_STARTED",
         "STEP_STARTED",
@@ -263,6 +267,7 @@ describe("Engine — seed sequence 4: rollback", () => {
         input: portfolio,
         startedAt: "1970-01-01T00:00:00.000Z",
         completedAt: "1970-01-01T00:00:00.000Z",
+        completedBy: brpUser.userId,
         compensatedAt: "1970-01-01T00:00:00.000Z"
       })
       expect(result.state.stepStates.approval?.status).toBe("compensated")
@@ -310,8 +315,10 @@ describe("Engine — seed sequence 4: rollback", () => {
               toStepId: "company-info",
               pending: ["approval", "portfolio"],
               compensated: [],
-              reset: []
+              reset: [],
+              sequence: pending.rollback?.sequence ?? -1
             })
+            expect(pending.rollback?.sequence).toBeGreaterThan(0)
             // Any other command is refused while the rollback is pending.
             const blocked = yield* Effect.exit(
               engine.executeStep({
@@ -517,7 +524,7 @@ describe("Engine — bad input, failures, policy, queries", () => {
       const createForOther = yield* Effect.exit(
         engine.create({ actor: brpUser, tenantId: "other-tenant", templateId: "brp-contract-onboarding" })
       )
-      expect(errorOf(createForOther)).toMatchObject({ _tag: "Forbidden", command: "create" })
+      expect(errorOf(createForOther)).toMatchObject({ _tag: "Forbidden", operation: "create", reason: "OtherTenant" })
       const listed = yield* engine.list({ actor: marketOps, filter: { tenantId } })
       expect(listed.items.map((e) => e.instanceId)).toEqual([state.instanceId])
       expect((yield* engine.list({ actor: other })).items).toEqual([])
@@ -602,7 +609,7 @@ describe("Engine — bad input, failures, policy, queries", () => {
       const garbage = yield* Effect.exit(
         engine.stateAt({ actor: brpUser, instanceId: state.instanceId, until: { untilTime: "yesterday" } })
       )
-      expect(errorOf(garbage)).toMatchObject({ _tag: "InvalidCommand", command: "stateAt" })
+      expect(errorOf(garbage)).toMatchObject({ _tag: "InvalidInput", operation: "stateAt" })
     }).pipe(Effect.provide(live))
   })
 })
@@ -632,7 +639,14 @@ describe("Promise facade — policy option", () => {
       policy: {
         authorize: (actor, operation) =>
           operation === "create"
-            ? Effect.fail(new Forbidden({ command: operation, userId: actor.userId, reason: "closed for maintenance" }))
+            ? Effect.fail(
+                new Forbidden({
+                  operation,
+                  userId: actor.userId,
+                  reason: "NotPermitted",
+                  detail: "closed for maintenance"
+                })
+              )
             : Effect.void
       }
     })
@@ -640,7 +654,7 @@ describe("Promise facade — policy option", () => {
       const error = await engine
         .create({ actor: marketOps, tenantId, templateId: "brp-contract-onboarding" })
         .catch((e: unknown) => e)
-      expect(error).toMatchObject({ _tag: "Forbidden", reason: "closed for maintenance" })
+      expect(error).toMatchObject({ _tag: "Forbidden", reason: "NotPermitted", detail: "closed for maintenance" })
     } finally {
       await engine.dispose()
     }
@@ -652,7 +666,7 @@ describe("Engine — seed sequence 4 (Promise facade)", () => {
     const engine = await createEngine({
       handlers: [formHandler, approvalHandler, activationHandler],
       templates: [sequence4Template],
-      ids: idLayerSequential("wf")
+      ids: sequentialIdsLayer("wf")
     })
     try {
       const { state } = await engine.create({ actor: marketOps, tenantId, templateId: "brp-onboarding-approval" })

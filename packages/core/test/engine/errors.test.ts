@@ -14,8 +14,10 @@ import {
   TenantViolation,
   Unavailable,
   UnknownHandler,
-  ValidationFailed
+  ValidationFailed,
+  type WorkflowState
 } from "../../src/index.js"
+import { pureWorkflow, sequence4Template } from "../fixtures/index.js"
 
 describe("errors", () => {
   it("every domain error says what happened in its message", () => {
@@ -31,10 +33,21 @@ describe("errors", () => {
     expect(new TemplateInvalid({ templateId: "t", issues: [{ path: "steps[0].id", message: "dup" }] }).message).toBe(
       "template t is invalid: steps[0].id: dup"
     )
-    expect(new Forbidden({ command: "approve", userId: "u", reason: "no" }).message).toBe("u may not approve: no")
-    expect(new StepFailed({ stepId: "s", attempt: 2, reason: "503", retryable: true }).message).toBe(
-      "step s failed (attempt 2): 503"
-    )
+    expect(
+      new Forbidden({ operation: "approve", userId: "u", reason: "MissingPermission", detail: "no" }).message
+    ).toBe("u may not approve: no")
+    const state = pureWorkflow(sequence4Template)
+    state.create()
+    expect(
+      new StepFailed({
+        stepId: "s",
+        attempt: 2,
+        reason: "503",
+        retryable: true,
+        version: 1,
+        state: state.state as WorkflowState
+      }).message
+    ).toBe("step s failed (attempt 2): 503")
     expect(new CompensationFailed({ stepId: "s", reason: "down" }).message).toContain("retry the rollback")
     expect(new UnknownHandler({ type: "fax" }).message).toContain('"fax"')
   })

@@ -17,7 +17,8 @@ describe("plugin harness", () => {
         input: {},
         stepId: "activation"
       })
-      expect(output).toEqual({ system: "settlement", activationId: "act-test-instance:activation:1" })
+      // the key names the step entry (sequence 2 in the harness's default state) and the attempt
+      expect(output).toEqual({ system: "settlement", activationId: "act-test-instance:activation:2:1" })
       const badConfig = yield* Effect.exit(runStep(activationHandler, { config: { system: "mars" }, input: {} }))
       expect(Exit.isFailure(badConfig) && JSON.stringify(badConfig.cause)).toContain("config.system")
       const badInput = yield* Effect.flip(
@@ -64,7 +65,7 @@ describe("plugin harness", () => {
       ])
       expect(state.stepStates.activation?.data).toEqual({
         system: "settlement",
-        activationId: "act-test-instance-1:activation:1"
+        activationId: "act-test-instance-1:activation:8:1"
       })
     })
   )

@@ -16,6 +16,7 @@ import {
   isAllowed,
   type NoInstance,
   planRollback,
+  type Template,
   transitions,
   type WorkflowStatus
 } from "../../src/index.js"
@@ -40,10 +41,22 @@ const commandTags: ReadonlyArray<CommandTag> = [
   "BeginRollback",
   "CompensateStep",
   "CompleteRollback",
-  "FailWorkflow"
+  "FailWorkflow",
+  "ClaimStep",
+  "RecordOutcome",
+  "FireDueTimers"
 ]
 const statuses: ReadonlyArray<WorkflowStatus | NoInstance> = ["NONE", ...allStatuses]
 const pairs = statuses.flatMap((status) => commandTags.map((tag) => [status, tag] as const))
+/** Sequence 4 with a deadline on every step that is due at once (a notification), so FireDueTimers has work. */
+const machineTemplate: Template = {
+  ...sequence4Template,
+  id: "machine",
+  steps: sequence4Template.steps.map((s) => ({
+    ...s,
+    deadlines: [{ id: "remind", offset: "-PT1S", escalation: { kind: "notify" } }]
+  }))
+}
 const steps = sequence4Template.steps.map((s) => s.id)
 const stepInput = [inputs.companyInfo, inputs.portfolio, inputs.approval, inputs.activation]
 
@@ -85,7 +98,7 @@ const compensateNext = (wf: PureWorkflow): void => {
 
 /** An instance in `status` on which `tag`'s preconditions hold (when the machine allows it). */
 const arrange = (status: WorkflowStatus | NoInstance, tag: CommandTag, v: Variant): PureWorkflow => {
-  const wf = pureWorkflow(sequence4Template)
+  const wf = pureWorkflow(machineTemplate)
   if (status === "NONE") return wf
   wf.create()
   if (status === "DRAFT") return wf
@@ -130,11 +143,21 @@ const arrange = (status: WorkflowStatus | NoInstance, tag: CommandTag, v: Varian
       for (let i = 0; i < n; i++) compensateNext(wf)
     }
   }
+  const claimed = () => {
+    if (tag !== "RecordOutcome") return
+    const current = wf.state?.currentStepId as string
+    wf.run("ClaimStep", {
+      stepId: current,
+      input: stepInput[steps.indexOf(current)] as object as never,
+      ...(v.fail ? {} : { lease: { owner: "worker-1", until: wf.clock.now() } })
+    })
+  }
   switch (status) {
     case "IN_PROGRESS":
       inProgress()
       rollbackSetup()
       rollbackProgress()
+      claimed()
       return wf
     case "PAUSED":
       inProgress()
@@ -189,8 +212,8 @@ const validCommand = (wf: PureWorkflow, tag: CommandTag, v: Variant): Command =>
       return build("CreateWorkflow", {
         instanceId: "wf-1",
         tenantId: "engie-be",
-        templateId: sequence4Template.id,
-        templateVersion: sequence4Template.version,
+        templateId: machineTemplate.id,
+        templateVersion: machineTemplate.version,
         marketRole: "BRP"
       })
     case "StartWorkflow":
@@ -240,6 +263,26 @@ const validCommand = (wf: PureWorkflow, tag: CommandTag, v: Variant): Command =>
       return build("CompleteRollback", {})
     case "FailWorkflow":
       return build("FailWorkflow", { reason: "operator", stepId: "portfolio" })
+    case "ClaimStep": {
+      const stepId = state?.currentStepId ?? "company-info"
+      return build("ClaimStep", {
+        stepId,
+        input: stepInput[Math.max(0, steps.indexOf(stepId))] as object as never,
+        lease: { owner: "worker-2", until: "2030-01-01T00:00:00.000Z" }
+      })
+    }
+    case "RecordOutcome": {
+      const stepId = state?.currentStepId ?? "company-info"
+      return build("RecordOutcome", {
+        stepId,
+        attempt: state?.stepStates[stepId]?.attempts ?? 1,
+        outcome: v.fail
+          ? { _tag: "Failed", error: { message: "boom", retryable: true } }
+          : { _tag: "Completed", output: { done: true } }
+      })
+    }
+    case "FireDueTimers":
+      return build("FireDueTimers", {})
   }
 }
 
@@ -247,7 +290,7 @@ const check = (status: WorkflowStatus | NoInstance, tag: CommandTag, v: Variant)
   const wf = arrange(status, tag, v)
   expect(wf.state?.status ?? "NONE").toBe(status)
   const cmd = validCommand(wf, tag, v)
-  const decision = decide(wf.state, cmd, sequence4Template)
+  const decision = decide(wf.state, cmd, machineTemplate)
   if (!isAllowed(status, tag)) {
     expect(Result.isFailure(decision)).toBe(true)
     const error = (decision as Result.Failure<unknown, unknown>).failure
@@ -296,7 +339,16 @@ describe("status machine", () => {
         "PAUSED -CompleteRollback-> ROLLED_BACK",
         "ROLLED_BACK -ResumeWorkflow-> IN_PROGRESS",
         "IN_PROGRESS -FailWorkflow-> FAILED",
-        "PAUSED -FailWorkflow-> FAILED"
+        "PAUSED -FailWorkflow-> FAILED",
+        "IN_PROGRESS -ClaimStep-> IN_PROGRESS",
+        "IN_PROGRESS -RecordOutcome-> IN_PROGRESS",
+        "IN_PROGRESS -RecordOutcome-> AWAITING_VALIDATION",
+        "IN_PROGRESS -RecordOutcome-> FAILED",
+        "IN_PROGRESS -FireDueTimers-> IN_PROGRESS",
+        "IN_PROGRESS -FireDueTimers-> PAUSED",
+        "IN_PROGRESS -FireDueTimers-> FAILED",
+        "PAUSED -FireDueTimers-> PAUSED",
+        "PAUSED -FireDueTimers-> FAILED"
       ].sort()
     )
     // Terminal statuses have no way out.

@@ -53,7 +53,7 @@ describe("toMermaid", () => {
 })
 
 describe("statusMachineMermaid", () => {
-  it("draws exactly the seed's state machine plus reject", () => {
+  it("draws exactly the seed's state machine plus reject and a deadline's pause", () => {
     expect(lines(statusMachineMermaid())).toEqual([
       "stateDiagram-v2",
       "[*] --> DRAFT: createWorkflow()",
@@ -70,6 +70,7 @@ describe("statusMachineMermaid", () => {
       "PAUSED --> ROLLED_BACK: rollback(toStepId)",
       "ROLLED_BACK --> IN_PROGRESS: resume()",
       "PAUSED --> FAILED: timeout/error",
+      "IN_PROGRESS --> PAUSED: deadline",
       "COMPLETED --> [*]",
       "FAILED --> [*]"
     ])

@@ -44,7 +44,7 @@ const plan = (wf: PureWorkflow, to: string): RollbackPlan =>
 /** A state without the fields a plan cannot know (version, updatedAt, compensation instants). */
 const comparable = (state: WorkflowState | undefined) => {
   if (state === undefined) return undefined
-  const { version: _, updatedAt: __, ...rest } = state
+  const { version: _, updatedAt: __, entered: ____, ...rest } = state
   return {
     ...rest,
     stepStates: Object.fromEntries(

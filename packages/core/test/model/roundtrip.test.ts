@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest"
 import { Command } from "../../src/Command.js"
 import {
   decodeEvent,
-  Event,
+  eventTypes,
   evolve,
   IndexEntry,
   Template,
@@ -71,6 +71,57 @@ const eventsOfEveryType = (): ReadonlyArray<WorkflowEvent> => {
   b.run("StartWorkflow", {})
   b.run("FailWorkflow", { reason: "duplicate registration", stepId: "company-info" })
   out.push(...b.events)
+  // deadlines, a route, contributions and a deferred attempt with a lease
+  const timed: Template = {
+    ...sequence4Template,
+    id: "timed",
+    steps: sequence4Template.steps.map((step, i) =>
+      i === 0
+        ? {
+            ...step,
+            deadlines: [
+              {
+                id: "remind",
+                offset: "-PT1S",
+                escalation: { kind: "notify", topic: "reminder", payload: { to: "ops" } }
+              },
+              {
+                id: "skip",
+                offset: "PT0S",
+                from: { metadata: "dueOn" },
+                escalation: { kind: "route", to: "portfolio" }
+              }
+            ]
+          }
+        : step
+    )
+  }
+  const c = pureWorkflow(timed, { instanceId: "wf-c" })
+  c.create({ dueOn: "2026-01-01" })
+  c.run("StartWorkflow", {})
+  c.run("FireDueTimers", {})
+  c.run("ExecuteStep", {
+    stepId: "portfolio",
+    input: { decision: "approve" },
+    outcome: { _tag: "Contributed", contribution: { by: "alice", decision: "approve" } }
+  })
+  c.run("ClaimStep", {
+    stepId: "portfolio",
+    input: inputs.portfolio,
+    lease: { owner: "worker-1", until: "2030-01-01T00:00:00.000Z" }
+  })
+  c.run("RecordOutcome", {
+    stepId: "portfolio",
+    attempt: 2,
+    owner: "worker-1",
+    outcome: { _tag: "Failed", error: { message: "503", retryable: true }, retryAt: "2030-01-01T00:00:00.000Z" }
+  })
+  c.run("ExecuteStep", {
+    stepId: "portfolio",
+    input: inputs.portfolio,
+    outcome: { _tag: "Completed", output: inputs.portfolio, contribution: { by: "bob", decision: "approve" } }
+  })
+  out.push(...c.events)
   return out
 }
 
@@ -118,7 +169,7 @@ describe("JSON round trip of stored shapes", () => {
 
   it("events of every type (schemaVersion 1)", () => {
     const events = eventsOfEveryType()
-    expect(new Set(events.map((e) => e.type))).toEqual(new Set(Event.eventTypes))
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(eventTypes))
     for (const event of events) {
       expect(roundTrip(WorkflowEventSchema, event).schemaVersion).toBe(1)
       expect(decodeEvent(JSON.parse(JSON.stringify(event)))).toStrictEqual(event)

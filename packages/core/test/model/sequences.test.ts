@@ -102,7 +102,8 @@ describe("seed sequence 1 — contract onboarding, full flow", () => {
           input: inputs.companyInfo,
           data: inputs.companyInfo,
           startedAt: instantAt(2),
-          completedAt: instantAt(2)
+          completedAt: instantAt(2),
+          completedBy: brpUser.userId
         },
         portfolio: {
           status: "completed",
@@ -110,14 +111,17 @@ describe("seed sequence 1 — contract onboarding, full flow", () => {
           input: inputs.portfolio,
           data: inputs.portfolio,
           startedAt: instantAt(3),
-          completedAt: instantAt(3)
+          completedAt: instantAt(3),
+          completedBy: brpUser.userId
         }
       },
       metadata: { contract: "C-2026-001" },
       version: 10,
       createdAt: T0,
       createdBy: brpUser.userId,
-      updatedAt: instantAt(5)
+      updatedAt: instantAt(5),
+      submittedBy: brpUser.userId,
+      submittedAt: instantAt(4)
     }
     expect(wf.state).toStrictEqual(expected)
     expect(fold(wf.events)).toStrictEqual(expected)
@@ -190,6 +194,7 @@ describe("seed sequence 4 — rollback from the approval step to company-info", 
       marketRole: "BRP",
       status: "IN_PROGRESS",
       currentStepId: "company-info",
+      entered: { sequence: 12, at: instantAt(8) },
       stepStates: {
         "company-info": {
           status: "completed",
@@ -197,7 +202,8 @@ describe("seed sequence 4 — rollback from the approval step to company-info", 
           input: inputs.companyInfo,
           data: inputs.companyInfo,
           startedAt: instantAt(2),
-          completedAt: instantAt(2)
+          completedAt: instantAt(2),
+          completedBy: brpUser.userId
         },
         portfolio: {
           status: "compensated",
@@ -205,6 +211,7 @@ describe("seed sequence 4 — rollback from the approval step to company-info", 
           input: inputs.portfolio,
           startedAt: instantAt(3),
           completedAt: instantAt(3),
+          completedBy: brpUser.userId,
           compensatedAt: instantAt(7)
         },
         approval: {
@@ -213,6 +220,7 @@ describe("seed sequence 4 — rollback from the approval step to company-info", 
           input: inputs.approval,
           startedAt: instantAt(4),
           completedAt: instantAt(4),
+          completedBy: brpUser.userId,
           compensatedAt: instantAt(6)
         }
       },

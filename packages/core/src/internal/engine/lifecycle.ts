@@ -1,0 +1,203 @@
+/**
+ * The commands without a handler run — create, start, pause, resume, submit (after running every
+ * completed step's `validate`), approve, reject and fail — and the `validate` query.
+ */
+import { createHash } from "node:crypto"
+import { Effect, Result } from "effect"
+import { accessOf } from "../../Access.js"
+import type { Command } from "../../Command.js"
+import { decide } from "../../Decide.js"
+import { InvalidCommand, ValidationFailed } from "../../DomainError.js"
+import {
+  CommentInput,
+  CreateInput,
+  FailInput,
+  InstanceCommand,
+  InstanceQuery,
+  PauseInput,
+  RejectInput
+} from "../../Inputs.js"
+import type { Operation } from "../../Policy.js"
+import { commitDecision, envelope, replayOnConflict, runCommand } from "./commit.js"
+import { authorize, conflict, type EngineContext, nowIso, policyContext } from "./context.js"
+import { validateSteps } from "./handlers.js"
+import { decodeInput, fingerprint as fingerprintOf } from "./input.js"
+import { loadInstance, loadTemplate, replayResult, sameCommand } from "./load.js"
+
+/**
+ * The instance id of a create command carrying an idempotency key but no instance id: a UUID
+ * (version 8, name-based) of SHA-256(tenant, key), so that repeating the command finds the instance.
+ */
+export const keyedInstanceId = (tenantId: string, idempotencyKey: string): string => {
+  const h = createHash("sha256").update(`${tenantId}\u0000${idempotencyKey}`).digest("hex")
+  const variant = ((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
+}
+
+export const create = <R>(ctx: EngineContext<R>, raw: unknown) =>
+  Effect.gen(function* () {
+    const input = yield* decodeInput("create", CreateInput, raw, ctx.limits)
+    const { actor, idempotencyKey: key } = input
+    const tenantId = input.tenantId ?? actor.tenantId
+    const access = accessOf(actor)
+    const template = yield* loadTemplate(ctx, input.templateId, input.templateVersion, "create")
+    const marketRole = input.marketRole ?? template.marketRole
+    yield* authorize(actor, "create", {
+      tenantId,
+      templateId: template.id,
+      templateVersion: template.version,
+      ...(marketRole === undefined ? {} : { marketRole })
+    })
+    // A keyed create without an instance id gets an id derived from (tenant, key), so a repeat finds it.
+    const knownId = input.instanceId ?? (key === undefined ? undefined : keyedInstanceId(tenantId, key))
+    const args = {
+      templateId: input.templateId,
+      templateVersion: input.templateVersion ?? null,
+      tenantId,
+      marketRole: input.marketRole ?? null,
+      metadata: input.metadata ?? null
+    }
+    const fingerprint = key === undefined ? undefined : fingerprintOf("create", knownId ?? "", actor, args)
+    if (knownId !== undefined) {
+      const existing = yield* ctx.store.load(access, knownId, key)
+      if (existing.state !== undefined) {
+        if (key !== undefined && existing.prior.length > 0) {
+          yield* sameCommand(existing.prior, fingerprint, "create", knownId, key)
+          return yield* replayResult(ctx, access, existing.state, existing.prior)
+        }
+        return yield* conflict("create", 0, existing.state.version)
+      }
+    }
+    if (marketRole === undefined) {
+      return yield* new InvalidCommand({
+        command: "CreateWorkflow",
+        reason: `template ${template.id} has no market role; pass one`
+      })
+    }
+    const instanceId = knownId ?? (yield* ctx.ids.next)
+    const at = yield* nowIso
+    const command: Command = {
+      _tag: "CreateWorkflow",
+      ...envelope(
+        { actor, expectedVersion: 0, ...(key === undefined ? {} : { idempotencyKey: key }) },
+        at,
+        fingerprint
+      ),
+      instanceId,
+      tenantId,
+      templateId: template.id,
+      templateVersion: template.version,
+      marketRole,
+      ...(input.metadata === undefined ? {} : { metadata: input.metadata })
+    }
+    return yield* commitDecision(ctx, access, "create", undefined, { command }, template).pipe(
+      replayOnConflict(ctx, access, "create", instanceId, key, fingerprint)
+    )
+  })
+
+type Simple = "StartWorkflow" | "ResumeWorkflow"
+
+/** `start` and `resume`: an envelope and nothing else. */
+export const simple = <R>(ctx: EngineContext<R>, operation: Operation, tag: Simple, raw: unknown) =>
+  Effect.flatMap(decodeInput(operation, InstanceCommand, raw, ctx.limits), (input) =>
+    runCommand(ctx, {
+      operation,
+      input,
+      args: {},
+      build: (_, __, at, fp) => Effect.succeed({ command: { _tag: tag, ...envelope(input, at, fp) } })
+    })
+  )
+
+export const pause = <R>(ctx: EngineContext<R>, raw: unknown) =>
+  Effect.flatMap(decodeInput("pause", PauseInput, raw, ctx.limits), (input) =>
+    runCommand(ctx, {
+      operation: "pause",
+      input,
+      args: { reason: input.reason ?? null },
+      build: (_, __, at, fp) =>
+        Effect.succeed({
+          command: {
+            _tag: "PauseWorkflow",
+            ...envelope(input, at, fp),
+            ...(input.reason === undefined ? {} : { reason: input.reason })
+          }
+        })
+    })
+  )
+
+export const submit = <R>(ctx: EngineContext<R>, raw: unknown) =>
+  Effect.flatMap(decodeInput("submit", CommentInput, raw, ctx.limits), (input) =>
+    runCommand(ctx, {
+      operation: "submit",
+      input,
+      args: { comment: input.comment ?? null },
+      build: (state, template, at, fp) =>
+        Effect.gen(function* () {
+          const command: Command = {
+            _tag: "SubmitWorkflow",
+            ...envelope(input, at, fp),
+            ...(input.comment === undefined ? {} : { comment: input.comment })
+          }
+          const precheck = decide(state, command, template, ctx.decideOptions)
+          if (Result.isFailure(precheck)) return yield* precheck.failure
+          const issues = yield* validateSteps(ctx, state, template, input.actor, at)
+          if (issues.length > 0) return yield* new ValidationFailed({ issues })
+          return { command }
+        })
+    })
+  )
+
+export const approve = <R>(ctx: EngineContext<R>, raw: unknown) =>
+  Effect.flatMap(decodeInput("approve", CommentInput, raw, ctx.limits), (input) =>
+    runCommand(ctx, {
+      operation: "approve",
+      input,
+      args: { comment: input.comment ?? null },
+      build: (_, __, at, fp) =>
+        Effect.succeed({
+          command: {
+            _tag: "ApproveWorkflow",
+            ...envelope(input, at, fp),
+            ...(input.comment === undefined ? {} : { comment: input.comment })
+          }
+        })
+    })
+  )
+
+export const reject = <R>(ctx: EngineContext<R>, raw: unknown) =>
+  Effect.flatMap(decodeInput("reject", RejectInput, raw, ctx.limits), (input) =>
+    runCommand(ctx, {
+      operation: "reject",
+      input,
+      args: { reason: input.reason, toStepId: input.toStepId ?? null },
+      build: (_, __, at, fp) =>
+        Effect.succeed({
+          command: {
+            _tag: "RejectWorkflow",
+            ...envelope(input, at, fp),
+            reason: input.reason,
+            ...(input.toStepId === undefined ? {} : { toStepId: input.toStepId })
+          }
+        })
+    })
+  )
+
+export const fail = <R>(ctx: EngineContext<R>, raw: unknown) =>
+  Effect.flatMap(decodeInput("fail", FailInput, raw, ctx.limits), (input) =>
+    runCommand(ctx, {
+      operation: "fail",
+      input,
+      args: { reason: input.reason },
+      build: (_, __, at, fp) =>
+        Effect.succeed({ command: { _tag: "FailWorkflow", ...envelope(input, at, fp), reason: input.reason } })
+    })
+  )
+
+export const validate = <R>(ctx: EngineContext<R>, raw: unknown) =>
+  Effect.gen(function* () {
+    const input = yield* decodeInput("validate", InstanceQuery, raw, ctx.limits)
+    const { state } = yield* loadInstance(ctx, accessOf(input.actor), input.instanceId, "validate")
+    const template = yield* loadTemplate(ctx, state.templateId, state.templateVersion, "validate")
+    yield* authorize(input.actor, "validate", policyContext(state))
+    return yield* validateSteps(ctx, state, template, input.actor, yield* nowIso)
+  })

@@ -1,0 +1,203 @@
+/**
+ * Conformance of the `Outbox` port, for backends that queue messages with the events: a message
+ * exists exactly when its commit happened, is claimed by one claimer at a time (8 racing claimers
+ * deliver 100 messages once each), is taken over when its claimer's lease ends (the old claimer's
+ * completion is refused), and is retried at its retry time or dead.
+ */
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { type Access, tenantAccess } from "../../Access.js"
+import { systemActor } from "../../Actor.js"
+import { Engine } from "../../Engine.js"
+import { type ClaimedMessage, Outbox, type OutboxMessage } from "../../Outbox.js"
+import type { Template } from "../../Template.js"
+import { WorkflowStore } from "../../WorkflowStore.js"
+import { actorOf, conformanceTemplate, history, instant, progress, uuid } from "../fixtures.js"
+import type { OutboxInspect } from "../Inspect.js"
+import { failureTag, type Harness } from "./context.js"
+
+export const outboxCases = (h: Harness, inspect: OutboxInspect): void => {
+  const message = (tenantId: string, instanceId: string, n: number, availableAt = 0): OutboxMessage => ({
+    schemaVersion: 1,
+    id: `${instanceId}:m${n}`,
+    tenantId,
+    instanceId,
+    sequence: 1,
+    kind: "conformance",
+    payload: { n },
+    createdAt: instant(0),
+    availableAt: instant(availableAt)
+  })
+
+  /** A new instance committed with `messages(instanceId)`. */
+  const commitWith = async (tenantId: string, messages: (instanceId: string) => ReadonlyArray<OutboxMessage>) => {
+    const instanceId = uuid()
+    const { events, state } = history(h.template, progress(h.template, { instanceId, tenantId, steps: 0 }))
+    await h.run(
+      Effect.flatMap(WorkflowStore, (s) =>
+        s.commit(tenantAccess(tenantId), { events, expectedVersion: 0, state, messages: messages(instanceId) })
+      )
+    )
+    return { instanceId, events, state }
+  }
+
+  /** Claims at `now` seconds, for `leaseSeconds`. */
+  const claim = (access: Access, owner: string, now: number, limit = 10, leaseSeconds = 1) =>
+    h.run(
+      Effect.flatMap(Outbox, (o) => o.claim(access, { owner, now: instant(now), leaseMs: leaseSeconds * 1000, limit }))
+    )
+
+  describe("Outbox", () => {
+    it("queues a message only with the commit that carries it, once per id", async () => {
+      const tenantId = await h.newTenant()
+      const { instanceId, events, state } = await commitWith(tenantId, (id) => [
+        message(tenantId, id, 1),
+        message(tenantId, id, 2)
+      ])
+      expect((await inspect.outbox(instanceId)).map((m) => [m.message, m.status, m.attempt])).toEqual([
+        [message(tenantId, instanceId, 1), "pending", 0],
+        [message(tenantId, instanceId, 2), "pending", 0]
+      ])
+      const pause = history(h.template, [
+        ...progress(h.template, { instanceId, tenantId, steps: 0 }),
+        (s) => ({ _tag: "PauseWorkflow", actor: actorOf(tenantId), expectedVersion: s?.version ?? 0, at: instant(9) })
+      ])
+      const extra = { ...message(tenantId, instanceId, 3), sequence: state.version + 1 }
+      const commit = (messages: ReadonlyArray<OutboxMessage>) =>
+        h.exit(
+          Effect.flatMap(WorkflowStore, (s) =>
+            s.commit(tenantAccess(tenantId), {
+              events: pause.events.slice(events.length),
+              expectedVersion: state.version,
+              state: pause.state,
+              messages
+            })
+          )
+        )
+      expect(failureTag(await commit([]))).toBeUndefined()
+      // the same commit again, now carrying a message: it loses to the first, and so does its message
+      expect(failureTag(await commit([extra]))).toBe("Conflict")
+      expect((await inspect.outbox(instanceId)).map((m) => m.message.id)).toEqual([
+        `${instanceId}:m1`,
+        `${instanceId}:m2`
+      ])
+    })
+
+    it("claims available messages in order, once each, within the tenant", async () => {
+      const tenantId = await h.newTenant()
+      const access = tenantAccess(tenantId)
+      const { instanceId } = await commitWith(tenantId, (id) => [
+        message(tenantId, id, 1, 100),
+        message(tenantId, id, 2, 50)
+      ])
+      expect(await claim(tenantAccess(await h.newTenant()), "other", 1000)).toEqual([])
+      expect(await claim(access, "early", 10)).toEqual([])
+      const claimed = await claim(access, "w1", 100)
+      expect(claimed.map((m) => [m.id, m.attempt, m.owner, m.leaseUntil])).toEqual([
+        [`${instanceId}:m2`, 1, "w1", instant(101)],
+        [`${instanceId}:m1`, 1, "w1", instant(101)]
+      ])
+      expect(await claim(access, "w2", 100)).toEqual([])
+      for (const m of claimed) await h.run(Effect.flatMap(Outbox, (o) => o.complete(access, m)))
+      expect((await inspect.outbox(instanceId)).map((m) => m.status)).toEqual(["done", "done"])
+      expect(await claim(access, "w2", 10_000)).toEqual([])
+    })
+
+    it("8 concurrent claimers deliver 100 messages, each once", async () => {
+      const tenantId = await h.newTenant()
+      const access = tenantAccess(tenantId)
+      const { instanceId } = await commitWith(tenantId, (id) =>
+        Array.from({ length: 100 }, (_, i) => message(tenantId, id, i))
+      )
+      const delivered: Array<string> = []
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, w) => {
+          for (;;) {
+            const batch: ReadonlyArray<ClaimedMessage> = await claim(access, `worker-${w}`, 1000, 7, 600)
+            if (batch.length === 0) return
+            for (const m of batch) {
+              await h.run(Effect.flatMap(Outbox, (o) => o.complete(access, m)))
+              delivered.push(m.id)
+            }
+          }
+        })
+      )
+      expect(delivered).toHaveLength(100)
+      expect(new Set(delivered).size).toBe(100)
+      const stored = await inspect.outbox(instanceId)
+      expect(stored.every((m) => m.status === "done" && m.attempt === 1)).toBe(true)
+    })
+
+    it("takes over a message whose claimer's lease ended; the old claim is refused", async () => {
+      const tenantId = await h.newTenant()
+      const access = tenantAccess(tenantId)
+      const { instanceId } = await commitWith(tenantId, (id) => [message(tenantId, id, 1)])
+      const [first] = await claim(access, "dies", 0, 10, 1000)
+      expect(first?.leaseUntil).toBe(instant(1000))
+      expect(first?.attempt).toBe(1)
+      expect(await claim(access, "rescuer", 999)).toEqual([])
+      const [second] = await claim(access, "rescuer", 1000)
+      expect([second?.id, second?.attempt, second?.owner]).toEqual([`${instanceId}:m1`, 2, "rescuer"])
+      const late = await h.exit(Effect.flatMap(Outbox, (o) => o.complete(access, first as ClaimedMessage)))
+      expect(failureTag(late)).toBe("Conflict")
+      const lateFail = await h.exit(
+        Effect.flatMap(Outbox, (o) => o.fail(access, first as ClaimedMessage, { error: "x" }))
+      )
+      expect(failureTag(lateFail)).toBe("Conflict")
+      await h.run(Effect.flatMap(Outbox, (o) => o.complete(access, second as ClaimedMessage)))
+      expect((await inspect.outbox(instanceId)).map((m) => [m.status, m.attempt])).toEqual([["done", 2]])
+    })
+
+    it("retries a failed delivery at its retry time, and gives up on one failed without", async () => {
+      const tenantId = await h.newTenant()
+      const access = tenantAccess(tenantId)
+      const { instanceId } = await commitWith(tenantId, (id) => [message(tenantId, id, 1), message(tenantId, id, 2)])
+      const claimed = await claim(access, "w", 0)
+      const [one, two] = claimed as [ClaimedMessage, ClaimedMessage]
+      await h.run(Effect.flatMap(Outbox, (o) => o.fail(access, one, { error: "503", retryAt: instant(30) })))
+      await h.run(Effect.flatMap(Outbox, (o) => o.fail(access, two, { error: "invalid address" })))
+      expect(await claim(access, "w", 29)).toEqual([])
+      const again = await claim(access, "w", 30)
+      expect(again.map((m) => [m.id, m.attempt])).toEqual([[one.id, 2]])
+      expect((await inspect.outbox(instanceId)).map((m) => m.status)).toEqual(["claimed", "dead"])
+      await h.run(Effect.flatMap(Outbox, (o) => o.complete(access, again[0] as ClaimedMessage)))
+      expect(await claim(access, "w", 1_000_000)).toEqual([])
+      expect((await inspect.outbox(instanceId)).map((m) => m.status)).toEqual(["done", "dead"])
+    })
+
+    it("queues a deadline's notification with the event that fired it", async () => {
+      const tenantId = await h.newTenant()
+      const actor = actorOf(tenantId)
+      const base = conformanceTemplate(`${h.template.id}-notify`)
+      const template: Template = {
+        ...base,
+        steps: base.steps.map((s, i) =>
+          i === 0
+            ? {
+                ...s,
+                deadlines: [
+                  {
+                    id: "remind",
+                    offset: "-PT1S",
+                    escalation: { kind: "notify", topic: "reminder", payload: { to: "ops" } }
+                  }
+                ]
+              }
+            : s
+        )
+      }
+      const engine = <A, E>(f: (e: Engine["Service"]) => Effect.Effect<A, E>) => h.run(Effect.flatMap(Engine, f))
+      await engine((e) => e.publishTemplate(template))
+      const created = await engine((e) => e.create({ actor, templateId: template.id }))
+      const { state } = await engine((e) =>
+        e.start({ actor, instanceId: created.state.instanceId, expectedVersion: created.state.version })
+      )
+      const fired = await engine((e) => e.fireDueTimers({ actor: systemActor(tenantId), instanceId: state.instanceId }))
+      const queued = await inspect.outbox(state.instanceId)
+      expect(queued.map((m) => [m.message.kind, m.message.sequence, m.status])).toEqual([
+        ["reminder", fired.events[0]?.sequence, "pending"]
+      ])
+      expect(queued[0]?.message.payload).toMatchObject({ to: "ops", deadline: "remind", stepId: "one" })
+    })
+  })
+}
