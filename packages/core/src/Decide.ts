@@ -510,7 +510,7 @@ const schedule = (
   }
   if (entry === undefined || stepId === undefined) return events
   const step = findStep(template, stepId)
-  const automatic = step && options.automatic?.(step)
+  const automatic = step !== undefined && options.automatic?.(step) === true
   if (step === undefined || ((step.deadlines?.length ?? 0) === 0 && !automatic)) return events
   const after = fold(events, state) as WorkflowState
   if (after.currentStepId !== stepId) return events
