@@ -83,18 +83,18 @@ export interface AssignMarketRole {
 export interface MarketRolesService {
   /** Creates or updates the assignment of a role to a tenant (operator only). */
   readonly assign: (
-    access: Access.Access,
+    access: Access,
     assignment: AssignMarketRole
   ) => Effect.Effect<MarketRoleAssignment, StorageError>
   /** One assignment, or `undefined` (also when outside `access`). */
   readonly get: (
-    access: Access.Access,
+    access: Access,
     tenantId: string,
     role: string
   ) => Effect.Effect<MarketRoleAssignment | undefined, StorageError>
   /** The assignments visible in `access`, optionally of one tenant, by tenant then role. */
   readonly list: (
-    access: Access.Access,
+    access: Access,
     filter?: { readonly tenantId?: string; readonly role?: string }
   ) => Effect.Effect<ReadonlyArray<MarketRoleAssignment>, StorageError>
 }

@@ -17,6 +17,9 @@ import {
   type EventStoreService,
   InstanceStore,
   type InstanceStoreService,
+  type Promisified as CorePromisified,
+  promisify,
+  runPromise,
   TemplateStore,
   type TemplateStoreService,
   WorkflowIndex,
@@ -218,26 +221,14 @@ export const layerPGlite = (options: PGliteOptions = {}): Layer.Layer<PgRlsLayer
   )
 
 /**
- * A service whose Effect-returning methods return Promises instead (rejecting with the same errors).
+ * A service whose Effect-returning methods return Promises instead (rejecting with the same
+ * errors); an Effect-valued member (`workflowStore.check`) becomes a function returning a Promise.
+ * The same type as core's `Promisified`, re-exported under the name this package has always used.
  *
  * @since 0.1.0
  * @category models
  */
-export type Promisified<S> = {
-  readonly [K in keyof S]: S[K] extends (...args: infer A) => Effect.Effect<infer R, infer _E, never>
-    ? (...args: A) => Promise<R>
-    : S[K]
-}
-
-const promisify = <S extends object>(service: S): Promisified<S> =>
-  Object.fromEntries(
-    Object.entries(service).map(([key, value]) => [
-      key,
-      typeof value === "function"
-        ? (...args: Array<unknown>) => Effect.runPromise(value(...args) as Effect.Effect<unknown, unknown>)
-        : value
-    ])
-  ) as Promisified<S>
+export type Promisified<S> = CorePromisified<S>
 
 /**
  * The adapter for callers without Effect: the same services, with methods that return Promises
@@ -269,7 +260,7 @@ export interface PgRlsPromise {
  * @category constructors
  */
 export const makePromise = async (config: PgRlsConfig): Promise<PgRlsPromise> => {
-  const services = await Effect.runPromise(make(config))
+  const services = await runPromise(make(config))
   return {
     client: services.client,
     eventStore: promisify(services.eventStore),
@@ -280,7 +271,7 @@ export const makePromise = async (config: PgRlsConfig): Promise<PgRlsPromise> =>
     tenants: promisify(services.tenants),
     users: promisify(services.users),
     marketRoles: promisify(services.marketRoles),
-    migrate: () => Effect.runPromise(migrate(config.client)),
+    migrate: () => runPromise(migrate(config.client)),
     close: () => config.client.close()
   }
 }

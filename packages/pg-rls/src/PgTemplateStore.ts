@@ -10,8 +10,9 @@
  * @since 0.1.0
  */
 import {
-  Access,
+  type Access,
   Conflict,
+  operatorAccess,
   storageError,
   Template,
   type TemplateStoreService,
@@ -31,7 +32,7 @@ const decodeTemplate = decodeWith(Template, "template")
  * @since 0.1.0
  * @category templates
  */
-export const PUBLISHER: Access.Access = Access.operator("template-publisher")
+export const PUBLISHER: Access = operatorAccess("template-publisher")
 
 /**
  * Builds the template store over a client.

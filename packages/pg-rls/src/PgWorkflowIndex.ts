@@ -2,7 +2,8 @@
  * The workflow index on PostgreSQL: table `workflow_instances_index`, the query projection.
  *
  * `upsert` is version-guarded (`... WHERE index.version < EXCLUDED.version`); `query` filters on
- * tenant, status, market role, current step, template and `updatedSince`, and pages by keyset on
+ * tenant, status, market role, current step, template, `updatedSince` and `dueBy` (the entry's
+ * `nextDueAt`, read from the stored entry document: no column or index for it yet), and pages by keyset on
  * the immutable (`created_at`, `instance_id`) order: a page starts strictly after the cursor's
  * position, so entries inserted or updated meanwhile never make a page repeat or skip one that
  * existed when the first page was read.
@@ -90,6 +91,14 @@ export const makeWorkflowIndex = (config: StoreConfig): WorkflowIndexService => 
       if (filter.updatedSince !== undefined) {
         where.push(
           `updated_at >= ${param(yield* checkInstant(operation, "filter.updatedSince", filter.updatedSince))}::timestamptz`
+        )
+      }
+      if (filter.dueBy !== undefined) {
+        // an entry without nextDueAt has nothing due: it never matches
+        where.push(
+          `(entry ->> 'nextDueAt') is not null and (entry ->> 'nextDueAt')::timestamptz <= ${param(
+            yield* checkInstant(operation, "filter.dueBy", filter.dueBy)
+          )}::timestamptz`
         )
       }
       if (page.cursor !== undefined) {

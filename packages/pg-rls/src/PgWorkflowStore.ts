@@ -1,19 +1,62 @@
 /**
- * The atomic write path on PostgreSQL (`capabilities.atomicCommit = true`): a command's events,
- * its state snapshot and its index entry are written by ONE statement, `wm_commit(...)`, which is
- * one transaction and one round trip — append at the expected version, then the two
- * version-guarded upserts. Either all three are written or none is.
+ * The atomic write path on PostgreSQL (`capabilities: { state: "atomic", index: "atomic" }`): a
+ * command's events, its state snapshot and its index entry are written by ONE statement,
+ * `wm_commit(...)`, which is one transaction and one round trip — append at the expected version,
+ * then the two version-guarded upserts. Either all three are written or none is, so a commit never
+ * leaves a projection pending. The adapter has no outbox yet (`outbox: "unsupported"`): a commit
+ * that carries messages is refused before anything is written.
+ *
+ * `load` reads the snapshot, the newer events and the events of an idempotency key through the
+ * adapter's own stores; `check` verifies, in one statement run as `workflow_app`, that the database
+ * is reachable and migrated.
  *
  * @since 0.1.0
  */
-import { entryOf, type WorkflowStoreService } from "@workflow-manager/core"
+import {
+  type CommitResult,
+  entryOf,
+  loadFromPorts,
+  type StorageError,
+  type WorkflowStoreService
+} from "@workflow-manager/core"
 import { Effect } from "effect"
+import { classifyPgError } from "./classifyPgError.js"
 import { prepareEvents, prepareState } from "./internal/documents.js"
 import { attempt } from "./internal/query.js"
-import { COMMIT_SQL } from "./internal/sql.js"
+import { CHECK_SQL, COMMIT_SQL } from "./internal/sql.js"
 import { checkScope, invalid, toJson } from "./internal/validate.js"
-import { scopeArgs } from "./Scope.js"
+import { makeEventStore } from "./PgEventStore.js"
+import { makeInstanceStore } from "./PgInstanceStore.js"
+import { makeWorkflowIndex } from "./PgWorkflowIndex.js"
+import { anonymous, scopeArgs } from "./Scope.js"
 import type { StoreConfig } from "./StoreConfig.js"
+
+const NOTHING_PENDING: CommitResult = { pending: [] }
+
+/** What to do when the check fails for want of privileges rather than of a migration. */
+const PRIVILEGES_HINT =
+  "the connecting role cannot act as the application role: it must be able to SET ROLE workflow_app " +
+  "(a member of it, or the owner that ran workflow-manager-pg-migrate)"
+
+/**
+ * `check`: one statement, as `workflow_app` in the tenant-less scope (it sees no row), that calls
+ * `wm_read_events` (so `wm_enter_scope`, the role switch, `workflow_events` and its policies) and
+ * resolves the other scoped functions the adapter calls. A database that is not migrated fails with
+ * 42883 / 42P01, which {@link classifyPgError} reports as "the database is not migrated".
+ */
+const check = (config: StoreConfig): Effect.Effect<void, StorageError> => {
+  const operation = "WorkflowStore.check"
+  return Effect.tryPromise({
+    try: () => config.client.query(CHECK_SQL, scopeArgs(anonymous)),
+    catch: (error) => {
+      const classified = classifyPgError(operation, error)
+      // a refused SET ROLE / EXECUTE here is a deployment problem, not a tenant crossing a boundary
+      return classified.reason._tag === "TenantViolation"
+        ? invalid(operation, `${PRIVILEGES_HINT}: ${classified.reason.message}`, error)
+        : classified
+    }
+  }).pipe(Effect.asVoid)
+}
 
 /**
  * Builds the workflow store over a client.
@@ -22,11 +65,28 @@ import type { StoreConfig } from "./StoreConfig.js"
  * @category constructors
  */
 export const makeWorkflowStore = (config: StoreConfig): WorkflowStoreService => ({
-  capabilities: { atomicCommit: true },
+  capabilities: { state: "atomic", index: "atomic", outbox: "unsupported" },
+  // three round trips (snapshot, newer events, the key's events) over the adapter's own stores;
+  // a one-round-trip load (one scoped SQL function) is a later issue
+  load: loadFromPorts({
+    events: makeEventStore(config),
+    instances: makeInstanceStore(config),
+    index: makeWorkflowIndex(config)
+  }),
   commit: (access, batch) =>
     Effect.gen(function* () {
       const operation = "WorkflowStore.commit"
       yield* checkScope(operation, access)
+      if (!Array.isArray(batch.messages) || batch.messages.length > 0) {
+        return yield* Effect.fail(
+          invalid(
+            operation,
+            Array.isArray(batch.messages)
+              ? "this store cannot queue outbox messages (capabilities.outbox: unsupported)"
+              : "messages must be an array (empty: this store has no outbox)"
+          )
+        )
+      }
       const events = yield* prepareEvents(
         operation,
         access,
@@ -64,5 +124,7 @@ export const makeWorkflowStore = (config: StoreConfig): WorkflowStoreService => 
           ]),
         { expectedVersion: batch.expectedVersion }
       )
-    })
+      return NOTHING_PENDING
+    }),
+  check: check(config)
 })

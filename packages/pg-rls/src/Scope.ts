@@ -24,7 +24,7 @@ import type { PgClient, PgQueryable } from "./PgClient.js"
  * @since 0.1.0
  * @category scopes
  */
-export type Scope = Access.Access | { readonly _tag: "Anonymous" } | { readonly _tag: "LoginLookup" }
+export type Scope = Access | { readonly _tag: "Anonymous" } | { readonly _tag: "LoginLookup" }
 
 /**
  * The scope without a tenant: sees no tenant row.

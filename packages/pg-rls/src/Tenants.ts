@@ -92,13 +92,13 @@ export interface TenantPatch {
  */
 export interface TenantsService {
   /** Creates a tenant (operator only). */
-  readonly create: (access: Access.Access, tenant: NewTenant) => Effect.Effect<Tenant, StorageError>
+  readonly create: (access: Access, tenant: NewTenant) => Effect.Effect<Tenant, StorageError>
   /** One tenant, or `undefined` (also when outside `access`). */
-  readonly get: (access: Access.Access, id: string) => Effect.Effect<Tenant | undefined, StorageError>
+  readonly get: (access: Access, id: string) => Effect.Effect<Tenant | undefined, StorageError>
   /** The tenants visible in `access` (a tenant: itself; the operator: all), by company name. */
-  readonly list: (access: Access.Access) => Effect.Effect<ReadonlyArray<Tenant>, StorageError>
+  readonly list: (access: Access) => Effect.Effect<ReadonlyArray<Tenant>, StorageError>
   /** Changes a tenant (operator only); `NotFound` when it is not visible. */
-  readonly update: (access: Access.Access, id: string, patch: TenantPatch) => Effect.Effect<Tenant, StorageError>
+  readonly update: (access: Access, id: string, patch: TenantPatch) => Effect.Effect<Tenant, StorageError>
 }
 
 /**

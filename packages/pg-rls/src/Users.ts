@@ -107,21 +107,21 @@ export interface LoginCandidate {
  */
 export interface UsersService {
   /** Creates a user of a tenant the scope covers; `Conflict` when the e-mail is taken in that tenant. */
-  readonly create: (access: Access.Access, user: NewUser) => Effect.Effect<User, StorageError>
+  readonly create: (access: Access, user: NewUser) => Effect.Effect<User, StorageError>
   /** One user, or `undefined` (also when outside `access`). */
-  readonly get: (access: Access.Access, id: string) => Effect.Effect<User | undefined, StorageError>
+  readonly get: (access: Access, id: string) => Effect.Effect<User | undefined, StorageError>
   /** The accounts of an e-mail address visible in `access` (one per tenant at most). */
-  readonly findByEmail: (access: Access.Access, email: string) => Effect.Effect<ReadonlyArray<User>, StorageError>
+  readonly findByEmail: (access: Access, email: string) => Effect.Effect<ReadonlyArray<User>, StorageError>
   /** The users visible in `access`, optionally of one tenant, by e-mail. */
   readonly list: (
-    access: Access.Access,
+    access: Access,
     filter?: { readonly tenantId?: string }
   ) => Effect.Effect<ReadonlyArray<User>, StorageError>
   /** Changes a user; `NotFound` when it is not visible. */
-  readonly update: (access: Access.Access, id: string, patch: UserPatch) => Effect.Effect<User, StorageError>
+  readonly update: (access: Access, id: string, patch: UserPatch) => Effect.Effect<User, StorageError>
   /** Replaces (or with `null` removes) the password hash; `NotFound` when the user is not visible. */
   readonly setPasswordHash: (
-    access: Access.Access,
+    access: Access,
     id: string,
     passwordHash: string | null
   ) => Effect.Effect<void, StorageError>

@@ -11,7 +11,12 @@
  * | `42501` insufficient privilege (incl. a row-level-security refusal), `WM403` | `TenantViolation` |
  * | `23503` foreign key (a tenant that does not exist, ...) | `NotFound` |
  * | class `22` data exception (`22P02`, `22001`, `22023`, ...), `23502`, `23514`, `23P01`, class `54` | `InvalidData` |
+ * | `42P01` undefined table, `42883` undefined function — the database is not migrated | `Unavailable` |
+ * | `3D000` no such database, class `28` (authentication) | `Unavailable` |
  * | class `08`, `53`, `57`, `58`, `XX`, `ECONNREFUSED`, `ECONNRESET`, ..., anything else | `Unavailable` |
+ *
+ * An unmigrated database (`42P01`, `42883`) is `Unavailable` — retryable, since a deployment may
+ * run the migration while the application starts — with a message that says what to do.
  *
  * @since 0.1.0
  */
@@ -40,6 +45,8 @@ export interface ClassifyContext {
 interface DriverError {
   readonly code?: unknown
   readonly message?: unknown
+  /** An `AggregateError` (a connection tried on several addresses) has an empty message and these. */
+  readonly errors?: unknown
   readonly detail?: unknown
   readonly constraint?: unknown
   readonly table?: unknown
@@ -74,10 +81,25 @@ const missingKey = (detail: string | undefined, table: string | undefined): { en
   return { entity: table ?? "row", id: "" }
 }
 
+/** The message of an error, or of the errors an `AggregateError` (empty message) holds. */
+const messageOf = (e: DriverError, error: unknown): string => {
+  const own = text(e.message)
+  if (own !== undefined) return own
+  if (Array.isArray(e.errors)) {
+    const inner = e.errors.map((x) => text(asDriverError(x).message)).filter((m) => m !== undefined)
+    if (inner.length > 0) return [...new Set(inner)].join("; ")
+  }
+  return String(error)
+}
+
+/** What to do about an unmigrated database. */
+const NOT_MIGRATED =
+  "the database is not migrated: run workflow-manager-pg-migrate (or migrate()) as the owner role against this database"
+
 const reasonOf = (error: unknown, context: ClassifyContext): StorageErrorReason => {
   const e = asDriverError(error)
   const code = text(e.code)
-  const message = text(e.message) ?? String(error)
+  const message = messageOf(e, error)
   const detail = text(e.detail)
   const constraint = text(e.constraint)
   const cause = { cause: error }
@@ -113,8 +135,10 @@ const reasonOf = (error: unknown, context: ClassifyContext): StorageErrorReason 
   if (code !== undefined) {
     if (code.startsWith("22") || code.startsWith("54")) return new InvalidData({ message, ...cause })
     if (socketCodes.has(code)) return new Unavailable({ message: `database unreachable: ${message}`, ...cause })
-    if (code === "42P01" || code === "42883") {
-      return new Unavailable({ message: `the schema is not migrated (run migrate): ${message}`, ...cause })
+    if (code === "42P01" || code === "42883") return new Unavailable({ message: `${NOT_MIGRATED} (${message})`, ...cause })
+    if (code === "3D000") return new Unavailable({ message: `no such database: ${message}`, ...cause })
+    if (code.startsWith("28")) {
+      return new Unavailable({ message: `the database refused the sign-in: ${message}`, ...cause })
     }
   }
   return new Unavailable({ message, ...cause })

@@ -3,7 +3,7 @@
  * error (or, in free-text fields, is stored verbatim as data), and nothing is written: checked by
  * direct reads.
  */
-import { Access, entryOf, type StorageError, type WorkflowEvent, type WorkflowState } from "@workflow-manager/core"
+import { entryOf, operatorAccess, type StorageError, tenantAccess, type WorkflowEvent, type WorkflowState } from "@workflow-manager/core"
 import { Effect, Exit } from "effect"
 import { beforeAll, expect, it } from "vitest"
 import { describeBackends } from "./support/backends.js"
@@ -31,8 +31,8 @@ const METACHARACTERS = [
 
 await describeBackends("bad input", (backend) => {
   const tenantId = newTenantId()
-  const access = Access.tenant(tenantId)
-  const ops = Access.operator("ops-1")
+  const access = tenantAccess(tenantId)
+  const ops = operatorAccess("ops-1")
 
   /** Row counts of every table: a failed call must leave them unchanged. */
   const counts = async () =>
@@ -55,14 +55,15 @@ await describeBackends("bad input", (backend) => {
     const unknown = newTenantId()
     const spec = { instanceId: newInstanceId(), tenantId: unknown }
     const before = await counts()
-    expect(await reason(services.eventStore.append(Access.tenant(unknown), eventsOf(spec, 1, 1), 0))).toBe("NotFound")
+    expect(await reason(services.eventStore.append(tenantAccess(unknown), eventsOf(spec, 1, 1), 0))).toBe("NotFound")
     expect(await reason(services.eventStore.append(ops, eventsOf(spec, 1, 1), 0))).toBe("NotFound")
     expect(
       await reason(
-        services.workflowStore.commit(Access.tenant(unknown), {
+        services.workflowStore.commit(tenantAccess(unknown), {
           events: eventsOf(spec, 1, 2),
           expectedVersion: 0,
-          state: stateOf(spec, 2)
+          state: stateOf(spec, 2),
+          messages: []
         })
       )
     ).toBe("NotFound")
@@ -74,7 +75,7 @@ await describeBackends("bad input", (backend) => {
     expect(await reason(services.marketRoles.assign(ops, { tenantId: unknown, role: "BRP" }))).toBe("NotFound")
     expect(await counts()).toEqual(before)
     // reads in an unknown tenant simply see nothing
-    expect(await run(services.eventStore.read(Access.tenant(unknown), spec.instanceId))).toEqual([])
+    expect(await run(services.eventStore.read(tenantAccess(unknown), spec.instanceId))).toEqual([])
   })
 
   it("malformed ids: InvalidData before any round trip, nothing written", async () => {
@@ -93,8 +94,8 @@ await describeBackends("bad input", (backend) => {
       expect(await reason(services.templateStore.publish({ ...template("ok", 1), id })), id).toBe("InvalidData")
     }
     for (const tenant of ["not-a-uuid", "", "00000000-0000-0000-0000-00000000000g", "'; set role postgres; --"]) {
-      expect(await reason(services.eventStore.read(Access.tenant(tenant), spec.instanceId)), tenant).toBe("InvalidData")
-      expect(await reason(services.workflowIndex.query(Access.tenant(tenant), {}, { limit: 10 })), tenant).toBe(
+      expect(await reason(services.eventStore.read(tenantAccess(tenant), spec.instanceId)), tenant).toBe("InvalidData")
+      expect(await reason(services.workflowIndex.query(tenantAccess(tenant), {}, { limit: 10 })), tenant).toBe(
         "InvalidData"
       )
       expect(
@@ -142,7 +143,7 @@ await describeBackends("bad input", (backend) => {
     expect(await reason(services.instanceStore.save(access, bigState))).toBe("InvalidData")
     expect(
       await reason(
-        services.workflowStore.commit(access, { events: [createdEvent(spec)], expectedVersion: 0, state: bigState })
+        services.workflowStore.commit(access, { events: [createdEvent(spec)], expectedVersion: 0, state: bigState, messages: [] })
       )
     ).toBe("InvalidData")
     // multi-byte characters count in bytes: 400k × 3 bytes is above the limit

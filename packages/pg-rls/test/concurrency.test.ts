@@ -3,7 +3,7 @@
  * concurrent appends or commits at one expected version exactly one wins, 63 get a typed
  * `Conflict`, and the log has no gap and no duplicate.
  */
-import { Access, entryOf, type StorageError, type WorkflowEvent } from "@workflow-manager/core"
+import { entryOf, type StorageError, tenantAccess, type WorkflowEvent } from "@workflow-manager/core"
 import { Effect, Exit } from "effect"
 import type pg from "pg"
 import { afterAll, beforeAll, expect, it } from "vitest"
@@ -20,7 +20,7 @@ const outcome = async (effect: Effect.Effect<unknown, StorageError>): Promise<st
 
 await describeBackends("concurrency", (backend) => {
   const tenantId = newTenantId()
-  const access = Access.tenant(tenantId)
+  const access = tenantAccess(tenantId)
   let pool: pg.Pool | undefined
   let services: PgRlsServices
 
@@ -60,7 +60,8 @@ await describeBackends("concurrency", (backend) => {
           services.workflowStore.commit(access, {
             events: [createdEvent(spec)],
             expectedVersion: 0,
-            state: stateOf(spec, 1)
+            state: stateOf(spec, 1),
+            messages: []
           })
         )
       )
@@ -76,7 +77,8 @@ await describeBackends("concurrency", (backend) => {
       services.workflowStore.commit(access, {
         events: eventsOf(spec, 1, 2),
         expectedVersion: 0,
-        state: stateOf(spec, 2)
+        state: stateOf(spec, 2),
+        messages: []
       })
     )
     const outcomes = await Promise.all(
@@ -85,7 +87,8 @@ await describeBackends("concurrency", (backend) => {
           services.workflowStore.commit(access, {
             events: eventsOf(spec, 3, 4).map((e) => ({ ...e, commandId: `writer-${i}` })),
             expectedVersion: 2,
-            state: stateOf(spec, 4)
+            state: stateOf(spec, 4),
+            messages: []
           })
         )
       )

@@ -7,7 +7,7 @@
  * need the server; the rest also runs on PGlite.
  */
 import { randomBytes } from "node:crypto"
-import { Access, type StorageError } from "@workflow-manager/core"
+import { operatorAccess, type StorageError, tenantAccess } from "@workflow-manager/core"
 import { Effect, Exit } from "effect"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -89,7 +89,7 @@ const seedTenant = async (backend: Backend, label: string): Promise<Seeded> => {
   await inspect.ensureTenant(tenantId)
   const email = `${label}-${randomBytes(3).toString("hex")}@${label}.example`
   const user = await run(
-    services.users.create(Access.tenant(tenantId), {
+    services.users.create(tenantAccess(tenantId), {
       tenantId,
       email,
       role: "tenant_admin",
@@ -97,7 +97,7 @@ const seedTenant = async (backend: Backend, label: string): Promise<Seeded> => {
     })
   )
   await run(
-    services.marketRoles.assign(Access.operator("ops"), {
+    services.marketRoles.assign(operatorAccess("ops"), {
       tenantId,
       role: "BRP",
       status: "ACTIVE",
@@ -106,10 +106,11 @@ const seedTenant = async (backend: Backend, label: string): Promise<Seeded> => {
   )
   const spec = { instanceId: newInstanceId(), tenantId }
   await run(
-    services.workflowStore.commit(Access.tenant(tenantId), {
+    services.workflowStore.commit(tenantAccess(tenantId), {
       events: eventsOf(spec, 1, 3),
       expectedVersion: 0,
-      state: stateOf(spec, 3)
+      state: stateOf(spec, 3),
+      messages: []
     })
   )
   const idempotencyKey = `${spec.instanceId}:company-details:1`
@@ -258,7 +259,7 @@ await describeBackends("tenant isolation", (backend) => {
       await sqlstate(asApp(admin, A.tenantId, (tx) => tx.query("delete from users where tenant_id = $1", [b])))
     ).toBe("42501")
     // through the adapter: typed TenantViolation, nothing written
-    const asA = Access.tenant(A.tenantId)
+    const asA = tenantAccess(A.tenantId)
     const spec = { instanceId: newInstanceId(), tenantId: b }
     const { services, inspect } = backend()
     expect(await reasonOf(services.eventStore.append(asA, eventsOf(spec, 1, 1), 0))).toContain("TenantViolation")
@@ -286,7 +287,7 @@ await describeBackends("tenant isolation", (backend) => {
   it("30+ distinct cross-tenant probes leak no row and no fact", async () => {
     const admin = backend().admin
     const { services } = backend()
-    const asA = Access.tenant(A.tenantId)
+    const asA = tenantAccess(A.tenantId)
     const b = B.tenantId
     /** Each probe returns what it leaked: rows, or a value that would differ if B's data were visible. */
     const sql =
@@ -491,7 +492,7 @@ await describeBackends("tenant isolation", (backend) => {
     const candidates = await run(backend().services.users.loginCandidates(B.email.toUpperCase()))
     expect(candidates.map((c) => [c.user.id, c.passwordHash])).toEqual([[B.userId, "$argon2id$b"]])
     expect(
-      Object.keys((await run(backend().services.users.get(Access.tenant(B.tenantId), B.userId))) ?? {})
+      Object.keys((await run(backend().services.users.get(tenantAccess(B.tenantId), B.userId))) ?? {})
     ).not.toContain("passwordHash")
   })
 
@@ -499,14 +500,14 @@ await describeBackends("tenant isolation", (backend) => {
     const { client, services } = backend()
     for (let i = 0; i < 5; i++) {
       // a single-statement scoped call (autocommit), then a bare statement
-      await run(services.instanceStore.get(Access.tenant(A.tenantId), A.instanceId))
+      await run(services.instanceStore.get(tenantAccess(A.tenantId), A.instanceId))
       const after = await client.query<{ role: string; tenant: string | null }>(
         "select current_user as role, current_setting('app.current_tenant', true) as tenant"
       )
       expect(after[0]?.role).not.toBe("workflow_app")
       expect(after[0]?.tenant ?? "").toBe("")
       // a failed transaction, then a bare statement
-      await withTenant(client, Access.tenant(A.tenantId), async (tx) => {
+      await withTenant(client, tenantAccess(A.tenantId), async (tx) => {
         await tx.query("select 1")
         throw new Error("abort")
       }).catch(() => undefined)
@@ -529,7 +530,7 @@ await describeBackends("tenant isolation", (backend) => {
       const request = async (i: number) => {
         const tenantId = tenants[i % 2] as string
         try {
-          await withTenant(client, Access.tenant(tenantId), async (tx) => {
+          await withTenant(client, tenantAccess(tenantId), async (tx) => {
             const rows = await tx.query<{ tenant_id: string }>(
               `select tenant_id from users union all select tenant_id from workflow_events
                union all select tenant_id from workflow_instances_index union all select tenant_id from workflow_jobs`
@@ -632,12 +633,13 @@ await describeBackends(
         const tenantId = newTenantId()
         await backend().inspect.ensureTenant(tenantId)
         const spec = { instanceId: newInstanceId(), tenantId }
-        const access = Access.tenant(tenantId)
+        const access = tenantAccess(tenantId)
         await run(
           services.workflowStore.commit(access, {
             events: eventsOf(spec, 1, 2),
             expectedVersion: 0,
-            state: stateOf(spec, 2)
+            state: stateOf(spec, 2),
+            messages: []
           })
         )
         expect(await run(services.eventStore.read(access, spec.instanceId))).toEqual(eventsOf(spec, 1, 2))

@@ -2,7 +2,7 @@
  * The conveniences: `layerPool` (creating and ending its pool) and `layerPGlite` (opening, migrating
  * and closing an embedded database) provide all five core ports and the repositories.
  */
-import { Access, EventStore, InstanceStore, TemplateStore, WorkflowIndex, WorkflowStore } from "@workflow-manager/core"
+import { EventStore, InstanceStore, operatorAccess, TemplateStore, tenantAccess, WorkflowIndex, WorkflowStore } from "@workflow-manager/core"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
 import { layerPGlite, layerPool, MarketRoles, Tenants, Users } from "../src/index.js"
@@ -14,19 +14,20 @@ const program = (tenantId: string) =>
     yield* Effect.all([EventStore, InstanceStore, WorkflowIndex, TemplateStore, Tenants, Users, MarketRoles])
     const store = yield* WorkflowStore
     const tenants = yield* Tenants
-    yield* tenants.create(Access.operator("ops"), {
+    yield* tenants.create(operatorAccess("ops"), {
       id: tenantId,
       companyName: "Layered NV",
       vatNumber: `BE0${tenantId.replace(/\D/g, "").slice(0, 9).padEnd(9, "1")}`
     })
     const spec = { instanceId: newInstanceId(), tenantId }
-    yield* store.commit(Access.tenant(tenantId), {
+    yield* store.commit(tenantAccess(tenantId), {
       events: eventsOf(spec, 1, 2),
       expectedVersion: 0,
-      state: stateOf(spec, 2)
+      state: stateOf(spec, 2),
+      messages: []
     })
     const index = yield* WorkflowIndex
-    return (yield* index.get(Access.tenant(tenantId), spec.instanceId))?.version
+    return (yield* index.get(tenantAccess(tenantId), spec.instanceId))?.version
   })
 
 await describeBackends(

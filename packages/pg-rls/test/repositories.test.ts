@@ -3,7 +3,7 @@
  * keys, and that a password hash never leaves the adapter except through the sign-in lookup.
  */
 import { randomBytes } from "node:crypto"
-import { Access, type StorageError } from "@workflow-manager/core"
+import { operatorAccess, type StorageError, tenantAccess } from "@workflow-manager/core"
 import { Effect, Exit } from "effect"
 import { beforeAll, expect, it } from "vitest"
 import { describeBackends } from "./support/backends.js"
@@ -17,7 +17,7 @@ const reason = async (effect: Effect.Effect<unknown, StorageError>): Promise<str
   return failure?._tag === "Fail" ? failure.error.reason._tag : `defect ${String(exit.cause)}`
 }
 const vat = () => `BE0${randomBytes(4).readUInt32BE() % 1_000_000_000}`.padEnd(12, "7")
-const ops = Access.operator("ops-1")
+const ops = operatorAccess("ops-1")
 
 await describeBackends("repositories", (backend) => {
   let tenantA: string
@@ -54,7 +54,7 @@ await describeBackends("repositories", (backend) => {
     const updated = await run(tenants.update(ops, id, { status: "ACTIVE", companyName: "Gamma Grid NV" }))
     expect(updated).toMatchObject({ status: "ACTIVE", companyName: "Gamma Grid NV", eic: "22X-GAMMA-GRID-1" })
     expect((await run(tenants.list(ops))).map((t) => t.id)).toEqual(expect.arrayContaining([tenantA, tenantB, id]))
-    const asA = Access.tenant(tenantA)
+    const asA = tenantAccess(tenantA)
     expect((await run(tenants.list(asA))).map((t) => t.id)).toEqual([tenantA])
     expect(await run(tenants.get(asA, tenantB))).toBeUndefined()
     expect(await reason(tenants.update(asA, tenantA, { companyName: "Self-renamed" }))).toBe("NotFound")
@@ -68,7 +68,7 @@ await describeBackends("repositories", (backend) => {
 
   it("users: e-mail unique per tenant, hash never returned, sign-in lookup across tenants", async () => {
     const { users } = backend().services
-    const asA = Access.tenant(tenantA)
+    const asA = tenantAccess(tenantA)
     const email = `Shared.${randomBytes(3).toString("hex")}@Example.com`
     const a = await run(
       users.create(asA, { tenantId: tenantA, email, role: "tenant_admin", passwordHash: "$argon2id$a" })
@@ -116,7 +116,7 @@ await describeBackends("repositories", (backend) => {
 
   it("market roles: granted by the operator, read by the tenant", async () => {
     const { marketRoles } = backend().services
-    const asA = Access.tenant(tenantA)
+    const asA = tenantAccess(tenantA)
     const granted = await run(
       marketRoles.assign(ops, { tenantId: tenantA, role: "BRP", contractReference: "BRP-2026-001" })
     )

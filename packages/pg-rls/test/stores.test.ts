@@ -2,11 +2,28 @@
  * The core ports on both backends, checked against what reached storage (direct superuser reads),
  * not only by round trips.
  */
-import { Access, entryOf, type StorageError, type WorkflowEvent } from "@workflow-manager/core"
+import {
+  type CommitBatch,
+  entryOf,
+  type OutboxMessage,
+  operatorAccess,
+  type StorageError,
+  tenantAccess,
+  type WorkflowEvent
+} from "@workflow-manager/core"
 import { Effect, Exit } from "effect"
 import { beforeAll, expect, it } from "vitest"
 import { describeBackends } from "./support/backends.js"
-import { eventsOf, type InstanceSpec, newInstanceId, newTenantId, stateOf, template } from "./support/fixtures.js"
+import {
+  at,
+  eventsOf,
+  type InstanceSpec,
+  laterEvent,
+  newInstanceId,
+  newTenantId,
+  stateOf,
+  template
+} from "./support/fixtures.js"
 
 const run = <A>(effect: Effect.Effect<A, StorageError>): Promise<A> => Effect.runPromise(effect)
 const fail = async <A>(effect: Effect.Effect<A, StorageError>): Promise<StorageError> => {
@@ -20,8 +37,8 @@ const fail = async <A>(effect: Effect.Effect<A, StorageError>): Promise<StorageE
 await describeBackends("storage ports", (backend) => {
   const tenantA = newTenantId()
   const tenantB = newTenantId()
-  const a = Access.tenant(tenantA)
-  const ops = Access.operator("ops-1")
+  const a = tenantAccess(tenantA)
+  const ops = operatorAccess("ops-1")
 
   beforeAll(async () => {
     await backend().inspect.ensureTenant(tenantA)
@@ -74,17 +91,23 @@ await describeBackends("storage ports", (backend) => {
 
   it("commits events, state and index in one transaction", async () => {
     const { workflowStore } = backend().services
-    expect(workflowStore.capabilities.atomicCommit).toBe(true)
+    expect(workflowStore.capabilities).toEqual({ state: "atomic", index: "atomic", outbox: "unsupported" })
     const spec = { instanceId: newInstanceId(), tenantId: tenantA }
-    await run(workflowStore.commit(a, { events: eventsOf(spec, 1, 1), expectedVersion: 0, state: stateOf(spec, 1) }))
-    await run(workflowStore.commit(a, { events: eventsOf(spec, 2, 3), expectedVersion: 1, state: stateOf(spec, 3) }))
+    const created = await run(
+      workflowStore.commit(a, { events: eventsOf(spec, 1, 1), expectedVersion: 0, state: stateOf(spec, 1), messages: [] })
+    )
+    expect(created).toEqual({ pending: [] })
+    const progressed = await run(
+      workflowStore.commit(a, { events: eventsOf(spec, 2, 3), expectedVersion: 1, state: stateOf(spec, 3), messages: [] })
+    )
+    expect(progressed).toEqual({ pending: [] })
     const inspect = backend().inspect
     expect(await inspect.events(spec.instanceId)).toEqual(eventsOf(spec, 1, 3))
     expect(await inspect.state(spec.instanceId)).toEqual(stateOf(spec, 3))
     expect(await inspect.indexEntry(spec.instanceId)).toEqual(entryOf(stateOf(spec, 3)))
     // a conflicting commit writes none of the three
     const lost = await fail(
-      workflowStore.commit(a, { events: eventsOf(spec, 3, 4), expectedVersion: 2, state: stateOf(spec, 4) })
+      workflowStore.commit(a, { events: eventsOf(spec, 3, 4), expectedVersion: 2, state: stateOf(spec, 4), messages: [] })
     )
     expect(lost.reason._tag).toBe("Conflict")
     expect(await inspect.events(spec.instanceId)).toHaveLength(3)
@@ -92,11 +115,131 @@ await describeBackends("storage ports", (backend) => {
     expect((await inspect.indexEntry(spec.instanceId))?.version).toBe(3)
   })
 
+  it("refuses a commit that carries outbox messages (no outbox yet), writing nothing", async () => {
+    const { workflowStore } = backend().services
+    const spec = { instanceId: newInstanceId(), tenantId: tenantA }
+    const message: OutboxMessage = {
+      schemaVersion: 1,
+      id: `${spec.instanceId}:notify`,
+      tenantId: tenantA,
+      instanceId: spec.instanceId,
+      sequence: 1,
+      kind: "notify",
+      payload: { hello: "world" },
+      createdAt: at(0),
+      availableAt: at(0)
+    }
+    const refused = await fail(
+      workflowStore.commit(a, {
+        events: eventsOf(spec, 1, 1),
+        expectedVersion: 0,
+        state: stateOf(spec, 1),
+        messages: [message]
+      })
+    )
+    expect(refused.reason._tag).toBe("InvalidData")
+    expect(refused.message).toContain("outbox")
+    // a JavaScript caller that leaves `messages` out is refused too, not taken for "no messages"
+    const malformed = await fail(
+      workflowStore.commit(a, {
+        events: eventsOf(spec, 1, 1),
+        expectedVersion: 0,
+        state: stateOf(spec, 1)
+      } as unknown as CommitBatch)
+    )
+    expect(malformed.reason._tag).toBe("InvalidData")
+    const inspect = backend().inspect
+    expect(await inspect.events(spec.instanceId)).toEqual([])
+    expect(await inspect.state(spec.instanceId)).toBeUndefined()
+    expect(await inspect.indexEntry(spec.instanceId)).toBeUndefined()
+  })
+
+  it("loads the state caught up with newer events, repairs the projections, and returns a command's events", async () => {
+    const { workflowStore, eventStore } = backend().services
+    const spec = { instanceId: newInstanceId(), tenantId: tenantA }
+    await run(
+      workflowStore.commit(a, { events: eventsOf(spec, 1, 2), expectedVersion: 0, state: stateOf(spec, 2), messages: [] })
+    )
+    expect(await run(workflowStore.load(a, spec.instanceId))).toEqual({ state: stateOf(spec, 2), prior: [] })
+    // events appended without their projections (a writer that stopped half way)
+    const keyed = [laterEvent(spec, 3, { commandId: "pause-1" }), laterEvent(spec, 4, { commandId: "pause-1" })]
+    await run(eventStore.append(a, keyed, 2))
+    const loaded = await run(workflowStore.load(a, spec.instanceId, "pause-1"))
+    expect(loaded).toEqual({ state: stateOf(spec, 4), prior: keyed })
+    const inspect = backend().inspect
+    expect(await inspect.state(spec.instanceId)).toEqual(stateOf(spec, 4))
+    expect(await inspect.indexEntry(spec.instanceId)).toEqual(entryOf(stateOf(spec, 4)))
+    expect((await run(workflowStore.load(a, spec.instanceId, "never-used"))).prior).toEqual([])
+    expect(await run(workflowStore.load(a, newInstanceId(), "pause-1"))).toEqual({ state: undefined, prior: [] })
+    // another tenant sees nothing, the operator everything
+    expect(await run(workflowStore.load(tenantAccess(tenantB), spec.instanceId, "pause-1"))).toEqual({
+      state: undefined,
+      prior: []
+    })
+    expect(await run(workflowStore.load(ops, spec.instanceId, "pause-1"))).toEqual(loaded)
+    const bad = await fail(workflowStore.load(tenantAccess("not-a-uuid"), spec.instanceId))
+    expect(bad.reason._tag).toBe("InvalidData")
+  })
+
+  it("passes its check on a migrated database", async () => {
+    expect(await run(backend().services.workflowStore.check)).toBeUndefined()
+  })
+
+  it("filters on nextDueAt (dueBy): due at or before the instant, never without nextDueAt", async () => {
+    const { workflowIndex } = backend().services
+    const tenant = newTenantId()
+    await backend().inspect.ensureTenant(tenant)
+    const t = tenantAccess(tenant)
+    const specs = Array.from({ length: 4 }, (_, i) => ({
+      instanceId: `due-${i}-${tenant.slice(0, 8)}`,
+      tenantId: tenant,
+      createdAt: 200 + i
+    }))
+    const due: ReadonlyArray<string | undefined> = [at(1_000), at(2_000), undefined, at(1_000.5)]
+    for (const [i, spec] of specs.entries()) {
+      const { nextDueAt: _, ...entry } = entryOf(stateOf(spec, 2))
+      const when = due[i]
+      expect(await run(workflowIndex.upsert(t, when === undefined ? entry : { ...entry, nextDueAt: when }))).toBe(true)
+    }
+    expect((await backend().inspect.indexEntry((specs[0] as InstanceSpec).instanceId))?.nextDueAt).toBe(at(1_000))
+    expect((await backend().inspect.indexEntry((specs[2] as InstanceSpec).instanceId))?.nextDueAt).toBeUndefined()
+    const dueBy = async (instant: string, extra: object = {}) =>
+      (await run(workflowIndex.query(t, { dueBy: instant, ...extra }, { limit: 500 }))).items.map((e) => e.instanceId)
+    const ids = specs.map((s) => s.instanceId)
+    expect(await dueBy(at(999))).toEqual([])
+    expect(await dueBy(at(1_000))).toEqual([ids[0]])
+    expect(await dueBy(at(1_001))).toEqual([ids[0], ids[3]])
+    expect(await dueBy(at(5_000))).toEqual([ids[0], ids[1], ids[3]])
+    expect(await dueBy(at(5_000), { status: ["IN_PROGRESS"] })).toEqual([ids[0], ids[1], ids[3]])
+    expect(await dueBy(at(5_000), { status: ["COMPLETED"] })).toEqual([])
+    // pages of a dueBy query keep the (createdAt, instanceId) order
+    const first = await run(workflowIndex.query(t, { dueBy: at(5_000) }, { limit: 2 }))
+    expect(first.items.map((e) => e.instanceId)).toEqual([ids[0], ids[1]])
+    const second = await run(
+      workflowIndex.query(t, { dueBy: at(5_000) }, { limit: 2, cursor: first.nextCursor as string })
+    )
+    expect(second.items.map((e) => e.instanceId)).toEqual([ids[3]])
+    expect(second.nextCursor).toBeUndefined()
+    // the operator sees them too; another tenant does not
+    expect(
+      (await run(workflowIndex.query(ops, { tenantId: tenant, dueBy: at(5_000) }, { limit: 500 }))).items
+    ).toHaveLength(3)
+    expect(
+      (await run(workflowIndex.query(tenantAccess(tenantB), { dueBy: at(5_000) }, { limit: 500 }))).items.filter(
+        (e) => ids.includes(e.instanceId)
+      )
+    ).toEqual([])
+    for (const badInstant of ["yesterday", "2026-11-26", "2026-11-26T09:00:00+01:00", 42]) {
+      const bad = await fail(workflowIndex.query(t, { dueBy: badInstant as string }, { limit: 10 }))
+      expect(bad.reason._tag, String(badInstant)).toBe("InvalidData")
+    }
+  })
+
   it("indexes, filters and pages by keyset", async () => {
     const { workflowIndex } = backend().services
     const tenant = newTenantId()
     await backend().inspect.ensureTenant(tenant)
-    const t = Access.tenant(tenant)
+    const t = tenantAccess(tenant)
     const specs = Array.from({ length: 7 }, (_, i) => ({
       instanceId: `inst-${i}-${tenant.slice(0, 8)}`,
       tenantId: tenant,

@@ -7,11 +7,12 @@ import {
   EventStore,
   InstanceStore,
   type MemoryReads,
+  Outbox,
   makeMemoryStorage,
   operatorAccess,
   type TemplateStore,
   WorkflowIndex,
-  type WorkflowStore
+  WorkflowStore
 } from "../../src/index.js"
 
 const ops = operatorAccess("broken-adapter")
@@ -87,11 +88,68 @@ export const storesTheWrongThing = () => {
   return { layer, inspect: inspectMemory(storage) }
 }
 
+/** Builds in 600 ms (an embedded database starting): the suite's timeout must reach its hooks. */
+export const slowLayer = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.unwrap(Effect.as(Effect.promise(() => new Promise((r) => setTimeout(r, 600))), storage.layer))
+  return { layer, inspect: inspectMemory(storage) }
+}
+
+/** Its one-call load forgets the command id: a keyed repeat finds no prior result. */
+export const ignoresCommandIds = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.effect(WorkflowStore)(
+    Effect.map(WorkflowStore, (inner) => ({ ...inner, load: (access, id) => inner.load(access, id) }))
+  ).pipe(Layer.provideMerge(storage.layer))
+  return { layer, inspect: inspectMemory(storage) }
+}
+
+/** Says it queues messages with the events, and drops them. */
+export const dropsMessages = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.effect(WorkflowStore)(
+    Effect.map(WorkflowStore, (inner) => ({
+      ...inner,
+      commit: (access, batch) => inner.commit(access, { ...batch, messages: [] })
+    }))
+  ).pipe(Layer.provideMerge(storage.layer))
+  return { layer, inspect: inspectMemory(storage) }
+}
+
+/** Claims without taking a lease: the next claimer gets the same messages. */
+export const claimsTwice = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.effect(Outbox)(
+    Effect.map(Outbox, (inner) => ({
+      ...inner,
+      claim: (access, request) =>
+        Effect.tap(inner.claim(access, request), (claimed) =>
+          Effect.forEach(claimed, (m) => inner.fail(access, m, { error: "released", retryAt: request.now }), {
+            discard: true
+          })
+        )
+    }))
+  ).pipe(Layer.provideMerge(storage.layer))
+  return { layer, inspect: inspectMemory(storage) }
+}
+
+/** Its index query ignores `dueBy`. */
+export const ignoresDueBy = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.effect(WorkflowIndex)(
+    Effect.map(WorkflowIndex, (inner) => ({
+      ...inner,
+      query: (access, { dueBy: _, ...filter }, page) => inner.query(access, filter, page)
+    }))
+  ).pipe(Layer.provideMerge(storage.layer))
+  return { layer, inspect: inspectMemory(storage) }
+}
+
 /** The memory storage's direct reads as the suite's `Inspect`. */
 export const inspectMemory = (storage: { readonly inspect: MemoryReads }) => ({
   ...storage.inspect,
   ensureTenant: async () => {}
 })
 
-/** The stores the broken adapters leave untouched (for the type checker). */
-export type Untouched = TemplateStore | WorkflowStore
+/** The store the broken adapters leave untouched (for the type checker). */
+export type Untouched = TemplateStore

@@ -21,9 +21,9 @@ interface JsonReport {
   }>
 }
 
-const runSuite = (file: string): JsonReport => {
+const runSuite = (file: string, extra: ReadonlyArray<string> = []): JsonReport => {
   const out = join(brokenDir, `.report-${file}.json`)
-  spawnSync(process.execPath, [vitestBin, "run", "--root", brokenDir, "--reporter=json", `--outputFile=${out}`, file], {
+  spawnSync(process.execPath, [vitestBin, "run", "--root", brokenDir, "--reporter=json", `--outputFile=${out}`, ...extra, file], {
     encoding: "utf8",
     env: { ...process.env, CI: "true", FORCE_COLOR: "0" },
     timeout: 120_000
@@ -59,6 +59,45 @@ describe("the conformance suite fails broken adapters", { timeout: 180_000 }, ()
         "filters by status, role, current step, template and updated-since, within the tenant",
         "never shows one tenant's instance to another"
       ])
+    )
+  })
+
+  it("a slow adapter passes when the suite's timeout covers its start (the hooks get it too)", () => {
+    // vitest's own hook timeout is cut to 200 ms; the layer takes 600 ms to build
+    const report = runSuite("slowLayer.suite.ts", ["--hookTimeout=200"])
+    expect(failedTitles(report)).toEqual([])
+    expect(report.numFailedTests).toBe(0)
+    expect(report.numPassedTests).toBeGreaterThan(20)
+  })
+
+  it("an adapter whose load ignores the command id, so keyed repeats apply twice", () => {
+    const report = runSuite("ignoresCommandIds.suite.ts")
+    expect(failedTitles(report)).toEqual(
+      expect.arrayContaining(["loads the current state and the events a command id recorded, within the tenant"])
+    )
+  })
+
+  it("an adapter that drops outbox messages, and one that hands a message to two claimers", () => {
+    const dropped = runSuite("dropsMessages.suite.ts")
+    expect(failedTitles(dropped)).toEqual(
+      expect.arrayContaining([
+        "queues a message only with the commit that carries it, once per id",
+        "queues a deadline's notification with the event that fired it"
+      ])
+    )
+    const doubled = runSuite("claimsTwice.suite.ts")
+    expect(failedTitles(doubled)).toEqual(
+      expect.arrayContaining([
+        "claims available messages in order, once each, within the tenant",
+        "8 concurrent claimers deliver 100 messages, each once"
+      ])
+    )
+  })
+
+  it("an index that ignores the due filter", () => {
+    const report = runSuite("ignoresDueBy.suite.ts")
+    expect(failedTitles(report)).toEqual(
+      expect.arrayContaining(["stores nextDueAt as given and filters by it (dueBy), within the tenant"])
     )
   })
 

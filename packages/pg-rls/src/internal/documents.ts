@@ -33,7 +33,7 @@ export interface PreparedEvents {
  */
 export const prepareEvents = Effect.fnUntraced(function* (
   operation: string,
-  access: Access.Access,
+  access: Access,
   events: ReadonlyArray<WorkflowEventType>,
   expectedVersion: number,
   maxBytes: number
@@ -72,7 +72,7 @@ export const prepareEvents = Effect.fnUntraced(function* (
 /** Checks a state snapshot and returns its JSON. */
 export const prepareState = Effect.fnUntraced(function* (
   operation: string,
-  access: Access.Access,
+  access: Access,
   state: WorkflowStateType,
   maxBytes: number
 ) {
@@ -85,7 +85,7 @@ export const prepareState = Effect.fnUntraced(function* (
 /** Checks an index entry and returns its JSON. */
 export const prepareEntry = Effect.fnUntraced(function* (
   operation: string,
-  access: Access.Access,
+  access: Access,
   entry: IndexEntryType,
   maxBytes: number
 ) {

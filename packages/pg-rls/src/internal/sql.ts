@@ -15,6 +15,17 @@ export const GET_STATES_SQL = "select doc from wm_get_states($1, $2, $3::text[])
 /** `wm_get_entries(tenant, appRole, instanceIds)`. */
 export const GET_ENTRIES_SQL = "select doc from wm_get_entries($1, $2, $3::text[]) as t (doc)"
 
+/**
+ * The storage check, `(tenant, appRole)` of the tenant-less scope: reads through `wm_read_events`
+ * as `workflow_app` (it sees no row) and resolves the other scoped functions — 42883 / 42P01 when
+ * the database is not migrated. Add a function here when a migration adds one the adapter calls.
+ */
+export const CHECK_SQL = `select count(*)::int as visible
+  from wm_read_events($1, $2, 'wm-check', 1, 1, null, null) as t (doc)
+ where 'wm_commit(text, text, integer, jsonb, jsonb, jsonb)'::regprocedure is not null
+   and 'wm_get_states(text, text, text[])'::regprocedure is not null
+   and 'wm_get_entries(text, text, text[])'::regprocedure is not null`
+
 export interface CommitRow {
   readonly state_written: boolean
   readonly index_written: boolean

@@ -4,6 +4,7 @@
 // #region event-store
 import {
   Conflict,
+  covers,
   type EventStoreService,
   InvalidData,
   storageError,
@@ -11,7 +12,7 @@ import {
   type WorkflowEvent
 } from "@workflow-manager/core"
 import { Effect } from "effect"
-import { covers, run, tenantOf } from "./run.ts"
+import { run, tenantOf } from "./run.ts"
 import type { SqlClient } from "./SqlClient.ts"
 
 const select = `SELECT event FROM wm_events WHERE instance_id = $1 AND ($2::text IS NULL OR tenant_id = $2)`

@@ -2,9 +2,15 @@
  * The instance store: version-guarded snapshots, scoped by tenant.
  */
 // #region instance-store
-import { type InstanceStoreService, storageError, TenantViolation, type WorkflowState } from "@workflow-manager/core"
+import {
+  covers,
+  type InstanceStoreService,
+  storageError,
+  TenantViolation,
+  type WorkflowState
+} from "@workflow-manager/core"
 import { Effect } from "effect"
-import { covers, run, tenantOf } from "./run.ts"
+import { run, tenantOf } from "./run.ts"
 import type { SqlClient } from "./SqlClient.ts"
 
 export const makeInstanceStore = (client: SqlClient): InstanceStoreService => ({

@@ -4,6 +4,7 @@
  */
 // #region workflow-index
 import {
+  covers,
   decodeCursor,
   encodeCursor,
   type IndexEntry,
@@ -13,7 +14,7 @@ import {
   type WorkflowIndexService
 } from "@workflow-manager/core"
 import { Effect } from "effect"
-import { covers, run, tenantOf } from "./run.ts"
+import { run, tenantOf } from "./run.ts"
 import type { SqlClient } from "./SqlClient.ts"
 
 export const makeWorkflowIndex = (client: SqlClient): WorkflowIndexService => ({
@@ -28,10 +29,11 @@ export const makeWorkflowIndex = (client: SqlClient): WorkflowIndexService => ({
       }
       const written = yield* run(operation, () =>
         client.query(
-          `INSERT INTO wm_index (instance_id, tenant_id, template_id, market_role, status, current_step_id, version, created_at, updated_at, entry)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+          `INSERT INTO wm_index (instance_id, tenant_id, template_id, market_role, status, current_step_id, version, created_at, updated_at, next_due_at, entry)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
            ON CONFLICT (instance_id) DO UPDATE SET status = EXCLUDED.status, current_step_id = EXCLUDED.current_step_id,
-             version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, entry = EXCLUDED.entry
+             version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, next_due_at = EXCLUDED.next_due_at,
+             entry = EXCLUDED.entry
            WHERE wm_index.version < EXCLUDED.version AND wm_index.tenant_id = EXCLUDED.tenant_id
            RETURNING instance_id`,
           [
@@ -44,6 +46,7 @@ export const makeWorkflowIndex = (client: SqlClient): WorkflowIndexService => ({
             entry.version,
             entry.createdAt,
             entry.updatedAt,
+            entry.nextDueAt ?? null, // absent: nothing due, and no dueBy query matches the entry
             JSON.stringify(entry)
           ]
         )
@@ -86,10 +89,10 @@ export const makeWorkflowIndex = (client: SqlClient): WorkflowIndexService => ({
            WHERE ($1::text IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR tenant_id = $2)
              AND ($3::text[] IS NULL OR status = ANY($3)) AND ($4::text IS NULL OR market_role = $4)
              AND ($5::text IS NULL OR current_step_id = $5) AND ($6::text IS NULL OR template_id = $6)
-             AND ($7::timestamptz IS NULL OR updated_at >= $7)
-             AND ($8::timestamptz IS NULL OR (created_at, instance_id) > ($8::timestamptz, $9::text))
+             AND ($7::timestamptz IS NULL OR updated_at >= $7) AND ($8::timestamptz IS NULL OR next_due_at <= $8)
+             AND ($9::timestamptz IS NULL OR (created_at, instance_id) > ($9::timestamptz, $10::text))
            ORDER BY created_at, instance_id
-           LIMIT $10`,
+           LIMIT $11`,
           [
             tenantOf(access),
             filter.tenantId ?? null,
@@ -98,6 +101,7 @@ export const makeWorkflowIndex = (client: SqlClient): WorkflowIndexService => ({
             filter.currentStepId ?? null,
             filter.templateId ?? null,
             filter.updatedSince ?? null,
+            filter.dueBy ?? null,
             after?.createdAt ?? null,
             after?.instanceId ?? null,
             page.limit + 1 // one more than asked tells whether there is a next page

@@ -1,12 +1,12 @@
 /**
  * The adapter's entry points: `make` (the four services), `layer` (all five ports, migrating first)
- * and `inspect` (direct reads for the conformance suite).
+ * and `inspect` (direct reads for the conformance suite; a type-only import of the test kit).
  */
 // #region layer
 import {
+  composedWorkflowStoreLayer,
   EventStore,
   type IndexEntry,
-  type Inspect,
   InstanceStore,
   type StorageError,
   type Template,
@@ -14,9 +14,9 @@ import {
   type WorkflowEvent,
   WorkflowIndex,
   type WorkflowState,
-  type WorkflowStore,
-  workflowStoreFromPorts
+  type WorkflowStore
 } from "@workflow-manager/core"
+import type { Inspect } from "@workflow-manager/core/testing"
 import { Effect, Layer } from "effect"
 import { migrate } from "./migrate.ts"
 import { run } from "./run.ts"
@@ -35,9 +35,10 @@ export const make = (client: SqlClient) => ({
 })
 
 /**
- * All five ports. The WorkflowStore is composed from the three others (append, then
- * version-guarded projections; `capabilities.atomicCommit` is false). A backend that can write
- * events, snapshot and index in one transaction provides its own WorkflowStore instead.
+ * All five ports. The WorkflowStore is composed from the three others: `load` reads the snapshot
+ * and the newer events, `commit` appends, then writes the projections version-guarded
+ * (`capabilities: { state: "repaired", index: "repaired", outbox: "unsupported" }`). A backend that
+ * writes events, snapshot, index and messages in one transaction provides its own WorkflowStore.
  */
 export const layer = (
   client: SqlClient
@@ -46,7 +47,7 @@ export const layer = (
     run("migrate", () => migrate(client)).pipe(
       Effect.map(() => {
         const stores = make(client)
-        return workflowStoreFromPorts.pipe(
+        return composedWorkflowStoreLayer.pipe(
           Layer.provideMerge(
             Layer.mergeAll(
               Layer.succeed(EventStore)(stores.events),

@@ -31,9 +31,11 @@ export const migrations = [
      version integer NOT NULL,
      created_at timestamptz NOT NULL,
      updated_at timestamptz NOT NULL,
+     next_due_at timestamptz, -- when something is next due (a deadline, an automatic run); NULL: nothing
      entry jsonb NOT NULL
    )`,
   `CREATE INDEX IF NOT EXISTS wm_index_keyset ON wm_index (tenant_id, created_at, instance_id)`,
+  `CREATE INDEX IF NOT EXISTS wm_index_due ON wm_index (next_due_at) WHERE next_due_at IS NOT NULL`,
   `CREATE TABLE IF NOT EXISTS wm_templates (
      id text NOT NULL,
      version integer NOT NULL,

@@ -1,8 +1,7 @@
 /**
  * Runs a driver call as an Effect whose only failure is the port's StorageError.
  */
-import type { StorageError } from "@workflow-manager/core"
-import { Access } from "@workflow-manager/core"
+import type { Access, StorageError } from "@workflow-manager/core"
 import { Effect } from "effect"
 import { classifySqlError } from "./classifySqlError.ts"
 
@@ -11,7 +10,4 @@ export const run = <A>(operation: string, call: () => Promise<A>): Effect.Effect
   Effect.tryPromise({ try: call, catch: (error) => classifySqlError(operation, error) })
 
 /** The tenant a scope is limited to (`null`: the operator scope, every tenant). */
-export const tenantOf = (access: Access.Access): string | null => (access._tag === "Tenant" ? access.tenantId : null)
-
-/** Whether a scope may touch a tenant's rows. */
-export const covers = Access.covers
+export const tenantOf = (access: Access): string | null => (access._tag === "Tenant" ? access.tenantId : null)
