@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer } from "effect"
-import type { DomainError, Issue, TemplateInvalid } from "./DomainError.js"
+import type { DomainError, InvalidInput, Issue, TemplateInvalid } from "./DomainError.js"
 import type { WorkflowEvent } from "./Event.js"
 import { EventStore } from "./EventStore.js"
 import { IdGenerator } from "./IdGenerator.js"
@@ -100,7 +100,7 @@ export interface EngineService {
    */
   readonly publishPack: <Config>(
     input: PublishPackInput<Config>
-  ) => Effect.Effect<ReadonlyArray<Template>, TemplateInvalid | StorageError>
+  ) => Effect.Effect<ReadonlyArray<Template>, TemplateInvalid | InvalidInput | StorageError>
   readonly create: (input: CreateInput) => Effect.Effect<CommandResult, EngineError>
   readonly start: (input: InstanceCommand) => Effect.Effect<CommandResult, EngineError>
   /**

@@ -7,8 +7,8 @@ import {
   EventStore,
   InstanceStore,
   type MemoryReads,
-  Outbox,
   makeMemoryStorage,
+  Outbox,
   operatorAccess,
   type TemplateStore,
   WorkflowIndex,
@@ -91,7 +91,12 @@ export const storesTheWrongThing = () => {
 /** Builds in 600 ms (an embedded database starting): the suite's timeout must reach its hooks. */
 export const slowLayer = () => {
   const storage = makeMemoryStorage()
-  const layer = Layer.unwrap(Effect.as(Effect.promise(() => new Promise((r) => setTimeout(r, 600))), storage.layer))
+  const layer = Layer.unwrap(
+    Effect.as(
+      Effect.promise(() => new Promise((r) => setTimeout(r, 600))),
+      storage.layer
+    )
+  )
   return { layer, inspect: inspectMemory(storage) }
 }
 

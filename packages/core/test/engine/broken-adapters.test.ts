@@ -23,11 +23,15 @@ interface JsonReport {
 
 const runSuite = (file: string, extra: ReadonlyArray<string> = []): JsonReport => {
   const out = join(brokenDir, `.report-${file}.json`)
-  spawnSync(process.execPath, [vitestBin, "run", "--root", brokenDir, "--reporter=json", `--outputFile=${out}`, ...extra, file], {
-    encoding: "utf8",
-    env: { ...process.env, CI: "true", FORCE_COLOR: "0" },
-    timeout: 120_000
-  })
+  spawnSync(
+    process.execPath,
+    [vitestBin, "run", "--root", brokenDir, "--reporter=json", `--outputFile=${out}`, ...extra, file],
+    {
+      encoding: "utf8",
+      env: { ...process.env, CI: "true", FORCE_COLOR: "0" },
+      timeout: 120_000
+    }
+  )
   try {
     return JSON.parse(readFileSync(out, "utf8")) as JsonReport
   } finally {

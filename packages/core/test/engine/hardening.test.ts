@@ -348,7 +348,12 @@ describe("5. idempotency keys never repeat after a rollback, and stay stable acr
     expect(failed).toMatchObject({ _tag: "StepFailed" })
     const version = (failed as { version: number }).version
     // the rollback resets the failed step: its attempts start again at 1, its key must not
-    const rolled = await engine.rollback({ actor: marketOps, instanceId: id, expectedVersion: version, toStepId: "approval" })
+    const rolled = await engine.rollback({
+      actor: marketOps,
+      instanceId: id,
+      expectedVersion: version,
+      toStepId: "approval"
+    })
     expect(rolled.state.stepStates.activation).toBeUndefined()
     const approved = await engine.executeStep({
       actor: brpUser,

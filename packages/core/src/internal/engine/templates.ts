@@ -2,8 +2,8 @@
  * Publishing: one template (validated against the handlers and the limits), or a whole pack with
  * its configuration baked into new template versions.
  */
-import { Effect, Result } from "effect"
-import { type Issue, TemplateInvalid } from "../../DomainError.js"
+import { Effect, Result, Schema } from "effect"
+import { InvalidInput, type Issue, TemplateInvalid } from "../../DomainError.js"
 import type { Json } from "../../Json.js"
 import type { StorageError } from "../../StorageError.js"
 import type { Template } from "../../Template.js"
@@ -43,9 +43,27 @@ export interface PublishPackInput<Config> {
   readonly config?: unknown
 }
 
+/** Whether a value is a template pack (code, not data: it is checked by shape, not decoded). */
+const isPack = (pack: unknown): pack is TemplatePack<unknown> =>
+  typeof pack === "object" &&
+  pack !== null &&
+  typeof (pack as TemplatePack).name === "string" &&
+  (pack as TemplatePack).name.length > 0 &&
+  (pack as TemplatePack).name.length <= 200 &&
+  typeof (pack as TemplatePack).version === "string" &&
+  (pack as TemplatePack).version.length <= 100 &&
+  Schema.isSchema((pack as TemplatePack).configSchema) &&
+  typeof (pack as TemplatePack).templates === "function"
+
 export const publishPack = <R, Config>(ctx: EngineContext<R>, input: PublishPackInput<Config>) =>
   Effect.gen(function* () {
-    const { pack } = input
+    if (typeof input !== "object" || input === null || !isPack(input.pack)) {
+      return yield* new InvalidInput({
+        operation: "publishPack",
+        issues: [{ path: "pack", message: "must be a template pack (name, version, configSchema, templates)" }]
+      })
+    }
+    const pack = input.pack as TemplatePack<Config>
     const invalid = (issues: ReadonlyArray<Issue>) => new TemplateInvalid({ templateId: pack.name, issues })
     const raw = input.config ?? {}
     const problem = checkJsonValue(raw, ctx.limits, "config")
