@@ -27,7 +27,7 @@ import {
   WorkflowIndex,
   WorkflowStore
 } from "../../src/index.js"
-import { brpUser, formHandler, marketOps, promiseEngine, registry, sequence1Template } from "../fixtures/index.js"
+import { brpUser, marketOps, promiseEngine, registry, sequence1Template } from "../fixtures/index.js"
 
 const rejection = (promise: Promise<unknown>) =>
   promise.then(
@@ -249,7 +249,12 @@ describe("what a command costs", () => {
       Object.fromEntries(
         Object.entries(service).map(([k, v]) => [
           k,
-          typeof v === "function" ? (...args: Array<unknown>) => (calls.push(`${name}.${k}`), v(...args)) : v
+          typeof v === "function"
+            ? (...args: Array<unknown>) => {
+                calls.push(`${name}.${k}`)
+                return v(...args)
+              }
+            : v
         ])
       ) as S
     const counted = Layer.mergeAll(

@@ -80,10 +80,8 @@ describe("deadlines", () => {
       }).pipe(Effect.provide(live))
     )
     const entered = Date.parse(result.state.entered?.at as string)
-    const lookTimes = [...moves, 2000].reduce<Array<number>>(
-      (acc, m) => [...acc, (acc.at(-1) ?? entered) + m * 1000],
-      []
-    )
+    const lookTimes: Array<number> = []
+    for (const m of [...moves, 2000]) lookTimes.push((lookTimes.at(-1) ?? entered) + m * 1000)
     const byId = new Map(result.fired.map((e) => [e.type === "TIMER_FIRED" ? e.data.timerId : "", e]))
     expect(result.fired).toHaveLength(offsets.length)
     expect(byId.size).toBe(offsets.length)
