@@ -68,7 +68,7 @@ const makeInstance = (tenantId) => {
   let state = core.evolve(core.evolve(undefined, created), started)
   let pendingFirst = [created, started]
   return {
-    /** The next step's batch (the first one creates and starts the instance). */
+    /** The next step's batch (the first one creates and starts the instance; no outbox messages). */
     next() {
       const expectedVersion = pendingFirst === undefined ? state.version : 0
       const events =
@@ -93,14 +93,14 @@ const makeInstance = (tenantId) => {
         })()
       if (pendingFirst === undefined) for (const e of events) state = core.evolve(state, e)
       pendingFirst = undefined
-      return { events, expectedVersion, state }
+      return { events, expectedVersion, state, messages: [] }
     }
   }
 }
 
 // ─── variants ─────────────────────────────────────────────────────────────────────────────────────
 const variants = ({ client, direct, tenantId }) => {
-  const access = core.Access.tenant(tenantId)
+  const access = core.tenantAccess(tenantId)
   const store = Effect.runSync(pgRls.make({ client })).workflowStore
   const params = (batch) => [
     tenantId,

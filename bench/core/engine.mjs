@@ -30,7 +30,7 @@ import {
   EventStore,
   engineLayer,
   InstanceStore,
-  idLayerSequential,
+  sequentialIdsLayer,
   makeMemoryStorage,
   makeRegistry,
   TemplateStore,
@@ -111,7 +111,7 @@ export const makeEngineSubject = async ({ retain = Number(process.env.BENCH_ENGI
     Layer.provide(
       Layer.merge(
         forwardingStorage(() => services),
-        idLayerSequential("wf")
+        sequentialIdsLayer("wf")
       )
     )
   )

@@ -41,25 +41,27 @@ export const requestListener = (
 ): RequestListener => {
   const match = router(routes(engine))
   const handle = async (request: IncomingMessage): Promise<Reply> => {
-    const url = new URL(request.url ?? "/", "http://localhost")
-    const { route, param } = match(request.method ?? "GET", url.pathname)
-    const context: RequestContext = {
-      actor: actorFromHeaders(request.headers),
-      body: () => readJson(request),
-      query: url.searchParams,
-      idempotencyKey: idempotencyKeyOf(request)
+    // The workflow the path names, once matched: an error about it answers as for that workflow.
+    let instanceId: string | undefined
+    try {
+      const url = new URL(request.url ?? "/", "http://localhost")
+      const { route, params, param } = match(request.method ?? "GET", url.pathname)
+      instanceId = params.get("id")
+      const context: RequestContext = {
+        actor: actorFromHeaders(request.headers),
+        body: () => readJson(request),
+        query: url.searchParams,
+        idempotencyKey: idempotencyKeyOf(request)
+      }
+      return await route.handle(context, param)
+    } catch (error) {
+      const reply = errorResponse(error, instanceId)
+      if (reply.status >= 500) log(error)
+      return reply
     }
-    return route.handle(context, param)
   }
   return (request, response) => {
-    handle(request).then(
-      (reply) => send(response, reply),
-      (error: unknown) => {
-        const reply = errorResponse(error)
-        if (reply.status >= 500) log(error)
-        send(response, reply)
-      }
-    )
+    void handle(request).then((reply) => send(response, reply))
   }
 }
 

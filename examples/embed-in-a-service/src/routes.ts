@@ -60,7 +60,11 @@ const ListQuery = Schema.Struct({
   cursor: Schema.optionalKey(Schema.String)
 })
 const StateQuery = Schema.Struct({ atSequence: Schema.optionalKey(Count), at: Schema.optionalKey(Instant) })
-const EventsQuery = Schema.Struct({ from: Schema.optionalKey(Count), to: Schema.optionalKey(Count) })
+const EventsQuery = Schema.Struct({
+  from: Schema.optionalKey(Count),
+  to: Schema.optionalKey(Count),
+  limit: Schema.optionalKey(Count.check(Schema.isLessThanOrEqualTo(1000)))
+})
 
 /** The query string as an object; `status` may repeat or hold a comma-separated list. */
 const queryObject = (query: URLSearchParams): Record<string, unknown> => {
@@ -122,9 +126,10 @@ export const routes = (engine: PromiseEngine): ReadonlyArray<Route<RequestContex
   {
     method: "GET",
     path: "/workflows/:id/events",
+    // One page of the log: { items, nextFrom } (nextFrom: the `from` of the next page, absent on the last).
     handle: async ({ actor, query }, param) => {
-      const range = decode(EventsQuery, queryObject(query), "query")
-      return ok({ events: await engine.events({ actor, instanceId: param("id"), range }) })
+      const page = decode(EventsQuery, queryObject(query), "query")
+      return ok(await engine.events({ ...page, actor, instanceId: param("id") }))
     }
   },
   {

@@ -2,8 +2,14 @@
  * The service over real HTTP: seed sequence 1 (create → start → company-info → portfolio → submit
  * → approve), a request for changes followed by a rollback, and how errors reach the caller.
  */
+import { createEngine, defaultPolicy, forbidden, MARKET_OPS, type PolicyService } from "@workflow-manager/core"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { layerFixed } from "../src/AccessPointRegister.ts"
 import { type RunningService, startServer } from "../src/app.ts"
+import { brpOnboarding } from "../src/brpOnboarding.ts"
+import { companyInfoHandler } from "../src/handlers/companyInfo.ts"
+import { portfolioHandler } from "../src/handlers/portfolio.ts"
 
 const marketOps = { "x-user-id": "mo-alice", "x-tenant-id": "tso", "x-role": "market_ops" }
 const brp = { "x-user-id": "u-engie-bob", "x-tenant-id": "engie-be", "x-role": "brp_admin" }
@@ -102,7 +108,11 @@ describe("seed sequence 1 over HTTP", () => {
     // Approval is for reviewers (market ops, or the workflow:review permission).
     const refused = await call("POST", `/workflows/${id}/approve`, brp, { expectedVersion: 8 })
     expect(refused.status).toBe(403)
-    expect(refused.body).toMatchObject({ error: "Forbidden" })
+    expect(refused.body).toEqual({
+      error: "Forbidden",
+      message: "u-engie-bob may not approve: requires market_ops or the workflow:review permission",
+      reason: "MissingPermission"
+    })
 
     const approved = await call("POST", `/workflows/${id}/approve`, marketOps, { expectedVersion: 8 })
     expect(approved.status).toBe(200)
@@ -114,7 +124,7 @@ describe("seed sequence 1 over HTTP", () => {
 
     const events = await call("GET", `/workflows/${id}/events`, brp)
     expect(events.status).toBe(200)
-    expect(types(events.body.events)).toEqual([
+    expect(types(events.body.items)).toEqual([
       "WORKFLOW_CREATED",
       "WORKFLOW_STARTED",
       "STEP_STARTED",
@@ -126,9 +136,13 @@ describe("seed sequence 1 over HTTP", () => {
       "WORKFLOW_APPROVED",
       "WORKFLOW_COMPLETED"
     ])
-    expect(events.body.events.map((e: { sequence: number }) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(events.body.items.map((e: { sequence: number }) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(events.body).not.toHaveProperty("nextFrom") // the last page
     const range = await call("GET", `/workflows/${id}/events?from=8&to=9`, brp)
-    expect(types(range.body.events)).toEqual(["WORKFLOW_SUBMITTED", "WORKFLOW_APPROVED"])
+    expect(types(range.body.items)).toEqual(["WORKFLOW_SUBMITTED", "WORKFLOW_APPROVED"])
+    const page = await call("GET", `/workflows/${id}/events?from=3&limit=4`, brp)
+    expect(page.body.items.map((e: { sequence: number }) => e.sequence)).toEqual([3, 4, 5, 6])
+    expect(page.body.nextFrom).toBe(7)
 
     // Time travel: the state as of sequence 4 (company-info completed).
     const past = await call("GET", `/workflows/${id}?atSequence=4`, brp)
@@ -210,7 +224,7 @@ describe("errors over HTTP", () => {
       ]
     })
     const events = await call("GET", `/workflows/${id}/events`, brp)
-    expect(types(events.body.events)).toEqual(["WORKFLOW_CREATED", "WORKFLOW_STARTED"])
+    expect(types(events.body.items)).toEqual(["WORKFLOW_CREATED", "WORKFLOW_STARTED"])
   })
 
   it("a wrong expected version is a 409 with both versions", async () => {
@@ -236,8 +250,29 @@ describe("errors over HTTP", () => {
     }
     const listed = await call("GET", "/workflows", otherBrp)
     expect(listed.body.items.map((e: { instanceId: string }) => e.instanceId)).not.toContain(id)
-    // Naming the other tenant does not help: the policy refuses.
-    expect((await call("GET", "/workflows?tenantId=engie-be", otherBrp)).status).toBe(403)
+    // Naming the other tenant does not help: the policy refuses (OtherTenant), answered as an unknown tenant.
+    const named = [
+      await call("GET", "/workflows?tenantId=engie-be", otherBrp),
+      await call("GET", "/workflows?tenantId=no-such-tenant", otherBrp),
+      await call("POST", "/workflows", otherBrp, { templateId: "brp-onboarding", tenantId: "engie-be" })
+    ]
+    for (const answer of named)
+      expect(answer).toMatchObject({ status: 404, body: { error: "NotFound", message: "no such tenant" } })
+  })
+
+  it("malformed arguments the engine refuses are a 400 InvalidInput naming the field", async () => {
+    const id = await startedWorkflow()
+    const badId = await call("GET", "/workflows/not%20an%20id", brp)
+    expect(badId.status).toBe(400)
+    expect(badId.body).toMatchObject({ error: "InvalidInput", issues: [{ path: "instanceId" }] })
+    const noReason = await call("POST", `/workflows/${id}/reject`, marketOps, { expectedVersion: 2, reason: "" })
+    expect(noReason.status).toBe(400)
+    expect(noReason.body.issues.map((i: { path: string }) => i.path)).toEqual(["reason"])
+    let deep: unknown = "bottom"
+    for (let i = 0; i < 100; i++) deep = { deep }
+    const tooDeep = await call("POST", `/workflows/${id}/steps/company-info`, brp, { expectedVersion: 2, input: deep })
+    expect(tooDeep).toMatchObject({ status: 400, body: { error: "InvalidInput" } })
+    expect((await call("GET", `/workflows/${id}`, brp)).body.version).toBe(2)
   })
 
   it("a body that is not JSON is a 400; a body of the wrong shape is a 400 with issues", async () => {
@@ -273,12 +308,20 @@ describe("errors over HTTP", () => {
       input: { accessPoints: ["541449000000000010"] }
     })
     expect(held.status).toBe(422)
-    expect(held.body).toMatchObject({ error: "StepFailed", stepId: "portfolio", attempt: 1, retryable: false })
+    // The failure was recorded: `version` is the one to send next.
+    expect(held.body).toMatchObject({
+      error: "StepFailed",
+      stepId: "portfolio",
+      attempt: 1,
+      retryable: false,
+      code: "held-elsewhere",
+      version: 6
+    })
     expect(held.body.message).toContain("in the perimeter of another BRP")
     const state = await call("GET", `/workflows/${id}`, brp)
     expect(state.body).toMatchObject({ version: 6, stepStates: { portfolio: { status: "failed", attempts: 1 } } })
     const retried = await call("POST", `/workflows/${id}/steps/portfolio`, brp, {
-      expectedVersion: 6,
+      expectedVersion: held.body.version,
       input: portfolio
     })
     expect(retried.status).toBe(200)
@@ -299,7 +342,44 @@ describe("errors over HTTP", () => {
     expect(first.status).toBe(200)
     expect(again).toMatchObject({ status: 200, body: first.body })
     const events = await call("GET", `/workflows/${id}/events`, brp)
-    expect(types(events.body.events).filter((t) => t === "STEP_COMPLETED")).toHaveLength(1)
+    expect(types(events.body.items).filter((t) => t === "STEP_COMPLETED")).toHaveLength(1)
+  })
+
+  it("an Idempotency-Key reused for another request is a 422, and nothing is done", async () => {
+    const id = await startedWorkflow()
+    const keyed = { ...brp, "idempotency-key": "company-info-2" }
+    const path = `/workflows/${id}/steps/company-info`
+    expect((await call("POST", path, keyed, { expectedVersion: 2, input: companyInfo })).status).toBe(200)
+    const otherBody = await call("POST", path, keyed, {
+      expectedVersion: 2,
+      input: { ...companyInfo, companyName: "X" }
+    })
+    expect(otherBody).toMatchObject({
+      status: 422,
+      body: { error: "IdempotencyKeyReused", idempotencyKey: "company-info-2" }
+    })
+    const otherRoute = await call("POST", `/workflows/${id}/pause`, keyed, { expectedVersion: 4 })
+    expect(otherRoute.status).toBe(422)
+    expect((await call("GET", `/workflows/${id}`, brp)).body).toMatchObject({ status: "IN_PROGRESS", version: 4 })
+  })
+
+  it("four eyes: a reviewer does not approve their own submission (403 NotPermitted); another reviewer does", async () => {
+    const reviewer = (userId: string) => ({ ...brp, "x-user-id": userId, "x-permissions": "workflow:review" })
+    const id = await startedWorkflow()
+    await call("POST", `/workflows/${id}/steps/company-info`, reviewer("u-engie-bob"), {
+      expectedVersion: 2,
+      input: companyInfo
+    })
+    await call("POST", `/workflows/${id}/steps/portfolio`, reviewer("u-engie-bob"), {
+      expectedVersion: 4,
+      input: portfolio
+    })
+    await call("POST", `/workflows/${id}/submit`, reviewer("u-engie-bob"), { expectedVersion: 7 })
+    const own = await call("POST", `/workflows/${id}/approve`, reviewer("u-engie-bob"), { expectedVersion: 8 })
+    expect(own).toMatchObject({ status: 403, body: { error: "Forbidden", reason: "NotPermitted" } })
+    const other = await call("POST", `/workflows/${id}/approve`, reviewer("u-engie-carol"), { expectedVersion: 8 })
+    expect(other.status).toBe(200)
+    expect(other.body.state.status).toBe("COMPLETED")
   })
 
   it("no actor is a 401; an unknown path a 404; a wrong method a 405 with Allow", async () => {
@@ -309,5 +389,51 @@ describe("errors over HTTP", () => {
     expect(wrong).toMatchObject({ status: 405, body: { error: "MethodNotAllowed" } })
     expect(wrong.headers.get("allow")).toBe("POST, GET")
     expect(logged).toEqual([])
+  })
+})
+
+describe("a policy that refuses another tenant's workflow", () => {
+  // Market operations of one region: the operator scope reads every tenant, the policy narrows it to
+  // the tenants named in the actor's permissions — and refuses the others with OtherTenant.
+  const regional: PolicyService = {
+    authorize: (actor, operation, context) =>
+      actor.role === MARKET_OPS && !actor.permissions.includes(`tenant:${context.tenantId}`)
+        ? Effect.fail(forbidden(actor, operation, "OtherTenant", `${context.tenantId} is outside the region`))
+        : defaultPolicy.authorize(actor, operation, context)
+  }
+  let regionalService: RunningService
+
+  beforeAll(async () => {
+    const engine = await createEngine({
+      handlers: [companyInfoHandler, portfolioHandler],
+      services: layerFixed({}),
+      templates: [brpOnboarding],
+      policy: regional
+    })
+    regionalService = await startServer({ port: 0, engine })
+  })
+
+  afterAll(async () => {
+    await regionalService?.close()
+  })
+
+  it("answers it exactly like a workflow that does not exist", async () => {
+    const get = async (path: string, headers: Record<string, string>) => {
+      const response = await fetch(`${regionalService.url}${path}`, { headers })
+      return { status: response.status, body: await response.json() }
+    }
+    const owner = { ...marketOps, "x-permissions": "tenant:engie-be" }
+    const created = await fetch(`${regionalService.url}/workflows`, {
+      method: "POST",
+      headers: { ...owner, "content-type": "application/json" },
+      body: JSON.stringify({ templateId: "brp-onboarding", tenantId: "engie-be", instanceId: "onb-regional" })
+    })
+    expect(created.status).toBe(201)
+    const outsider = { ...marketOps, "x-user-id": "mo-walloon", "x-permissions": "tenant:luminus-be" }
+    const foreign = await get("/workflows/onb-regional", outsider)
+    const missing = await get("/workflows/onb-nowhere", outsider)
+    expect(foreign).toEqual({ status: 404, body: { error: "NotFound", message: "workflow onb-regional not found" } })
+    expect(missing).toEqual({ status: 404, body: { error: "NotFound", message: "workflow onb-nowhere not found" } })
+    expect((await get("/workflows/onb-regional", owner)).status).toBe(200)
   })
 })

@@ -93,7 +93,12 @@ export interface MemoryOptions {
 
 const parse = <A>(text: string): A => JSON.parse(text) as A
 
-const isEvent = Schema.is(WorkflowEvent)
+// one member's check, picked by the event's type, instead of trying the union's members in turn
+const eventChecks = new Map<unknown, (u: unknown) => boolean>(
+  WorkflowEvent.members.map((member) => [member.fields.type.literal, Schema.is(member)])
+)
+const isEvent = (u: unknown): boolean =>
+  typeof u === "object" && u !== null && (eventChecks.get((u as { type?: unknown }).type)?.(u) ?? false)
 const isState = Schema.is(WorkflowState)
 const isEntry = Schema.is(IndexEntry)
 const isMessage = Schema.is(OutboxMessage)

@@ -78,7 +78,8 @@ export type Promisified<S> = {
 
 /**
  * The Promise form of a service: each method returning an Effect returns a Promise that rejects
- * with the same typed error ({@link runPromise}); an Effect-valued member becomes a function.
+ * with the same typed error ({@link runPromise}); an Effect-valued member becomes a function;
+ * other members and methods are left as they are.
  *
  * @example
  * ```ts
@@ -97,8 +98,10 @@ export const promisify = <S extends object>(service: S): Promisified<S> =>
     Object.entries(service).map(([key, value]) => [
       key,
       typeof value === "function"
-        ? (...args: Array<unknown>) =>
-            runPromise((value as (...a: Array<unknown>) => Effect.Effect<unknown, unknown>)(...args))
+        ? (...args: Array<unknown>) => {
+            const result: unknown = (value as (...a: Array<unknown>) => unknown)(...args)
+            return Effect.isEffect(result) ? runPromise(result as Effect.Effect<unknown, unknown>) : result
+          }
         : Effect.isEffect(value)
           ? () => runPromise(value as Effect.Effect<unknown, unknown>)
           : value

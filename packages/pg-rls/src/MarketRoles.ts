@@ -82,10 +82,7 @@ export interface AssignMarketRole {
  */
 export interface MarketRolesService {
   /** Creates or updates the assignment of a role to a tenant (operator only). */
-  readonly assign: (
-    access: Access,
-    assignment: AssignMarketRole
-  ) => Effect.Effect<MarketRoleAssignment, StorageError>
+  readonly assign: (access: Access, assignment: AssignMarketRole) => Effect.Effect<MarketRoleAssignment, StorageError>
   /** One assignment, or `undefined` (also when outside `access`). */
   readonly get: (
     access: Access,

@@ -13,11 +13,11 @@
  * @since 0.1.0
  */
 import {
+  type Promisified as CorePromisified,
   EventStore,
   type EventStoreService,
   InstanceStore,
   type InstanceStoreService,
-  type Promisified as CorePromisified,
   promisify,
   runPromise,
   TemplateStore,

@@ -35,8 +35,8 @@ const NOTHING_PENDING: CommitResult = { pending: [] }
 
 /** What to do when the check fails for want of privileges rather than of a migration. */
 const PRIVILEGES_HINT =
-  "the connecting role cannot act as the application role: it must be able to SET ROLE workflow_app " +
-  "(a member of it, or the owner that ran workflow-manager-pg-migrate)"
+  "the connecting role cannot act as the application role: make it a member of workflow_app " +
+  "(CREATE ROLE ... IN ROLE workflow_app, with INHERIT) so that it may call the wm_* functions and SET ROLE workflow_app"
 
 /**
  * `check`: one statement, as `workflow_app` in the tenant-less scope (it sees no row), that calls

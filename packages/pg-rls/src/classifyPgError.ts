@@ -135,7 +135,9 @@ const reasonOf = (error: unknown, context: ClassifyContext): StorageErrorReason 
   if (code !== undefined) {
     if (code.startsWith("22") || code.startsWith("54")) return new InvalidData({ message, ...cause })
     if (socketCodes.has(code)) return new Unavailable({ message: `database unreachable: ${message}`, ...cause })
-    if (code === "42P01" || code === "42883") return new Unavailable({ message: `${NOT_MIGRATED} (${message})`, ...cause })
+    if (code === "42P01" || code === "42883") {
+      return new Unavailable({ message: `${NOT_MIGRATED} (${message})`, ...cause })
+    }
     if (code === "3D000") return new Unavailable({ message: `no such database: ${message}`, ...cause })
     if (code.startsWith("28")) {
       return new Unavailable({ message: `the database refused the sign-in: ${message}`, ...cause })

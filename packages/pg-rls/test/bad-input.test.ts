@@ -3,7 +3,14 @@
  * error (or, in free-text fields, is stored verbatim as data), and nothing is written: checked by
  * direct reads.
  */
-import { entryOf, operatorAccess, type StorageError, tenantAccess, type WorkflowEvent, type WorkflowState } from "@workflow-manager/core"
+import {
+  entryOf,
+  operatorAccess,
+  type StorageError,
+  tenantAccess,
+  type WorkflowEvent,
+  type WorkflowState
+} from "@workflow-manager/core"
 import { Effect, Exit } from "effect"
 import { beforeAll, expect, it } from "vitest"
 import { describeBackends } from "./support/backends.js"
@@ -143,7 +150,12 @@ await describeBackends("bad input", (backend) => {
     expect(await reason(services.instanceStore.save(access, bigState))).toBe("InvalidData")
     expect(
       await reason(
-        services.workflowStore.commit(access, { events: [createdEvent(spec)], expectedVersion: 0, state: bigState, messages: [] })
+        services.workflowStore.commit(access, {
+          events: [createdEvent(spec)],
+          expectedVersion: 0,
+          state: bigState,
+          messages: []
+        })
       )
     ).toBe("InvalidData")
     // multi-byte characters count in bytes: 400k × 3 bytes is above the limit

@@ -44,7 +44,10 @@ describe("classifyPgError", () => {
     ["58030", "Unavailable"],
     ["XX000", "Unavailable"],
     ["42P01", "Unavailable"],
-    ["42883", "Unavailable"]
+    ["42883", "Unavailable"],
+    ["3D000", "Unavailable"],
+    ["28000", "Unavailable"],
+    ["28P01", "Unavailable"]
   ])("SQLSTATE %s → %s", (code, expected) => {
     expect(reason(dbError(code))._tag).toBe(expected)
   })
@@ -58,6 +61,46 @@ describe("classifyPgError", () => {
       expect(error.operation).toBe("EventStore.read")
     }
   )
+
+  it.each([
+    ["42P01", 'relation "workflow_events" does not exist'],
+    ["42883", "function wm_read_events(unknown, unknown, unknown, integer, integer, unknown, unknown) does not exist"]
+  ])("says what to do about an unmigrated database (SQLSTATE %s), keeping the driver message", (code, message) => {
+    const original = dbError(code, { message })
+    const error = classifyPgError("WorkflowStore.check", original)
+    expect(error.reason).toBeInstanceOf(Unavailable)
+    expect(error.isRetryable).toBe(true)
+    expect(error.message).toContain("the database is not migrated: run workflow-manager-pg-migrate")
+    expect(error.message).toContain(message)
+    expect((error.reason as Unavailable).cause).toBe(original)
+  })
+
+  it("names a missing database and a refused sign-in", () => {
+    expect(reason(dbError("3D000", { message: 'database "nope" does not exist' })).message).toBe(
+      'no such database: database "nope" does not exist'
+    )
+    expect(reason(dbError("28P01", { message: 'password authentication failed for user "app"' })).message).toBe(
+      'the database refused the sign-in: password authentication failed for user "app"'
+    )
+  })
+
+  it("reports the inner errors of an AggregateError (a connection tried on several addresses)", () => {
+    const aggregate = Object.assign(
+      new AggregateError(
+        [
+          Object.assign(new Error("connect ECONNREFUSED ::1:5432"), { code: "ECONNREFUSED" }),
+          Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })
+        ],
+        ""
+      ),
+      { code: "ECONNREFUSED" }
+    )
+    const error = reason(aggregate)
+    expect(error).toBeInstanceOf(Unavailable)
+    expect(error.message).toBe(
+      "database unreachable: connect ECONNREFUSED ::1:5432; connect ECONNREFUSED 127.0.0.1:5432"
+    )
+  })
 
   it("maps errors without a code (connection terminated, PGlite closed, non-errors) to Unavailable", () => {
     expect(reason(new Error("Connection terminated unexpectedly"))).toBeInstanceOf(Unavailable)

@@ -2,7 +2,15 @@
  * The conveniences: `layerPool` (creating and ending its pool) and `layerPGlite` (opening, migrating
  * and closing an embedded database) provide all five core ports and the repositories.
  */
-import { EventStore, InstanceStore, operatorAccess, TemplateStore, tenantAccess, WorkflowIndex, WorkflowStore } from "@workflow-manager/core"
+import {
+  EventStore,
+  InstanceStore,
+  operatorAccess,
+  TemplateStore,
+  tenantAccess,
+  WorkflowIndex,
+  WorkflowStore
+} from "@workflow-manager/core"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
 import { layerPGlite, layerPool, MarketRoles, Tenants, Users } from "../src/index.js"

@@ -94,11 +94,21 @@ await describeBackends("storage ports", (backend) => {
     expect(workflowStore.capabilities).toEqual({ state: "atomic", index: "atomic", outbox: "unsupported" })
     const spec = { instanceId: newInstanceId(), tenantId: tenantA }
     const created = await run(
-      workflowStore.commit(a, { events: eventsOf(spec, 1, 1), expectedVersion: 0, state: stateOf(spec, 1), messages: [] })
+      workflowStore.commit(a, {
+        events: eventsOf(spec, 1, 1),
+        expectedVersion: 0,
+        state: stateOf(spec, 1),
+        messages: []
+      })
     )
     expect(created).toEqual({ pending: [] })
     const progressed = await run(
-      workflowStore.commit(a, { events: eventsOf(spec, 2, 3), expectedVersion: 1, state: stateOf(spec, 3), messages: [] })
+      workflowStore.commit(a, {
+        events: eventsOf(spec, 2, 3),
+        expectedVersion: 1,
+        state: stateOf(spec, 3),
+        messages: []
+      })
     )
     expect(progressed).toEqual({ pending: [] })
     const inspect = backend().inspect
@@ -107,7 +117,12 @@ await describeBackends("storage ports", (backend) => {
     expect(await inspect.indexEntry(spec.instanceId)).toEqual(entryOf(stateOf(spec, 3)))
     // a conflicting commit writes none of the three
     const lost = await fail(
-      workflowStore.commit(a, { events: eventsOf(spec, 3, 4), expectedVersion: 2, state: stateOf(spec, 4), messages: [] })
+      workflowStore.commit(a, {
+        events: eventsOf(spec, 3, 4),
+        expectedVersion: 2,
+        state: stateOf(spec, 4),
+        messages: []
+      })
     )
     expect(lost.reason._tag).toBe("Conflict")
     expect(await inspect.events(spec.instanceId)).toHaveLength(3)
@@ -158,7 +173,12 @@ await describeBackends("storage ports", (backend) => {
     const { workflowStore, eventStore } = backend().services
     const spec = { instanceId: newInstanceId(), tenantId: tenantA }
     await run(
-      workflowStore.commit(a, { events: eventsOf(spec, 1, 2), expectedVersion: 0, state: stateOf(spec, 2), messages: [] })
+      workflowStore.commit(a, {
+        events: eventsOf(spec, 1, 2),
+        expectedVersion: 0,
+        state: stateOf(spec, 2),
+        messages: []
+      })
     )
     expect(await run(workflowStore.load(a, spec.instanceId))).toEqual({ state: stateOf(spec, 2), prior: [] })
     // events appended without their projections (a writer that stopped half way)
@@ -225,8 +245,8 @@ await describeBackends("storage ports", (backend) => {
       (await run(workflowIndex.query(ops, { tenantId: tenant, dueBy: at(5_000) }, { limit: 500 }))).items
     ).toHaveLength(3)
     expect(
-      (await run(workflowIndex.query(tenantAccess(tenantB), { dueBy: at(5_000) }, { limit: 500 }))).items.filter(
-        (e) => ids.includes(e.instanceId)
+      (await run(workflowIndex.query(tenantAccess(tenantB), { dueBy: at(5_000) }, { limit: 500 }))).items.filter((e) =>
+        ids.includes(e.instanceId)
       )
     ).toEqual([])
     for (const badInstant of ["yesterday", "2026-11-26", "2026-11-26T09:00:00+01:00", 42]) {

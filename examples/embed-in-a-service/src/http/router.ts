@@ -27,6 +27,13 @@ interface Compiled<C> extends Route<C> {
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
+/** What a request matched: the route, and its path parameters by name. */
+export interface Match<C> {
+  readonly route: Route<C>
+  readonly params: ReadonlyMap<string, string>
+  readonly param: Param
+}
+
 /** Compiles routes into a matcher: the route and its parameters, or a thrown 404 / 405. */
 export const router = <C>(routes: ReadonlyArray<Route<C>>) => {
   const compiled: ReadonlyArray<Compiled<C>> = routes.map((route) => {
@@ -41,7 +48,7 @@ export const router = <C>(routes: ReadonlyArray<Route<C>>) => {
       .join("/")
     return { ...route, pattern: new RegExp(`^${source}/?$`), names }
   })
-  return (method: string, pathname: string): { readonly route: Route<C>; readonly param: Param } => {
+  return (method: string, pathname: string): Match<C> => {
     const matching = compiled.flatMap((route) => {
       const match = route.pattern.exec(pathname)
       return match === null ? [] : [{ route, match }]
@@ -71,6 +78,6 @@ export const router = <C>(routes: ReadonlyArray<Route<C>>) => {
       if (value === undefined) throw new Error(`route ${found.route.path} has no parameter ${name}`)
       return value
     }
-    return { route: found.route, param }
+    return { route: found.route, params, param }
   }
 }

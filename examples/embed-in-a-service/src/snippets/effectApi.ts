@@ -2,7 +2,7 @@
  * Seed sequence 1 through the Effect API (docs/embedding.md, "The same scenario, two APIs").
  */
 // #region effect-api
-import { Engine, engineLayer, idLayerUuid, layerMemory, makeRegistry } from "@workflow-manager/core"
+import { Engine, engineLayer, makeRegistry, memoryLayer, uuidIdsLayer } from "@workflow-manager/core"
 import { Effect, Layer } from "effect"
 import { layerFixed } from "../AccessPointRegister.ts"
 import { brpOnboarding } from "../brpOnboarding.ts"
@@ -10,9 +10,10 @@ import { companyInfoHandler } from "../handlers/companyInfo.ts"
 import { portfolioHandler } from "../handlers/portfolio.ts"
 import { bob, companyInfo, marketOps, portfolio } from "./actors.ts"
 
-// The engine needs the five storage ports, an id generator and the services its handlers declare.
+// The engine needs the storage ports, an id generator and the services its handlers declare.
+// Building it checks the storage first: a StorageError says what is wrong (lazy: true skips it).
 export const EngineLive = engineLayer({ handlers: makeRegistry([companyInfoHandler, portfolioHandler]) }).pipe(
-  Layer.provide(Layer.mergeAll(layerMemory(), idLayerUuid, layerFixed({})))
+  Layer.provide(Layer.mergeAll(memoryLayer(), uuidIdsLayer, layerFixed({})))
 )
 
 export const onboarding = Effect.gen(function* () {

@@ -5,7 +5,10 @@
 import { type Actor, Engine } from "@workflow-manager/core"
 import { Effect } from "effect"
 
-/** Executes a step; turns the errors a user can fix into issues, lets the others through. */
+/**
+ * Executes a step; turns the errors a user can fix into issues, with the version to send next,
+ * and lets the others through.
+ */
 export const executeOrExplain = (
   actor: Actor,
   instanceId: string,
@@ -18,10 +21,14 @@ export const executeOrExplain = (
     const { state } = yield* engine.executeStep({ actor, instanceId, expectedVersion, stepId, input })
     return { ok: true as const, version: state.version }
   }).pipe(
-    Effect.catchTag("ValidationFailed", (e) => Effect.succeed({ ok: false as const, issues: e.issues })),
+    // Nothing was recorded: the version is still the one sent.
+    Effect.catchTag("ValidationFailed", (e) =>
+      Effect.succeed({ ok: false as const, version: expectedVersion, issues: e.issues })
+    ),
+    // The failed attempt was recorded: the workflow moved on to `e.version`.
     Effect.catchTag("StepFailed", (e) =>
-      Effect.succeed({ ok: false as const, issues: [{ path: e.stepId, message: e.reason }] })
+      Effect.succeed({ ok: false as const, version: e.version, issues: [{ path: e.stepId, message: e.reason }] })
     )
-    // Left in the error channel: IllegalTransition | InvalidCommand | Forbidden | StorageError | ...
+    // Left in the error channel: InvalidInput | IllegalTransition | InvalidCommand | Forbidden | StorageError | ...
   )
 // #endregion errors-effect

@@ -2,7 +2,7 @@
  * Handling the engine's errors with the Promise API (docs/embedding.md, "Errors").
  */
 // #region errors-promise
-import { type Actor, type PromiseEngine, StorageError, ValidationFailed } from "@workflow-manager/core"
+import { type Actor, InvalidInput, type PromiseEngine, StorageError, ValidationFailed } from "@workflow-manager/core"
 
 /** The same with the Promise API: the rejection is the same tagged error value. */
 export const executeOrExplainAsync = async (
@@ -13,7 +13,10 @@ export const executeOrExplainAsync = async (
     const { state } = await engine.executeStep(command)
     return { ok: true as const, version: state.version }
   } catch (error) {
-    if (error instanceof ValidationFailed) return { ok: false as const, issues: error.issues }
+    // A malformed command (InvalidInput) or step input (ValidationFailed): nothing was recorded.
+    if (error instanceof InvalidInput || error instanceof ValidationFailed) {
+      return { ok: false as const, issues: error.issues }
+    }
     if (error instanceof StorageError && error.reason._tag === "Conflict") {
       return { ok: false as const, issues: [{ path: "", message: "changed by someone else: reload and try again" }] }
     }

@@ -2,7 +2,7 @@
  * Seed sequence 1 through the Promise API (docs/embedding.md, "The same scenario, two APIs").
  */
 // #region promise-api
-import { createEngine, layerMemory, type WorkflowState } from "@workflow-manager/core"
+import { createEngine, memoryLayer, type WorkflowState } from "@workflow-manager/core"
 import { layerFixed } from "../AccessPointRegister.ts"
 import { brpOnboarding } from "../brpOnboarding.ts"
 import { companyInfoHandler } from "../handlers/companyInfo.ts"
@@ -11,7 +11,7 @@ import { bob, companyInfo, marketOps, portfolio } from "./actors.ts"
 
 export const onboarding = async (): Promise<WorkflowState> => {
   const engine = await createEngine({
-    stores: layerMemory(), // the default; pass a database adapter's layer instead
+    stores: memoryLayer(), // the default; pass a database adapter's layer instead (opened and checked here)
     handlers: [companyInfoHandler, portfolioHandler],
     services: layerFixed({}),
     templates: [brpOnboarding] // published (validated against the handlers) before it resolves

@@ -7,10 +7,10 @@ import {
   createEngine,
   defineStepHandler,
   engineLayer,
-  idLayerUuid,
-  layerMemory,
   makeRegistry,
-  StepHandlerError
+  memoryLayer,
+  StepHandlerError,
+  uuidIdsLayer
 } from "@workflow-manager/core"
 import { Context, Effect, Layer, Schema } from "effect"
 
@@ -61,16 +61,16 @@ export const layerNotifierHttp = (baseUrl: string): Layer.Layer<Notifier> =>
   })
 
 /** A test double that records what it was asked to send. */
-export const layerNotifierMemory = (outbox: Array<string>): Layer.Layer<Notifier> =>
+export const layerNotifierMemory = (sent: Array<string>): Layer.Layer<Notifier> =>
   Layer.succeed(Notifier)({
-    send: (message) => Effect.sync(() => void outbox.push(`${message.idempotencyKey} ${message.to}`))
+    send: (message) => Effect.sync(() => void sent.push(`${message.idempotencyKey} ${message.to}`))
   })
 // #endregion notifier-layer
 
 // #region provide-services
 // Effect: the handler's requirement stays in the layer's type until a layer provides it.
 export const NotifyingEngine = engineLayer({ handlers: makeRegistry([welcomeMailHandler]) }).pipe(
-  Layer.provide(Layer.mergeAll(layerMemory(), idLayerUuid, layerNotifierHttp("https://mail.internal.example")))
+  Layer.provide(Layer.mergeAll(memoryLayer(), uuidIdsLayer, layerNotifierHttp("https://mail.internal.example")))
 )
 
 // Promise: the same layer goes in the `services` option.

@@ -2,9 +2,11 @@ import {
   CompensationFailed,
   Conflict,
   Forbidden,
+  IdempotencyKeyReused,
   IllegalTransition,
   InvalidCommand,
   InvalidData,
+  InvalidInput,
   NotFound,
   StepFailed,
   storageError,
@@ -12,20 +14,61 @@ import {
   TenantViolation,
   Unavailable,
   UnknownHandler,
-  ValidationFailed
+  ValidationFailed,
+  type WorkflowState
 } from "@workflow-manager/core"
 import { describe, expect, it } from "vitest"
 import { errorResponse } from "../../src/http/errorResponse.ts"
 import { HttpError } from "../../src/http/HttpError.ts"
 
+/** The state a StepFailed carries: the workflow after the recorded failure. */
+const failedAt = (version: number): WorkflowState => ({
+  schemaVersion: 1,
+  instanceId: "wf-1",
+  tenantId: "engie-be",
+  templateId: "brp-onboarding",
+  templateVersion: 1,
+  marketRole: "BRP",
+  status: "IN_PROGRESS",
+  currentStepId: "portfolio",
+  stepStates: {},
+  metadata: {},
+  version,
+  createdAt: "2026-01-05T09:00:00.000Z",
+  createdBy: "mo-alice",
+  updatedAt: "2026-01-05T09:30:00.000Z"
+})
+
+const stepFailed = (attempt: number, retryable: boolean, code?: string) =>
+  new StepFailed({
+    stepId: "portfolio",
+    attempt,
+    reason: retryable ? "timeout" : "held",
+    retryable,
+    ...(code === undefined ? {} : { code }),
+    version: 5 + attempt,
+    state: failedAt(5 + attempt)
+  })
+
+const forbidden = (reason: "OtherTenant" | "MissingPermission" | "NotPermitted") =>
+  new Forbidden({ operation: "approve", userId: "u", reason, detail: "because" })
+
 describe("errorResponse", () => {
   it.each([
+    [new InvalidInput({ operation: "get", issues: [{ path: "instanceId", message: "bad" }] }), 400, "InvalidInput"],
     [new IllegalTransition({ status: "DRAFT", command: "ApproveWorkflow" }), 409, "IllegalTransition"],
     [new InvalidCommand({ command: "ExecuteStep", reason: "not the current step" }), 409, "InvalidCommand"],
+    [
+      new IdempotencyKeyReused({ operation: "executeStep", instanceId: "wf-1", idempotencyKey: "k" }),
+      422,
+      "IdempotencyKeyReused"
+    ],
     [new ValidationFailed({ issues: [{ path: "company-info.input.vat", message: "bad" }] }), 422, "ValidationFailed"],
-    [new Forbidden({ command: "approve", userId: "u", reason: "reviewers only" }), 403, "Forbidden"],
-    [new StepFailed({ stepId: "portfolio", attempt: 1, reason: "held", retryable: false }), 422, "StepFailed"],
-    [new StepFailed({ stepId: "portfolio", attempt: 2, reason: "timeout", retryable: true }), 503, "StepFailed"],
+    [forbidden("MissingPermission"), 403, "Forbidden"],
+    [forbidden("NotPermitted"), 403, "Forbidden"],
+    [forbidden("OtherTenant"), 404, "NotFound"],
+    [stepFailed(1, false), 422, "StepFailed"],
+    [stepFailed(2, true), 503, "StepFailed"],
     [new CompensationFailed({ stepId: "portfolio", reason: "register down" }), 503, "CompensationFailed"],
     [storageError("get", new NotFound({ message: "gone", entity: "workflow", id: "wf-1" })), 404, "NotFound"],
     [storageError("start", new Conflict({ message: "v", expectedVersion: 1, actualVersion: 2 })), 409, "Conflict"],
@@ -44,16 +87,53 @@ describe("errorResponse", () => {
       { path: "p", message: "m" }
     ])
     expect(
+      errorResponse(new InvalidInput({ operation: "reject", issues: [{ path: "reason", message: "too short" }] })).body
+    ).toMatchObject({ error: "InvalidInput", issues: [{ path: "reason", message: "too short" }] })
+    expect(
       errorResponse(storageError("start", new Conflict({ message: "v", expectedVersion: 1, actualVersion: 2 }))).body
     ).toMatchObject({
       expectedVersion: 1,
       actualVersion: 2
     })
+    expect(errorResponse(stepFailed(2, true)).headers).toEqual({ "retry-after": "1" })
     expect(
-      errorResponse(new StepFailed({ stepId: "s", attempt: 2, reason: "timeout", retryable: true })).headers
-    ).toEqual({
-      "retry-after": "1"
+      errorResponse(new IdempotencyKeyReused({ operation: "submit", instanceId: "wf-1", idempotencyKey: "k-7" })).body
+    ).toMatchObject({ idempotencyKey: "k-7" })
+    expect(errorResponse(forbidden("NotPermitted")).body).toEqual({
+      error: "Forbidden",
+      message: "u may not approve: because",
+      reason: "NotPermitted"
     })
+  })
+
+  it("a StepFailed carries the version to send next, and the handler's code", () => {
+    expect(errorResponse(stepFailed(1, false, "held-elsewhere")).body).toEqual({
+      error: "StepFailed",
+      message: "step portfolio failed (attempt 1): held",
+      stepId: "portfolio",
+      attempt: 1,
+      retryable: false,
+      code: "held-elsewhere",
+      version: 6
+    })
+    // The state it also carries is not copied into the answer: GET the workflow for it.
+    expect(errorResponse(stepFailed(2, true)).body).not.toHaveProperty("state")
+  })
+
+  it("answers another tenant's data exactly as if it did not exist", () => {
+    const missing = errorResponse(
+      storageError("get", new NotFound({ message: "gone", entity: "workflow", id: "wf-1" })),
+      "wf-1"
+    )
+    const foreign = errorResponse(forbidden("OtherTenant"), "wf-1")
+    expect(foreign).toEqual(missing)
+    expect(foreign).toEqual({ status: 404, body: { error: "NotFound", message: "workflow wf-1 not found" } })
+    // Without a workflow in the path (a list or a create naming another tenant): the tenant is unknown.
+    expect(errorResponse(forbidden("OtherTenant"))).toEqual({
+      status: 404,
+      body: { error: "NotFound", message: "no such tenant" }
+    })
+    expect(JSON.stringify(errorResponse(forbidden("OtherTenant"), "wf-1"))).not.toContain("because")
   })
 
   it("answers 500 without any internal detail for everything else", () => {

@@ -1,5 +1,7 @@
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import {
+  promisify,
   CompensationFailed,
   Conflict,
   Forbidden,
@@ -66,5 +68,22 @@ describe("errors", () => {
       expect(error.isRetryable).toBe(retryable)
       expect(error.message).toBe(`EventStore.append: ${reason._tag}: ${reason.message}`)
     }
+  })
+})
+
+describe("promisify", () => {
+  it("turns Effect-returning methods into Promises rejecting with the typed error, and leaves the rest", async () => {
+    const service = promisify({
+      next: (n: number) => Effect.succeed(n + 1),
+      refuse: () => Effect.fail(new InvalidCommand({ command: "x", reason: "no" })),
+      check: Effect.succeed("ok"),
+      plain: (n: number) => n * 2,
+      name: "counter"
+    })
+    expect(await service.next(1)).toBe(2)
+    expect(await service.refuse().catch((e: unknown) => e)).toMatchObject({ _tag: "InvalidCommand", reason: "no" })
+    expect(await service.check()).toBe("ok")
+    expect(service.plain(2)).toBe(4)
+    expect(service.name).toBe("counter")
   })
 })

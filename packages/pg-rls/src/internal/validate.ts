@@ -87,11 +87,7 @@ export const checkScope = <S extends Scope>(operation: string, scope: S): Effect
 }
 
 /** The tenant of a write is one the scope covers (checked again by row-level security). */
-export const checkCovers = (
-  operation: string,
-  access: Access,
-  tenantId: string
-): Effect.Effect<void, StorageError> =>
+export const checkCovers = (operation: string, access: Access, tenantId: string): Effect.Effect<void, StorageError> =>
   access._tag === "Operator" || access.tenantId.toLowerCase() === tenantId.toLowerCase()
     ? Effect.void
     : Effect.fail(

@@ -9,7 +9,7 @@ import { type Access, accessOf } from "../../Access.js"
 import type { Actor } from "../../Actor.js"
 import type { Command } from "../../Command.js"
 import { decide } from "../../Decide.js"
-import type { IdempotencyKeyReused, IllegalTransition, InvalidCommand } from "../../DomainError.js"
+import type { Forbidden, IdempotencyKeyReused, IllegalTransition, InvalidCommand } from "../../DomainError.js"
 import type { WorkflowEvent } from "../../Event.js"
 import { fold } from "../../Evolve.js"
 import type { OutboxMessage } from "../../Outbox.js"
@@ -118,24 +118,47 @@ export const replayOnConflict =
               : Effect.fail(error)
         )
 
-/** Runs a command on an existing instance (see the module doc). */
-export const runCommand = <R, E, R2>(ctx: EngineContext<R>, spec: CommandSpec<E, R2>) => {
+/** Runs a command on an existing instance (see the module doc). Combinators, not a generator: it is the hot path. */
+export const runCommand = <R, E, R2>(
+  ctx: EngineContext<R>,
+  spec: CommandSpec<E, R2>
+): Effect.Effect<CommandResult, E | EngineFailure, R2> => {
   const { input, operation } = spec
   const access = accessOf(input.actor)
   const key = input.idempotencyKey
   const fingerprint = key === undefined ? undefined : fingerprintOf(operation, input.instanceId, input.actor, spec.args)
-  return Effect.gen(function* () {
-    const { state, prior } = yield* loadInstance(ctx, access, input.instanceId, operation, key)
-    const template = yield* loadTemplate(ctx, state.templateId, state.templateVersion, operation)
-    yield* authorize(input.actor, operation, policyContext(state, spec.step?.(state, template)))
-    if (key !== undefined && prior.length > 0) {
-      yield* sameCommand(prior, fingerprint, operation, input.instanceId, key)
-      return yield* replayResult(ctx, access, state, prior)
-    }
-    if (state.version !== input.expectedVersion) return yield* conflict(operation, input.expectedVersion, state.version)
-    const built = yield* spec.build(state, template, yield* nowIso, fingerprint)
-    return yield* commitDecision(ctx, access, operation, state, built, template)
-  }).pipe(replayOnConflict(ctx, access, operation, input.instanceId, key, fingerprint))
+  type Out = Effect.Effect<CommandResult, E | EngineFailure, R2>
+  const body = Effect.flatMap(
+    loadInstance(ctx, access, input.instanceId, operation, key),
+    ({ state, prior }): Out =>
+      Effect.flatMap(
+        loadTemplate(ctx, state.templateId, state.templateVersion, operation),
+        (template): Out =>
+          Effect.flatMap(
+            authorize(input.actor, operation, policyContext(state, spec.step?.(state, template))),
+            (): Out => {
+              if (key !== undefined && prior.length > 0) {
+                return Effect.andThen(
+                  sameCommand(prior, fingerprint, operation, input.instanceId, key),
+                  replayResult(ctx, access, state, prior)
+                )
+              }
+              if (state.version !== input.expectedVersion) {
+                return Effect.fail(conflict(operation, input.expectedVersion, state.version))
+              }
+              return Effect.flatMap(nowIso, (at) =>
+                Effect.flatMap(spec.build(state, template, at, fingerprint), (built) =>
+                  commitDecision(ctx, access, operation, state, built, template)
+                )
+              )
+            }
+          )
+      )
+  )
+  return body.pipe(replayOnConflict(ctx, access, operation, input.instanceId, key, fingerprint))
 }
+
+/** What the shared steps of a command can fail with. */
+type EngineFailure = IllegalTransition | InvalidCommand | IdempotencyKeyReused | Forbidden | StorageError
 
 export type { StorageError }

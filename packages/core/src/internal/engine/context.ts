@@ -61,11 +61,10 @@ export const isConflict = (error: unknown): boolean =>
   (error as { reason: { _tag: string } }).reason._tag === "Conflict"
 
 /** Asks the policy. */
-export const authorize = (actor: Actor, operation: Operation, context: PolicyContext) =>
-  Effect.gen(function* () {
-    const policy = yield* Policy
-    return yield* policy.authorize(actor, operation, context)
-  })
+export const authorize = Effect.fnUntraced(function* (actor: Actor, operation: Operation, context: PolicyContext) {
+  const policy = yield* Policy
+  return yield* policy.authorize(actor, operation, context)
+})
 
 /** What the policy is told about an instance (and a step of it). */
 export const policyContext = (

@@ -9,10 +9,12 @@ import type { Command } from "../../Command.js"
 import { decide } from "../../Decide.js"
 import { StepFailed } from "../../DomainError.js"
 import { ExecuteStepInput } from "../../Inputs.js"
+import type { WorkflowState } from "../../State.js"
+import type { Template } from "../../Template.js"
 import type { Json } from "../../Json.js"
 import { findStep } from "../../Template.js"
 import { stepContext } from "../stepContext.js"
-import { envelope, runCommand } from "./commit.js"
+import { type Built, envelope, runCommand } from "./commit.js"
 import type { EngineContext } from "./context.js"
 import { checkStepInput, decodeStepInput, execute, resolveStep } from "./handlers.js"
 import { decodeInput } from "./input.js"
@@ -37,6 +39,38 @@ export const failOnStepFailure = (result: CommandResult): Effect.Effect<CommandR
     : Effect.succeed(result)
 }
 
+/** The decider command of a person's run of the current step (runs the handler). */
+const build = Effect.fnUntraced(function* <R>(
+  ctx: EngineContext<R>,
+  input: ExecuteStepInput,
+  state: WorkflowState,
+  template: Template,
+  at: string,
+  fp: string | undefined
+) {
+  const base = { ...envelope(input, at, fp), stepId: input.stepId }
+  // Refuse an illegal command before the handler (and its side effects) runs.
+  const precheck = decide(
+    state,
+    { _tag: "ExecuteStep", ...base, input: null, outcome: { _tag: "Completed", output: null } },
+    template,
+    ctx.decideOptions
+  )
+  if (Result.isFailure(precheck)) return yield* precheck.failure
+  const resolved = yield* resolveStep(ctx, template, input.stepId, "ExecuteStep")
+  const { decoded, recorded } = yield* decodeStepInput(ctx, resolved, input.input)
+  const attempt = (state.stepStates[input.stepId]?.attempts ?? 0) + 1
+  const context = stepContext(state, input.actor, input.stepId, attempt, at)
+  yield* checkStepInput(ctx, resolved, decoded, context)
+  if (resolved.handler.deferred === true) {
+    const command: Command = { _tag: "ClaimStep", ...base, input: recorded }
+    return { command } as Built
+  }
+  const run = yield* execute(ctx, resolved, decoded, context, "executeStep", input.actor)
+  const command: Command = { _tag: "ExecuteStep", ...base, input: recorded as Json, outcome: run.outcome }
+  return { command, messages: handlerMessages(state, context.idempotencyKey, at, run.messages) } as Built
+})
+
 export const executeStep = <R>(ctx: EngineContext<R>, raw: unknown) =>
   Effect.flatMap(decodeInput("executeStep", ExecuteStepInput, raw, ctx.limits), (input) =>
     runCommand(ctx, {
@@ -47,29 +81,6 @@ export const executeStep = <R>(ctx: EngineContext<R>, raw: unknown) =>
         const step = findStep(template, input.stepId)
         return step === undefined ? undefined : { id: step.id, type: step.type }
       },
-      build: (state, template, at, fp) =>
-        Effect.gen(function* () {
-          const base = { ...envelope(input, at, fp), stepId: input.stepId }
-          // Refuse an illegal command before the handler (and its side effects) runs.
-          const precheck = decide(
-            state,
-            { _tag: "ExecuteStep", ...base, input: null, outcome: { _tag: "Completed", output: null } },
-            template,
-            ctx.decideOptions
-          )
-          if (Result.isFailure(precheck)) return yield* precheck.failure
-          const resolved = yield* resolveStep(ctx, template, input.stepId, "ExecuteStep")
-          const { decoded, recorded } = yield* decodeStepInput(ctx, resolved, input.input)
-          const attempt = (state.stepStates[input.stepId]?.attempts ?? 0) + 1
-          const context = stepContext(state, input.actor, input.stepId, attempt, at)
-          yield* checkStepInput(ctx, resolved, decoded, context)
-          if (resolved.handler.deferred === true) {
-            const command: Command = { _tag: "ClaimStep", ...base, input: recorded }
-            return { command }
-          }
-          const run = yield* execute(ctx, resolved, decoded, context, "executeStep", input.actor)
-          const command: Command = { _tag: "ExecuteStep", ...base, input: recorded as Json, outcome: run.outcome }
-          return { command, messages: handlerMessages(state, context.idempotencyKey, at, run.messages) }
-        })
+      build: (state, template, at, fp) => build(ctx, input, state, template, at, fp)
     }).pipe(Effect.flatMap(failOnStepFailure))
   )

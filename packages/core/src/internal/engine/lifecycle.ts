@@ -34,8 +34,7 @@ export const keyedInstanceId = (tenantId: string, idempotencyKey: string): strin
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
 }
 
-export const create = <R>(ctx: EngineContext<R>, raw: unknown) =>
-  Effect.gen(function* () {
+export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw: unknown) {
     const input = yield* decodeInput("create", CreateInput, raw, ctx.limits)
     const { actor, idempotencyKey: key } = input
     const tenantId = input.tenantId ?? actor.tenantId
@@ -93,7 +92,7 @@ export const create = <R>(ctx: EngineContext<R>, raw: unknown) =>
     return yield* commitDecision(ctx, access, "create", undefined, { command }, template).pipe(
       replayOnConflict(ctx, access, "create", instanceId, key, fingerprint)
     )
-  })
+})
 
 type Simple = "StartWorkflow" | "ResumeWorkflow"
 
