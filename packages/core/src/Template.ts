@@ -140,10 +140,23 @@ export type DeadlineAnchor = typeof DeadlineAnchor.Type
 
 /**
  * A deadline of a step: due `offset` after its anchor (a negative offset is before it), escalating
- * when it passes while the step is current. "Invite to the portal within 2 days":
- * `{ id: "invite", offset: "P2D", escalation: { kind: "notify" } }`; "remind 90 days before the
- * guarantee expires": `{ id: "renewal", from: { step: "guarantee", path: "expiresOn" }, offset: "-P90D",
- * escalation: { kind: "notify", topic: "guarantee-renewal" } }`.
+ * when it passes while the step is current.
+ *
+ * @example
+ * ```ts
+ * import type { Deadline } from "@workflow-manager/core"
+ *
+ * // invite to the portal within 2 days; remind 90 days before the guarantee expires
+ * const deadlines: ReadonlyArray<Deadline> = [
+ *   { id: "invite", offset: "P2D", escalation: { kind: "notify" } },
+ *   {
+ *     id: "renewal",
+ *     from: { step: "guarantee", path: "expiresOn" },
+ *     offset: "-P90D",
+ *     escalation: { kind: "notify", topic: "guarantee-renewal" }
+ *   }
+ * ]
+ * ```
  *
  * @since 0.1.0
  * @category deadlines
