@@ -30,9 +30,9 @@ import {
   EventStore,
   engineLayer,
   InstanceStore,
-  sequentialIdsLayer,
   makeMemoryStorage,
   makeRegistry,
+  sequentialIdsLayer,
   TemplateStore,
   WorkflowIndex,
   WorkflowStore

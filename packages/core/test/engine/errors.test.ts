@@ -1,7 +1,6 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import {
-  promisify,
   CompensationFailed,
   Conflict,
   Forbidden,
@@ -9,6 +8,7 @@ import {
   InvalidCommand,
   InvalidData,
   NotFound,
+  promisify,
   StepFailed,
   StorageError,
   storageError,

@@ -35,63 +35,59 @@ export const keyedInstanceId = (tenantId: string, idempotencyKey: string): strin
 }
 
 export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw: unknown) {
-    const input = yield* decodeInput("create", CreateInput, raw, ctx.limits)
-    const { actor, idempotencyKey: key } = input
-    const tenantId = input.tenantId ?? actor.tenantId
-    const access = accessOf(actor)
-    const template = yield* loadTemplate(ctx, input.templateId, input.templateVersion, "create")
-    const marketRole = input.marketRole ?? template.marketRole
-    yield* authorize(actor, "create", {
-      tenantId,
-      templateId: template.id,
-      templateVersion: template.version,
-      ...(marketRole === undefined ? {} : { marketRole })
-    })
-    // A keyed create without an instance id gets an id derived from (tenant, key), so a repeat finds it.
-    const knownId = input.instanceId ?? (key === undefined ? undefined : keyedInstanceId(tenantId, key))
-    const args = {
-      templateId: input.templateId,
-      templateVersion: input.templateVersion ?? null,
-      tenantId,
-      marketRole: input.marketRole ?? null,
-      metadata: input.metadata ?? null
-    }
-    const fingerprint = key === undefined ? undefined : fingerprintOf("create", knownId ?? "", actor, args)
-    if (knownId !== undefined) {
-      const existing = yield* ctx.store.load(access, knownId, key)
-      if (existing.state !== undefined) {
-        if (key !== undefined && existing.prior.length > 0) {
-          yield* sameCommand(existing.prior, fingerprint, "create", knownId, key)
-          return yield* replayResult(ctx, access, existing.state, existing.prior)
-        }
-        return yield* conflict("create", 0, existing.state.version)
+  const input = yield* decodeInput("create", CreateInput, raw, ctx.limits)
+  const { actor, idempotencyKey: key } = input
+  const tenantId = input.tenantId ?? actor.tenantId
+  const access = accessOf(actor)
+  const template = yield* loadTemplate(ctx, input.templateId, input.templateVersion, "create")
+  const marketRole = input.marketRole ?? template.marketRole
+  yield* authorize(actor, "create", {
+    tenantId,
+    templateId: template.id,
+    templateVersion: template.version,
+    ...(marketRole === undefined ? {} : { marketRole })
+  })
+  // A keyed create without an instance id gets an id derived from (tenant, key), so a repeat finds it.
+  const knownId = input.instanceId ?? (key === undefined ? undefined : keyedInstanceId(tenantId, key))
+  const args = {
+    templateId: input.templateId,
+    templateVersion: input.templateVersion ?? null,
+    tenantId,
+    marketRole: input.marketRole ?? null,
+    metadata: input.metadata ?? null
+  }
+  const fingerprint = key === undefined ? undefined : fingerprintOf("create", knownId ?? "", actor, args)
+  if (knownId !== undefined) {
+    const existing = yield* ctx.store.load(access, knownId, key)
+    if (existing.state !== undefined) {
+      if (key !== undefined && existing.prior.length > 0) {
+        yield* sameCommand(existing.prior, fingerprint, "create", knownId, key)
+        return yield* replayResult(ctx, access, existing.state, existing.prior)
       }
+      return yield* conflict("create", 0, existing.state.version)
     }
-    if (marketRole === undefined) {
-      return yield* new InvalidCommand({
-        command: "CreateWorkflow",
-        reason: `template ${template.id} has no market role; pass one`
-      })
-    }
-    const instanceId = knownId ?? (yield* ctx.ids.next)
-    const at = yield* nowIso
-    const command: Command = {
-      _tag: "CreateWorkflow",
-      ...envelope(
-        { actor, expectedVersion: 0, ...(key === undefined ? {} : { idempotencyKey: key }) },
-        at,
-        fingerprint
-      ),
-      instanceId,
-      tenantId,
-      templateId: template.id,
-      templateVersion: template.version,
-      marketRole,
-      ...(input.metadata === undefined ? {} : { metadata: input.metadata })
-    }
-    return yield* commitDecision(ctx, access, "create", undefined, { command }, template).pipe(
-      replayOnConflict(ctx, access, "create", instanceId, key, fingerprint)
-    )
+  }
+  if (marketRole === undefined) {
+    return yield* new InvalidCommand({
+      command: "CreateWorkflow",
+      reason: `template ${template.id} has no market role; pass one`
+    })
+  }
+  const instanceId = knownId ?? (yield* ctx.ids.next)
+  const at = yield* nowIso
+  const command: Command = {
+    _tag: "CreateWorkflow",
+    ...envelope({ actor, expectedVersion: 0, ...(key === undefined ? {} : { idempotencyKey: key }) }, at, fingerprint),
+    instanceId,
+    tenantId,
+    templateId: template.id,
+    templateVersion: template.version,
+    marketRole,
+    ...(input.metadata === undefined ? {} : { metadata: input.metadata })
+  }
+  return yield* commitDecision(ctx, access, "create", undefined, { command }, template).pipe(
+    replayOnConflict(ctx, access, "create", instanceId, key, fingerprint)
+  )
 })
 
 type Simple = "StartWorkflow" | "ResumeWorkflow"
