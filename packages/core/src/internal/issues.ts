@@ -18,10 +18,22 @@ export const formatPath = (base: string, path: ReadonlyArray<PropertyKey | { rea
 export const fromSchemaIssue = (base: string, issue: SchemaIssue.Issue): ReadonlyArray<Issue> =>
   formatter(issue).issues.map((i) => ({ path: formatPath(base, i.path ?? []), message: i.message }))
 
-/** Decodes `input` with `schema`, returning every issue (not only the first) under `base`. */
+/**
+ * Decodes `input` with `schema`, returning every issue (not only the first) under `base`. A schema
+ * that throws (a plugin's filter with a bug) is an issue too, never an exception.
+ */
 export const decodeWithIssues = <S extends Schema.Decoder<unknown>>(
   schema: S,
   input: unknown,
   base: string
-): Result.Result<S["Type"], ReadonlyArray<Issue>> =>
-  Result.mapError(Schema.decodeUnknownResult(schema)(input, { errors: "all" }), (e) => fromSchemaIssue(base, e.issue))
+): Result.Result<S["Type"], ReadonlyArray<Issue>> => {
+  try {
+    return Result.mapError(Schema.decodeUnknownResult(schema)(input, { errors: "all" }), (e) =>
+      fromSchemaIssue(base, e.issue)
+    )
+  } catch (error) {
+    return Result.fail([
+      { path: base || "(input)", message: `could not be decoded: ${error instanceof Error ? error.message : String(error)}` }
+    ])
+  }
+}

@@ -334,3 +334,54 @@ describe("events in pages", () => {
     )
   })
 })
+
+describe("a handler with a bug", () => {
+  it("a throwing schema, checkInput or validate is a typed error that records nothing", async () => {
+    const buggy = defineStepHandler({
+      type: "buggy",
+      configSchema: Schema.Struct({}),
+      inputSchema: Schema.Struct({ n: Schema.Number }).check(
+        Schema.makeFilter((v) => {
+          if (v.n === 13) throw new Error("unlucky")
+          return true
+        })
+      ),
+      checkInput: ({ input }) => (input.n === 7 ? Effect.die(new Error("checker crashed")) : Effect.succeed([])),
+      execute: ({ input }) => Effect.succeed(input),
+      validate: () => Effect.die(new Error("validator crashed"))
+    })
+    const template: Template = {
+      schemaVersion: 1,
+      id: "buggy",
+      version: 1,
+      name: "Buggy",
+      marketRole: "BRP",
+      steps: [{ id: "only", type: "buggy", config: {} }]
+    }
+    const { engine, storage } = await promiseEngine([template], { handlers: makeRegistry([buggy]) })
+    let { state } = await engine.create({ actor: brpUser, templateId: "buggy" })
+    state = (await engine.start({ actor: brpUser, instanceId: state.instanceId, expectedVersion: 1 })).state
+    const before = await storage.inspect.events(state.instanceId)
+    const run = (n: number) =>
+      rejection(
+        engine.executeStep({ actor: brpUser, instanceId: state.instanceId, expectedVersion: state.version, stepId: "only", input: { n } })
+      )
+    expect(await run(13)).toMatchObject({
+      _tag: "ValidationFailed",
+      issues: [{ path: "only.input", message: expect.stringContaining("could not be decoded") }]
+    })
+    expect(await run(7)).toMatchObject({ _tag: "ValidationFailed", issues: [{ path: "only", message: expect.stringContaining("checker crashed") }] })
+    expect(await storage.inspect.events(state.instanceId)).toEqual(before)
+    const done = await engine.executeStep({
+      actor: brpUser,
+      instanceId: state.instanceId,
+      expectedVersion: state.version,
+      stepId: "only",
+      input: { n: 1 }
+    })
+    expect(await rejection(engine.submit({ actor: brpUser, instanceId: state.instanceId, expectedVersion: done.state.version }))).toMatchObject({
+      _tag: "ValidationFailed",
+      issues: [{ path: "only", message: expect.stringContaining("validator crashed") }]
+    })
+  })
+})

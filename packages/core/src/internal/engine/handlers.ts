@@ -101,6 +101,11 @@ export const checkStepInput = <R>(
   if (handler.checkInput === undefined) return Effect.void
   return handler.checkInput({ config, input, context }).pipe(
     Effect.provideContext(ctx.services),
+    Effect.catchCause((cause) =>
+      Cause.hasInterruptsOnly(cause)
+        ? Effect.failCause(cause as Cause.Cause<never>)
+        : Effect.succeed([{ path: "", message: `the ${step.type} handler failed checking the input: ${failureMessage(cause)}` }])
+    ),
     Effect.flatMap((issues) =>
       issues.length === 0
         ? Effect.void
@@ -257,7 +262,14 @@ export const validateSteps = <R>(
           output: stepState.data,
           context: stepContext(state, actor, step.id, stepState.attempts, at)
         })
-        .pipe(Effect.provideContext(ctx.services))
+        .pipe(
+          Effect.provideContext(ctx.services),
+          Effect.catchCause((cause) =>
+            Cause.hasInterruptsOnly(cause)
+              ? Effect.failCause(cause as Cause.Cause<never>)
+              : Effect.succeed([{ path: "", message: `the ${step.type} handler failed validating: ${failureMessage(cause)}` }])
+          )
+        )
       for (const issue of found) {
         issues.push({ path: issue.path ? `${step.id}.${issue.path}` : step.id, message: issue.message })
       }
