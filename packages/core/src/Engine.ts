@@ -15,8 +15,8 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer } from "effect"
-import type { DomainError, InvalidInput, Issue, TemplateInvalid } from "./DomainError.js"
+import { Context, Effect, Layer, Result } from "effect"
+import { type DomainError, InvalidInput, type Issue, type TemplateInvalid } from "./DomainError.js"
 import type { WorkflowEvent } from "./Event.js"
 import { EventStore } from "./EventStore.js"
 import { IdGenerator } from "./IdGenerator.js"
@@ -52,7 +52,7 @@ import { type EventPage, events, get, list, stateAt } from "./internal/engine/qu
 import { rollback } from "./internal/engine/rollback.js"
 import { fireDueTimers, runAutomaticStep } from "./internal/engine/system.js"
 import { type PublishPackInput, publishPack, publishTemplate } from "./internal/engine/templates.js"
-import { type Limits, resolveLimits } from "./Limits.js"
+import { checkLimits, type Limits } from "./Limits.js"
 import type { WorkflowState } from "./State.js"
 import type { HandlerRegistry } from "./StepHandler.js"
 import type { StorageError } from "./StorageError.js"
@@ -166,7 +166,10 @@ export interface EngineOptions<R> {
   readonly handlers: HandlerRegistry<R>
   /** Size and depth limits (defaults: `defaultLimits`). */
   readonly limits?: Partial<Limits>
-  /** Skip checking the storage when the engine is built (it is checked by default). */
+  /**
+   * Skip checking the storage when the engine is built (it is checked by default); a misconfigured
+   * storage then shows up as the error of the first operation that uses it.
+   */
   readonly lazy?: boolean
 }
 
@@ -198,8 +201,10 @@ export const keyedInstanceId: (tenantId: string, idempotencyKey: string) => stri
  */
 export const makeEngine = <R>(
   options: EngineOptions<R>
-): Effect.Effect<EngineService, StorageError, EngineRequirements | R> =>
+): Effect.Effect<EngineService, StorageError | InvalidInput, EngineRequirements | R> =>
   Effect.gen(function* () {
+    const limits = checkLimits(options.limits)
+    if (Result.isFailure(limits)) return yield* new InvalidInput({ operation: "makeEngine", issues: limits.failure })
     const store = yield* WorkflowStore
     if (options.lazy !== true) yield* store.check
     const registry = options.handlers
@@ -211,7 +216,7 @@ export const makeEngine = <R>(
       ids: yield* IdGenerator,
       registry,
       services: yield* Effect.context<R>(),
-      limits: resolveLimits(options.limits),
+      limits: limits.success,
       templateCache: new Map(),
       decideOptions: { automatic: (step) => registry.get(step.type)?.automatic === true }
     }
@@ -254,5 +259,6 @@ export const makeEngine = <R>(
  * @since 0.1.0
  * @category engine
  */
-export const engineLayer = <R>(options: EngineOptions<R>): Layer.Layer<Engine, StorageError, EngineRequirements | R> =>
-  Layer.effect(Engine)(makeEngine(options))
+export const engineLayer = <R>(
+  options: EngineOptions<R>
+): Layer.Layer<Engine, StorageError | InvalidInput, EngineRequirements | R> => Layer.effect(Engine)(makeEngine(options))

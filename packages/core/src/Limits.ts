@@ -72,17 +72,31 @@ export const checkJson = (
 }
 
 /**
- * Resolves partial limits against the defaults, refusing values that are not positive integers.
+ * Resolves partial limits against the defaults; each must be a positive integer (the issues name
+ * the bad ones).
+ *
+ * @example
+ * ```ts
+ * import { checkLimits } from "@workflow-manager/core"
+ *
+ * checkLimits({ maxDocumentBytes: 256 * 1024 }) // Result.succeed({ ...defaultLimits, maxDocumentBytes: 262144 })
+ * ```
  *
  * @since 0.1.0
  * @category limits
  */
-export const resolveLimits = (limits: Partial<Limits> | undefined): Limits => {
-  const resolved = { ...defaultLimits, ...limits }
-  for (const [key, value] of Object.entries(resolved)) {
-    if (!Number.isSafeInteger(value) || value < 1) {
-      throw new RangeError(`limits.${key} must be a positive integer, got ${String(value)}`)
-    }
+export const checkLimits = (limits: Partial<Limits> | undefined): Result.Result<Limits, ReadonlyArray<Issue>> => {
+  if (limits !== undefined && (typeof limits !== "object" || limits === null)) {
+    return Result.fail([{ path: "limits", message: "must be an object" }])
   }
-  return resolved
+  const resolved: { -readonly [K in keyof Limits]: Limits[K] } = { ...defaultLimits }
+  const issues: Array<Issue> = []
+  for (const key of Object.keys(defaultLimits) as ReadonlyArray<keyof Limits>) {
+    const value: unknown = limits?.[key]
+    if (value === undefined) continue
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+      issues.push({ path: `limits.${key}`, message: `must be a positive integer, got ${String(value)}` })
+    } else resolved[key] = value
+  }
+  return issues.length > 0 ? Result.fail(issues) : Result.succeed(resolved)
 }

@@ -177,9 +177,10 @@ export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage =>
     }
     const owner = eventTenants.get(first.instanceId)
     if (owner !== undefined && owner !== first.tenantId) {
+      // like a database, where the other tenant's rows are invisible and the key is simply taken
       return storageError(
         operation,
-        new TenantViolation({ message: `instance ${first.instanceId} belongs to another tenant` })
+        new Conflict({ message: `instance ${first.instanceId} already has events`, expectedVersion })
       )
     }
     const stored = events.get(first.instanceId)?.length ?? 0

@@ -6,12 +6,13 @@
  *
  * @since 0.1.0
  */
-import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { Cause, Effect, Exit, Layer, ManagedRuntime, Result } from "effect"
+import { InvalidInput } from "./DomainError.js"
 import { Engine, type EngineService, engineLayer, type PublishPackInput } from "./Engine.js"
 import type { EventStore } from "./EventStore.js"
 import { type IdGenerator, uuidIdsLayer } from "./IdGenerator.js"
 import type { InstanceStore } from "./InstanceStore.js"
-import type { Limits } from "./Limits.js"
+import { checkLimits, type Limits } from "./Limits.js"
 import { makeMemoryStorage } from "./Memory.js"
 import { Policy, type PolicyService } from "./Policy.js"
 import { type AnyStepHandler, type HandlerRegistry, makeRegistry } from "./StepHandler.js"
@@ -129,7 +130,10 @@ export interface CreateEngineOptions<R = never> {
   readonly ids?: Layer.Layer<IdGenerator>
   /** Size and depth limits (default: `defaultLimits`). */
   readonly limits?: Partial<Limits>
-  /** Do not open and check the storage now; the first operation does (default `false`). */
+  /**
+   * Do not open the storage now, and skip its check: the first operation opens it, and a
+   * misconfigured storage shows up as that operation's error (default `false`).
+   */
   readonly lazy?: boolean
 }
 
@@ -153,8 +157,8 @@ export interface PromiseEngine extends Omit<Promised<EngineService>, "publishPac
 /**
  * Creates an engine with a Promise API. Opens the storage and checks it (a wrong URL, an
  * unmigrated database or a missing driver rejects here, with a `StorageError` saying what is
- * wrong; `lazy: true` defers that to the first operation), then publishes `templates`, so an
- * invalid template rejects here with `TemplateInvalid`.
+ * wrong; `lazy: true` skips this), then publishes `templates`, so an invalid template rejects here
+ * with `TemplateInvalid`. Invalid `limits` reject with `InvalidInput`.
  *
  * @example
  * ```ts
@@ -168,6 +172,8 @@ export interface PromiseEngine extends Omit<Promised<EngineService>, "publishPac
  * @category promise
  */
 export const createEngine = async <R = never>(options: CreateEngineOptions<R>): Promise<PromiseEngine> => {
+  const limits = checkLimits(options.limits)
+  if (Result.isFailure(limits)) throw new InvalidInput({ operation: "createEngine", issues: limits.failure })
   const handlers = Array.isArray(options.handlers)
     ? makeRegistry(options.handlers as ReadonlyArray<AnyStepHandler<R>>)
     : (options.handlers as HandlerRegistry<R>)

@@ -88,7 +88,7 @@ export {
 } from "./Inputs.js"
 export { InstanceStore, type InstanceStoreService } from "./InstanceStore.js"
 export { Identifier, Instant, Json, JsonObject } from "./Json.js"
-export { checkJson, defaultLimits, type Limits, resolveLimits } from "./Limits.js"
+export { checkJson, checkLimits, defaultLimits, type Limits } from "./Limits.js"
 export {
   type MemoryOptions,
   type MemoryPorts,

@@ -33,7 +33,10 @@ export const decodeWithIssues = <S extends Schema.Decoder<unknown>>(
     )
   } catch (error) {
     return Result.fail([
-      { path: base || "(input)", message: `could not be decoded: ${error instanceof Error ? error.message : String(error)}` }
+      {
+        path: base || "(input)",
+        message: `could not be decoded: ${error instanceof Error ? error.message : String(error)}`
+      }
     ])
   }
 }

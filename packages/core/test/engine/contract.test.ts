@@ -364,13 +364,22 @@ describe("a handler with a bug", () => {
     const before = await storage.inspect.events(state.instanceId)
     const run = (n: number) =>
       rejection(
-        engine.executeStep({ actor: brpUser, instanceId: state.instanceId, expectedVersion: state.version, stepId: "only", input: { n } })
+        engine.executeStep({
+          actor: brpUser,
+          instanceId: state.instanceId,
+          expectedVersion: state.version,
+          stepId: "only",
+          input: { n }
+        })
       )
     expect(await run(13)).toMatchObject({
       _tag: "ValidationFailed",
       issues: [{ path: "only.input", message: expect.stringContaining("could not be decoded") }]
     })
-    expect(await run(7)).toMatchObject({ _tag: "ValidationFailed", issues: [{ path: "only", message: expect.stringContaining("checker crashed") }] })
+    expect(await run(7)).toMatchObject({
+      _tag: "ValidationFailed",
+      issues: [{ path: "only", message: expect.stringContaining("checker crashed") }]
+    })
     expect(await storage.inspect.events(state.instanceId)).toEqual(before)
     const done = await engine.executeStep({
       actor: brpUser,
@@ -379,7 +388,11 @@ describe("a handler with a bug", () => {
       stepId: "only",
       input: { n: 1 }
     })
-    expect(await rejection(engine.submit({ actor: brpUser, instanceId: state.instanceId, expectedVersion: done.state.version }))).toMatchObject({
+    expect(
+      await rejection(
+        engine.submit({ actor: brpUser, instanceId: state.instanceId, expectedVersion: done.state.version })
+      )
+    ).toMatchObject({
       _tag: "ValidationFailed",
       issues: [{ path: "only", message: expect.stringContaining("validator crashed") }]
     })

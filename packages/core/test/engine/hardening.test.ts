@@ -583,3 +583,33 @@ describe("10. storage trouble shows up when the engine starts", () => {
     })
   })
 })
+
+describe("a create naming an existing instance id", () => {
+  it("answers the same whether this tenant or another holds it", async () => {
+    const { engine } = await promiseEngine([sequence1Template])
+    const other: Actor = { userId: "u-other", tenantId: "other-tenant", role: "brp_admin", permissions: [] }
+    await engine.create({ actor: brpUser, templateId: sequence1Template.id, instanceId: "taken-1" })
+    const mine = await rejection(
+      engine.create({ actor: brpUser, templateId: sequence1Template.id, instanceId: "taken-1" })
+    )
+    const theirs = await rejection(
+      engine.create({ actor: other, templateId: sequence1Template.id, instanceId: "taken-1" })
+    )
+    expect(mine).toMatchObject({
+      _tag: "StorageError",
+      reason: { _tag: "Conflict", message: "workflow taken-1 already exists" }
+    })
+    expect(theirs).toEqual(mine)
+  })
+})
+
+describe("limits are checked when the engine is made", () => {
+  it("rejects invalid limits with InvalidInput naming them", async () => {
+    const error = await rejection(createEngine({ handlers: registry, limits: { maxDepth: 0, maxSteps: 1.5 } }))
+    expect(error).toMatchObject({
+      _tag: "InvalidInput",
+      operation: "createEngine",
+      issues: [{ path: "limits.maxDepth" }, { path: "limits.maxSteps" }]
+    })
+  })
+})

@@ -104,7 +104,9 @@ export const checkStepInput = <R>(
     Effect.catchCause((cause) =>
       Cause.hasInterruptsOnly(cause)
         ? Effect.failCause(cause as Cause.Cause<never>)
-        : Effect.succeed([{ path: "", message: `the ${step.type} handler failed checking the input: ${failureMessage(cause)}` }])
+        : Effect.succeed([
+            { path: "", message: `the ${step.type} handler failed checking the input: ${failureMessage(cause)}` }
+          ])
     ),
     Effect.flatMap((issues) =>
       issues.length === 0
@@ -267,7 +269,9 @@ export const validateSteps = <R>(
           Effect.catchCause((cause) =>
             Cause.hasInterruptsOnly(cause)
               ? Effect.failCause(cause as Cause.Cause<never>)
-              : Effect.succeed([{ path: "", message: `the ${step.type} handler failed validating: ${failureMessage(cause)}` }])
+              : Effect.succeed([
+                  { path: "", message: `the ${step.type} handler failed validating: ${failureMessage(cause)}` }
+                ])
           )
         )
       for (const issue of found) {

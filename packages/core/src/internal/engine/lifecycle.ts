@@ -18,8 +18,9 @@ import {
   RejectInput
 } from "../../Inputs.js"
 import type { Operation } from "../../Policy.js"
+import { Conflict, storageError } from "../../StorageError.js"
 import { commitDecision, envelope, replayOnConflict, runCommand } from "./commit.js"
-import { authorize, conflict, type EngineContext, nowIso, policyContext } from "./context.js"
+import { authorize, type EngineContext, nowIso, policyContext } from "./context.js"
 import { validateSteps } from "./handlers.js"
 import { decodeInput, fingerprint as fingerprintOf } from "./input.js"
 import { loadInstance, loadTemplate, replayResult, sameCommand } from "./load.js"
@@ -64,7 +65,7 @@ export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw
         yield* sameCommand(existing.prior, fingerprint, "create", knownId, key)
         return yield* replayResult(ctx, access, existing.state, existing.prior)
       }
-      return yield* conflict("create", 0, existing.state.version)
+      return yield* taken(knownId)
     }
   }
   if (marketRole === undefined) {
@@ -86,9 +87,18 @@ export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw
     ...(input.metadata === undefined ? {} : { metadata: input.metadata })
   }
   return yield* commitDecision(ctx, access, "create", undefined, { command }, template).pipe(
+    // an id another tenant holds answers exactly like one this tenant holds: it is taken
+    Effect.catchIf(
+      (error) => error._tag === "StorageError" && error.reason._tag === "Conflict",
+      () => Effect.fail(taken(instanceId))
+    ),
     replayOnConflict(ctx, access, "create", instanceId, key, fingerprint)
   )
 })
+
+/** The error of a create whose instance id exists, whoever holds it. */
+const taken = (instanceId: string) =>
+  storageError("create", new Conflict({ message: `workflow ${instanceId} already exists`, expectedVersion: 0 }))
 
 type Simple = "StartWorkflow" | "ResumeWorkflow"
 
