@@ -10,15 +10,15 @@
  * @since 0.1.0
  */
 import { Result } from "effect"
-import type { Command, CommandOf, CommandTag, StepOutcome } from "./Command.js"
-import { dueTimers, scheduleStep } from "./Deadlines.js"
-import { IllegalTransition, InvalidCommand } from "./DomainError.js"
+import type { Command, CommandOf, CommandTag } from "./Command.js"
+import { IllegalTransition, type InvalidCommand } from "./DomainError.js"
 import type { WorkflowEvent } from "./Event.js"
-import { fold } from "./Evolve.js"
-import type { Json } from "./Json.js"
+import { type Draft, invalid, stamp } from "./internal/decider/draft.js"
+import { schedule } from "./internal/decider/schedule.js"
+import { claimStep, executeStep, fireDueTimers, recordOutcome } from "./internal/decider/steps.js"
 import type { WorkflowState } from "./State.js"
 import type { WorkflowStatus } from "./Status.js"
-import { findStep, firstStepId, nextStepId, type Step, type Template } from "./Template.js"
+import { firstStepId, type Step, type Template } from "./Template.js"
 
 /**
  * The pseudo-status of an instance that does not exist yet.
@@ -102,43 +102,6 @@ const rollbackCommands: ReadonlySet<CommandTag> = new Set([
   "FailWorkflow"
 ])
 
-type Draft = {
-  readonly [K in WorkflowEvent["type"]]: Omit<
-    Extract<WorkflowEvent, { readonly type: K }>,
-    | "schemaVersion"
-    | "instanceId"
-    | "tenantId"
-    | "sequence"
-    | "performedBy"
-    | "occurredAt"
-    | "commandId"
-    | "fingerprint"
-  >
-}[WorkflowEvent["type"]]
-
-const stamp = (
-  instanceId: string,
-  tenantId: string,
-  version: number,
-  command: Command,
-  drafts: ReadonlyArray<Draft>
-): ReadonlyArray<WorkflowEvent> =>
-  drafts.map(
-    (draft, i) =>
-      ({
-        schemaVersion: 1,
-        instanceId,
-        tenantId,
-        sequence: version + i + 1,
-        performedBy: command.actor.userId,
-        occurredAt: command.at,
-        ...(command.idempotencyKey === undefined ? {} : { commandId: command.idempotencyKey }),
-        ...(command.fingerprint === undefined ? {} : { fingerprint: command.fingerprint }),
-        ...draft
-      }) as WorkflowEvent
-  )
-
-const invalid = (command: Command, reason: string) => Result.fail(new InvalidCommand({ command: command._tag, reason }))
 
 /**
  * What the decider returns: the events, or why the command cannot run.
@@ -321,210 +284,4 @@ const create = (command: CommandOf<"CreateWorkflow">, template: Template): Decis
       }
     ])
   )
-}
-
-type Emit = (...drafts: ReadonlyArray<Draft>) => Decision
-
-/** The current step's definition, or why the command cannot address `stepId`. */
-const currentStep = (
-  state: WorkflowState,
-  command: Command,
-  stepId: string,
-  template: Template
-): Result.Result<Step, InvalidCommand> => {
-  if (state.currentStepId !== stepId) {
-    return invalid(command, `step ${stepId} is not the current step (${state.currentStepId ?? "none"})`)
-  }
-  const step = findStep(template, stepId)
-  return step === undefined
-    ? invalid(command, `step ${stepId} is not in template ${template.id}@${template.version}`)
-    : Result.succeed(step)
-}
-
-const running = (state: WorkflowState, stepId: string, at: string): string | undefined => {
-  const s = state.stepStates[stepId]
-  if (s?.status !== "running") return undefined
-  return s.lease !== undefined && Date.parse(s.lease.until) > Date.parse(at)
-    ? `attempt ${s.attempts} of step ${stepId} is claimed by ${s.lease.owner} until ${s.lease.until}`
-    : `attempt ${s.attempts} of step ${stepId} is queued for a worker`
-}
-
-/** The events of an attempt's outcome (after its `STEP_STARTED`). */
-const outcomeDrafts = (
-  state: WorkflowState,
-  step: Step,
-  attempt: number,
-  outcome: StepOutcome,
-  template: Template
-): ReadonlyArray<Draft> => {
-  const stepId = step.id
-  switch (outcome._tag) {
-    case "Failed": {
-      const exhausted = step.retry !== undefined && attempt >= step.retry.maxAttempts
-      const failed: Draft = {
-        type: "STEP_FAILED",
-        stepId,
-        data:
-          outcome.retryAt === undefined || exhausted || !outcome.error.retryable
-            ? { attempt, error: outcome.error }
-            : { attempt, error: outcome.error, retryAt: outcome.retryAt }
-      }
-      return exhausted
-        ? [
-            failed,
-            {
-              type: "WORKFLOW_FAILED",
-              data: { reason: `step ${stepId} failed ${attempt} times: ${outcome.error.message}`, stepId }
-            }
-          ]
-        : [failed]
-    }
-    case "Contributed":
-      return [{ type: "STEP_CONTRIBUTED", stepId, data: { attempt, contribution: outcome.contribution } }]
-    case "Completed": {
-      const dataOf = (id: string): Json | undefined => state.stepStates[id]?.data
-      const next = nextStepId(template, stepId, outcome.output, dataOf)
-      const drafts: Array<Draft> = []
-      if (outcome.contribution !== undefined) {
-        drafts.push({ type: "STEP_CONTRIBUTED", stepId, data: { attempt, contribution: outcome.contribution } })
-      }
-      drafts.push({ type: "STEP_COMPLETED", stepId, data: { attempt, output: outcome.output, nextStepId: next } })
-      if (next === null) drafts.push({ type: "WORKFLOW_AWAITING_VALIDATION", data: {} })
-      return drafts
-    }
-  }
-}
-
-const executeStep = (state: WorkflowState, command: CommandOf<"ExecuteStep">, template: Template, emit: Emit) => {
-  const step = currentStep(state, command, command.stepId, template)
-  if (Result.isFailure(step)) return Result.fail(step.failure)
-  const busy = running(state, command.stepId, command.at)
-  if (busy !== undefined) return invalid(command, busy)
-  const attempt = (state.stepStates[command.stepId]?.attempts ?? 0) + 1
-  return emit(
-    { type: "STEP_STARTED", stepId: command.stepId, data: { attempt, input: command.input } },
-    ...outcomeDrafts(state, step.success, attempt, command.outcome, template)
-  )
-}
-
-const claimStep = (state: WorkflowState, command: CommandOf<"ClaimStep">, template: Template, emit: Emit) => {
-  const step = currentStep(state, command, command.stepId, template)
-  if (Result.isFailure(step)) return Result.fail(step.failure)
-  const current = state.stepStates[command.stepId]
-  const lease = current?.lease
-  if (current?.status === "running" && lease !== undefined && Date.parse(lease.until) > Date.parse(command.at)) {
-    return invalid(
-      command,
-      `attempt ${current.attempts} of step ${command.stepId} is claimed by ${lease.owner} until ${lease.until}`
-    )
-  }
-  // a running attempt (queued, or claimed by a worker whose lease ended) is claimed again as the same attempt
-  const again = current?.status === "running"
-  const attempt = again ? current.attempts : (current?.attempts ?? 0) + 1
-  const input = again ? (current.input ?? command.input) : command.input
-  return emit({
-    type: "STEP_STARTED",
-    stepId: command.stepId,
-    data: command.lease === undefined ? { attempt, input } : { attempt, input, lease: command.lease }
-  })
-}
-
-const recordOutcome = (state: WorkflowState, command: CommandOf<"RecordOutcome">, template: Template, emit: Emit) => {
-  const step = currentStep(state, command, command.stepId, template)
-  if (Result.isFailure(step)) return Result.fail(step.failure)
-  const current = state.stepStates[command.stepId]
-  if (current?.status !== "running" || current.attempts !== command.attempt) {
-    return invalid(command, `attempt ${command.attempt} of step ${command.stepId} is not running`)
-  }
-  if (command.owner !== undefined && current.lease !== undefined && current.lease.owner !== command.owner) {
-    return invalid(command, `attempt ${command.attempt} of step ${command.stepId} is claimed by ${current.lease.owner}`)
-  }
-  return emit(...outcomeDrafts(state, step.success, command.attempt, command.outcome, template))
-}
-
-const fireDueTimers = (state: WorkflowState, command: CommandOf<"FireDueTimers">, emit: Emit) => {
-  const due = dueTimers(state, command.at)
-  const stepId = state.currentStepId
-  if (due.length === 0 || stepId === null) return invalid(command, "no deadline is due")
-  const drafts: Array<Draft> = []
-  let status = state.status
-  for (const timer of due) {
-    drafts.push({
-      type: "TIMER_FIRED",
-      stepId,
-      data: { timerId: timer.id, dueAt: timer.dueAt, escalation: timer.escalation }
-    })
-    const escalation = timer.escalation
-    const reason = (given: string | undefined) => given ?? `deadline ${timer.id} of step ${stepId} passed`
-    if (escalation.kind === "pause") {
-      if (status === "IN_PROGRESS") {
-        drafts.push({ type: "WORKFLOW_PAUSED", data: { reason: reason(escalation.reason) } })
-        status = "PAUSED"
-      }
-    } else if (escalation.kind === "fail") {
-      drafts.push({ type: "WORKFLOW_FAILED", data: { reason: reason(escalation.reason), stepId } })
-      break
-    } else if (escalation.kind === "route") {
-      drafts.push({
-        type: "WORKFLOW_ROUTED",
-        stepId: escalation.to,
-        data: { from: stepId, reason: reason(escalation.reason) }
-      })
-      break
-    }
-  }
-  return emit(...drafts)
-}
-
-/** The step an event makes current, if it makes one current. */
-const enteredBy = (event: WorkflowEvent): string | undefined => {
-  switch (event.type) {
-    case "WORKFLOW_STARTED":
-    case "WORKFLOW_REJECTED":
-    case "WORKFLOW_ROLLED_BACK":
-    case "WORKFLOW_ROUTED":
-      return event.stepId
-    case "STEP_COMPLETED":
-      return event.data.nextStepId ?? undefined
-    default:
-      return undefined
-  }
-}
-
-/** Appends `STEP_SCHEDULED` when the events make a step current that has deadlines or runs by itself. */
-const schedule = (
-  state: WorkflowState,
-  events: ReadonlyArray<WorkflowEvent>,
-  command: Command,
-  template: Template,
-  options: DecideOptions
-): ReadonlyArray<WorkflowEvent> => {
-  let entry: WorkflowEvent | undefined
-  let stepId: string | undefined
-  for (const event of events) {
-    const entered = enteredBy(event)
-    if (entered !== undefined) {
-      entry = event
-      stepId = entered
-    }
-  }
-  if (entry === undefined || stepId === undefined) return events
-  const step = findStep(template, stepId)
-  const automatic = step !== undefined && options.automatic?.(step) === true
-  if (step === undefined || ((step.deadlines?.length ?? 0) === 0 && !automatic)) return events
-  const after = fold(events, state) as WorkflowState
-  if (after.currentStepId !== stepId) return events
-  const planned = scheduleStep(step, after, entry.occurredAt, automatic)
-  const last = events[events.length - 1] as WorkflowEvent
-  const [scheduled] = stamp(state.instanceId, state.tenantId, last.sequence, command, [
-    {
-      type: "STEP_SCHEDULED",
-      stepId,
-      data:
-        planned.runAt === undefined
-          ? { timers: planned.timers, skipped: planned.skipped }
-          : { timers: planned.timers, skipped: planned.skipped, runAt: planned.runAt }
-    }
-  ])
-  return [...events, scheduled as WorkflowEvent]
 }

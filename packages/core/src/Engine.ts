@@ -44,7 +44,8 @@ import {
   keyedInstanceId as keyedId,
   pause,
   reject,
-  simple,
+  resume,
+  start,
   submit,
   validate
 } from "./internal/engine/lifecycle.js"
@@ -224,10 +225,10 @@ export const makeEngine = <R>(
       publishTemplate: (template) => publishTemplate(ctx, template),
       publishPack: (input) => publishPack(ctx, input),
       create: (input) => create(ctx, input),
-      start: (input) => simple(ctx, "start", "StartWorkflow", input),
+      start: (input) => start(ctx, input),
       executeStep: (input) => executeStep(ctx, input),
       pause: (input) => pause(ctx, input),
-      resume: (input) => simple(ctx, "resume", "ResumeWorkflow", input),
+      resume: (input) => resume(ctx, input),
       validate: (input) => validate(ctx, input),
       submit: (input) => submit(ctx, input),
       approve: (input) => approve(ctx, input),

@@ -16,7 +16,11 @@ import { EventStore, type EventStoreService } from "./EventStore.js"
 import { fold } from "./Evolve.js"
 import { InstanceStore, type InstanceStoreService } from "./InstanceStore.js"
 import { defaultLimits } from "./Limits.js"
-import { type ClaimedMessage, Outbox, OutboxMessage, type OutboxService } from "./Outbox.js"
+import { isEntry, isEvent, isMessage, isState, serializer } from "./internal/memory/documents.js"
+import { makeMemoryOutbox, type Slot } from "./internal/memory/outbox.js"
+import { queryEntries } from "./internal/memory/query.js"
+import { makeMemoryTemplates } from "./internal/memory/templates.js"
+import { Outbox, OutboxMessage } from "./Outbox.js"
 import { WorkflowState } from "./State.js"
 import { Conflict, InvalidData, type StorageError, storageError, TenantViolation } from "./StorageError.js"
 import { Template } from "./Template.js"
@@ -93,17 +97,6 @@ export interface MemoryOptions {
 
 const parse = <A>(text: string): A => JSON.parse(text) as A
 
-// one member's check, picked by the event's type, instead of trying the union's members in turn
-const eventChecks = new Map<unknown, (u: unknown) => boolean>(
-  WorkflowEvent.members.map((member) => [member.fields.type.literal, Schema.is(member)])
-)
-const isEvent = (u: unknown): boolean =>
-  typeof u === "object" && u !== null && (eventChecks.get((u as { type?: unknown }).type)?.(u) ?? false)
-const isState = Schema.is(WorkflowState)
-const isEntry = Schema.is(IndexEntry)
-const isMessage = Schema.is(OutboxMessage)
-const decodeTemplate = Schema.decodeUnknownResult(Template)
-
 const bad = (operation: string, message: string): StorageError => storageError(operation, new InvalidData({ message }))
 
 /**
@@ -128,20 +121,9 @@ export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage =>
   const states = new Map<string, { tenantId: string; version: number; json: string }>()
   const entries = new Map<string, { entry: IndexEntry; json: string }>()
   const templates = new Map<string, string>()
-  const outbox = new Map<string, { json: string; stored: StoredMessage }>()
+  const outbox = new Map<string, Slot>()
 
-  /** JSON text of a document checked against its schema and the size limit, or the error. */
-  const serialize = (operation: string, what: string, value: unknown, valid: (u: unknown) => boolean) => {
-    if (!valid(value)) return bad(operation, `${what} does not match its schema`)
-    const json = JSON.stringify(value)
-    if (json.length > maxBytes / 3 && Buffer.byteLength(json, "utf8") > maxBytes) {
-      return bad(
-        operation,
-        `${what} is ${Buffer.byteLength(json, "utf8")} bytes of JSON, above the limit of ${maxBytes}`
-      )
-    }
-    return json
-  }
+  const serialize = serializer(maxBytes)
 
   const visible = (access: Access, tenantId: string | undefined) => tenantId !== undefined && covers(access, tenantId)
 
@@ -319,105 +301,10 @@ export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage =>
           ? parse<IndexEntry>(stored.json)
           : undefined
       }),
-    query: (access, filter, page) =>
-      Effect.suspend(() => {
-        const operation = "WorkflowIndex.query"
-        if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 500) {
-          return Effect.fail(bad(operation, `page limit must be 1 to 500, got ${page.limit}`))
-        }
-        const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor)
-        if (page.cursor !== undefined && after === undefined) {
-          return Effect.fail(bad(operation, "malformed page cursor"))
-        }
-        const instant = (name: string, value: string | undefined) => {
-          if (value === undefined) return undefined
-          const ms = typeof value === "string" ? Date.parse(value) : Number.NaN
-          return Number.isNaN(ms) ? bad(operation, `filter.${name} must be an ISO-8601 instant`) : ms
-        }
-        const since = instant("updatedSince", filter.updatedSince)
-        const dueBy = instant("dueBy", filter.dueBy)
-        if (typeof since === "object") return Effect.fail(since)
-        if (typeof dueBy === "object") return Effect.fail(dueBy)
-        const matching = [...entries.values()]
-          .map((s) => s.entry)
-          .filter(
-            (e) =>
-              covers(access, e.tenantId) &&
-              (filter.tenantId === undefined || e.tenantId === filter.tenantId) &&
-              (filter.status === undefined || filter.status.includes(e.status)) &&
-              (filter.marketRole === undefined || e.marketRole === filter.marketRole) &&
-              (filter.currentStepId === undefined || e.currentStepId === filter.currentStepId) &&
-              (filter.templateId === undefined || e.templateId === filter.templateId) &&
-              (since === undefined || Date.parse(e.updatedAt) >= since) &&
-              (dueBy === undefined || (e.nextDueAt !== undefined && Date.parse(e.nextDueAt) <= dueBy)) &&
-              (after === undefined ||
-                e.createdAt > after.createdAt ||
-                (e.createdAt === after.createdAt && e.instanceId > after.instanceId))
-          )
-          .sort((a, b) =>
-            a.createdAt < b.createdAt
-              ? -1
-              : a.createdAt > b.createdAt
-                ? 1
-                : a.instanceId < b.instanceId
-                  ? -1
-                  : a.instanceId > b.instanceId
-                    ? 1
-                    : 0
-          )
-        const items = matching.slice(0, page.limit).map((e) => parse<IndexEntry>(JSON.stringify(e)))
-        const last = items[items.length - 1]
-        return Effect.succeed({
-          items,
-          nextCursor: matching.length > page.limit && last !== undefined ? encodeCursor(last) : undefined
-        })
-      })
+    query: (access, filter, page) => queryEntries([...entries.values()].map((s) => s.entry), access, filter, page)
   }
 
-  const templateStore: TemplateStoreService = {
-    publish: (template) =>
-      Effect.suspend(() => {
-        const operation = "TemplateStore.publish"
-        const decoded = decodeTemplate(template)
-        if (Result.isFailure(decoded)) return Effect.fail(bad(operation, `template: ${decoded.failure.message}`))
-        const json = serialize(operation, "template", decoded.success, () => true)
-        if (typeof json !== "string") return Effect.fail(json)
-        const key = `${template.id}@${template.version}`
-        const stored = templates.get(key)
-        if (stored !== undefined && stored !== json) {
-          return Effect.fail(
-            storageError(
-              operation,
-              new Conflict({ message: `template ${key} is already published with another definition` })
-            )
-          )
-        }
-        templates.set(key, json)
-        return Effect.void
-      }),
-    get: (id, version) =>
-      Effect.sync(() => {
-        const stored = templates.get(`${id}@${version}`)
-        return stored === undefined ? undefined : parse<Template>(stored)
-      }),
-    getLatest: (id) =>
-      Effect.sync(() => {
-        let latest: Template | undefined
-        for (const json of templates.values()) {
-          const t = parse<Template>(json)
-          if (t.id === id && (latest === undefined || t.version > latest.version)) latest = t
-        }
-        return latest
-      }),
-    list: (filter) =>
-      Effect.sync(() =>
-        [...templates.values()]
-          .map((json) => parse<Template>(json))
-          .filter((t) => filter?.marketRole === undefined || t.marketRole === filter.marketRole)
-          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.version - b.version))
-          .map((t) => ({ id: t.id, version: t.version, name: t.name, marketRole: t.marketRole }))
-      )
-  }
+  const templateStore = makeMemoryTemplates(templates, serialize)
 
   const committed: CommitResult = { pending: [] }
 
@@ -479,105 +366,7 @@ export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage =>
     check: Effect.void
   }
 
-  const claimable = (stored: StoredMessage, now: number): boolean =>
-    (stored.status === "pending" && Date.parse(stored.message.availableAt) <= now) ||
-    (stored.status === "claimed" && Date.parse(stored.leaseUntil as string) <= now)
-
-  const held = (operation: string, access: Access, claim: { id: string; owner: string; attempt: number }) => {
-    const slot = outbox.get(claim.id)
-    if (slot === undefined || !covers(access, slot.stored.message.tenantId)) {
-      return storageError(
-        operation,
-        new Conflict({ message: `message ${String(claim.id)} is not claimed by ${String(claim.owner)}` })
-      )
-    }
-    const s = slot.stored
-    if (s.status !== "claimed" || s.owner !== claim.owner || s.attempt !== claim.attempt) {
-      return storageError(
-        operation,
-        new Conflict({
-          message: `the claim ${claim.attempt} of ${claim.owner} on message ${claim.id} is no longer held`
-        })
-      )
-    }
-    return slot
-  }
-
-  const outboxService: OutboxService = {
-    claim: (access, request) =>
-      Effect.suspend(() => {
-        const operation = "Outbox.claim"
-        const now = Date.parse(request.now)
-        if (Number.isNaN(now)) return Effect.fail(bad(operation, "now must be an ISO-8601 instant"))
-        if (!Number.isInteger(request.limit) || request.limit < 1 || request.limit > 500) {
-          return Effect.fail(bad(operation, `limit must be 1 to 500, got ${request.limit}`))
-        }
-        if (!Number.isInteger(request.leaseMs) || request.leaseMs < 1) {
-          return Effect.fail(bad(operation, `leaseMs must be a positive integer, got ${request.leaseMs}`))
-        }
-        if (typeof request.owner !== "string" || request.owner.length === 0 || request.owner.length > 200) {
-          return Effect.fail(bad(operation, "owner must be 1 to 200 characters"))
-        }
-        const leaseUntil = new Date(now + request.leaseMs).toISOString()
-        const candidates = [...outbox.values()]
-          .filter(
-            (slot) =>
-              covers(access, slot.stored.message.tenantId) &&
-              (request.kinds === undefined || request.kinds.includes(slot.stored.message.kind)) &&
-              claimable(slot.stored, now)
-          )
-          .sort(
-            (a, b) =>
-              Date.parse(a.stored.message.availableAt) - Date.parse(b.stored.message.availableAt) ||
-              a.stored.message.sequence - b.stored.message.sequence ||
-              (a.stored.message.id < b.stored.message.id ? -1 : 1)
-          )
-          .slice(0, request.limit)
-        const claimed: Array<ClaimedMessage> = []
-        for (const slot of candidates) {
-          slot.stored = {
-            ...slot.stored,
-            status: "claimed",
-            attempt: slot.stored.attempt + 1,
-            owner: request.owner,
-            leaseUntil
-          }
-          claimed.push({
-            ...parse<OutboxMessage>(slot.json),
-            attempt: slot.stored.attempt,
-            owner: request.owner,
-            leaseUntil
-          })
-        }
-        return Effect.succeed(claimed)
-      }),
-    complete: (access, claim) =>
-      Effect.suspend(() => {
-        const slot = held("Outbox.complete", access, claim)
-        if ("_tag" in slot) return Effect.fail(slot)
-        slot.stored = { ...slot.stored, status: "done" }
-        return Effect.void
-      }),
-    fail: (access, claim, failure) =>
-      Effect.suspend(() => {
-        const slot = held("Outbox.fail", access, claim)
-        if ("_tag" in slot) return Effect.fail(slot)
-        if (failure.retryAt !== undefined && Number.isNaN(Date.parse(failure.retryAt))) {
-          return Effect.fail(bad("Outbox.fail", "retryAt must be an ISO-8601 instant"))
-        }
-        const { owner: _, leaseUntil: __, ...rest } = slot.stored
-        slot.stored =
-          failure.retryAt === undefined
-            ? { ...rest, status: "dead", lastError: String(failure.error) }
-            : {
-                ...rest,
-                status: "pending",
-                lastError: String(failure.error),
-                message: { ...rest.message, availableAt: failure.retryAt }
-              }
-        return Effect.void
-      })
-  }
+  const outboxService = makeMemoryOutbox(outbox)
 
   const layer = Layer.mergeAll(
     Layer.succeed(EventStore)(eventStore),

@@ -3,7 +3,7 @@
  * completed step's `validate`), approve, reject and fail — and the `validate` query.
  */
 import { createHash } from "node:crypto"
-import { Effect, Result } from "effect"
+import { Effect, Result, type Schema } from "effect"
 import { accessOf } from "../../Access.js"
 import type { Command } from "../../Command.js"
 import { decide } from "../../Decide.js"
@@ -100,35 +100,48 @@ export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw
 const taken = (instanceId: string) =>
   storageError("create", new Conflict({ message: `workflow ${instanceId} already exists`, expectedVersion: 0 }))
 
-type Simple = "StartWorkflow" | "ResumeWorkflow"
+/** The decider command's own fields (its envelope comes from the input). */
+type Fields = { readonly _tag: Command["_tag"] } & Record<string, unknown>
 
-/** `start` and `resume`: an envelope and nothing else. */
-export const simple = <R>(ctx: EngineContext<R>, operation: Operation, tag: Simple, raw: unknown) =>
-  Effect.flatMap(decodeInput(operation, InstanceCommand, raw, ctx.limits), (input) =>
-    runCommand(ctx, {
-      operation,
-      input,
-      args: {},
-      build: (_, __, at, fp) => Effect.succeed({ command: { _tag: tag, ...envelope(input, at, fp) } })
-    })
-  )
+/** Present `value` under `key`, or nothing (optional fields are absent, never `undefined`). */
+const optional = <K extends string>(key: K, value: string | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as { readonly [P in K]?: string }
 
-export const pause = <R>(ctx: EngineContext<R>, raw: unknown) =>
-  Effect.flatMap(decodeInput("pause", PauseInput, raw, ctx.limits), (input) =>
-    runCommand(ctx, {
-      operation: "pause",
-      input,
-      args: { reason: input.reason ?? null },
-      build: (_, __, at, fp) =>
-        Effect.succeed({
-          command: {
-            _tag: "PauseWorkflow",
-            ...envelope(input, at, fp),
-            ...(input.reason === undefined ? {} : { reason: input.reason })
-          }
-        })
+/**
+ * A command that runs no handler: its decider command is the envelope plus `fields` of the input,
+ * which are also what makes two commands under one key the same command.
+ */
+const plain =
+  <S extends Schema.Decoder<InstanceCommand>>(operation: Operation, schema: S, fields: (input: S["Type"]) => Fields) =>
+  <R>(ctx: EngineContext<R>, raw: unknown) =>
+    Effect.flatMap(decodeInput(operation, schema, raw, ctx.limits), (input: InstanceCommand) => {
+      const { _tag, ...args } = fields(input)
+      return runCommand(ctx, {
+        operation,
+        input,
+        args,
+        build: (_, __, at, fp) => Effect.succeed({ command: { _tag, ...args, ...envelope(input, at, fp) } as Command })
+      })
     })
-  )
+
+export const start = plain("start", InstanceCommand, () => ({ _tag: "StartWorkflow" }))
+
+export const resume = plain("resume", InstanceCommand, () => ({ _tag: "ResumeWorkflow" }))
+
+export const pause = plain("pause", PauseInput, (input) => ({ _tag: "PauseWorkflow", ...optional("reason", input.reason) }))
+
+export const approve = plain("approve", CommentInput, (input) => ({
+  _tag: "ApproveWorkflow",
+  ...optional("comment", input.comment)
+}))
+
+export const reject = plain("reject", RejectInput, (input) => ({
+  _tag: "RejectWorkflow",
+  reason: input.reason,
+  ...optional("toStepId", input.toStepId)
+}))
+
+export const fail = plain("fail", FailInput, (input) => ({ _tag: "FailWorkflow", reason: input.reason }))
 
 export const submit = <R>(ctx: EngineContext<R>, raw: unknown) =>
   Effect.flatMap(decodeInput("submit", CommentInput, raw, ctx.limits), (input) =>
@@ -149,52 +162,6 @@ export const submit = <R>(ctx: EngineContext<R>, raw: unknown) =>
           if (issues.length > 0) return yield* new ValidationFailed({ issues })
           return { command }
         })
-    })
-  )
-
-export const approve = <R>(ctx: EngineContext<R>, raw: unknown) =>
-  Effect.flatMap(decodeInput("approve", CommentInput, raw, ctx.limits), (input) =>
-    runCommand(ctx, {
-      operation: "approve",
-      input,
-      args: { comment: input.comment ?? null },
-      build: (_, __, at, fp) =>
-        Effect.succeed({
-          command: {
-            _tag: "ApproveWorkflow",
-            ...envelope(input, at, fp),
-            ...(input.comment === undefined ? {} : { comment: input.comment })
-          }
-        })
-    })
-  )
-
-export const reject = <R>(ctx: EngineContext<R>, raw: unknown) =>
-  Effect.flatMap(decodeInput("reject", RejectInput, raw, ctx.limits), (input) =>
-    runCommand(ctx, {
-      operation: "reject",
-      input,
-      args: { reason: input.reason, toStepId: input.toStepId ?? null },
-      build: (_, __, at, fp) =>
-        Effect.succeed({
-          command: {
-            _tag: "RejectWorkflow",
-            ...envelope(input, at, fp),
-            reason: input.reason,
-            ...(input.toStepId === undefined ? {} : { toStepId: input.toStepId })
-          }
-        })
-    })
-  )
-
-export const fail = <R>(ctx: EngineContext<R>, raw: unknown) =>
-  Effect.flatMap(decodeInput("fail", FailInput, raw, ctx.limits), (input) =>
-    runCommand(ctx, {
-      operation: "fail",
-      input,
-      args: { reason: input.reason },
-      build: (_, __, at, fp) =>
-        Effect.succeed({ command: { _tag: "FailWorkflow", ...envelope(input, at, fp), reason: input.reason } })
     })
   )
 
