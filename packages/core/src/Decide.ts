@@ -102,7 +102,6 @@ const rollbackCommands: ReadonlySet<CommandTag> = new Set([
   "FailWorkflow"
 ])
 
-
 /**
  * What the decider returns: the events, or why the command cannot run.
  *

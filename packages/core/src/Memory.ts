@@ -9,30 +9,23 @@
  *
  * @since 0.1.0
  */
-import { Effect, Layer, Result, Schema } from "effect"
+import { Effect, Layer } from "effect"
 import { type Access, covers } from "./Access.js"
-import { WorkflowEvent } from "./Event.js"
+import type { WorkflowEvent } from "./Event.js"
 import { EventStore, type EventStoreService } from "./EventStore.js"
 import { fold } from "./Evolve.js"
 import { InstanceStore, type InstanceStoreService } from "./InstanceStore.js"
-import { defaultLimits } from "./Limits.js"
 import { isEntry, isEvent, isMessage, isState, serializer } from "./internal/memory/documents.js"
 import { makeMemoryOutbox, type Slot } from "./internal/memory/outbox.js"
 import { queryEntries } from "./internal/memory/query.js"
 import { makeMemoryTemplates } from "./internal/memory/templates.js"
-import { Outbox, OutboxMessage } from "./Outbox.js"
-import { WorkflowState } from "./State.js"
+import { defaultLimits } from "./Limits.js"
+import { Outbox, type OutboxMessage } from "./Outbox.js"
+import type { WorkflowState } from "./State.js"
 import { Conflict, InvalidData, type StorageError, storageError, TenantViolation } from "./StorageError.js"
-import { Template } from "./Template.js"
-import { TemplateStore, type TemplateStoreService } from "./TemplateStore.js"
-import {
-  decodeCursor,
-  encodeCursor,
-  entryOf,
-  IndexEntry,
-  WorkflowIndex,
-  type WorkflowIndexService
-} from "./WorkflowIndex.js"
+import type { Template } from "./Template.js"
+import { TemplateStore } from "./TemplateStore.js"
+import { entryOf, type IndexEntry, WorkflowIndex, type WorkflowIndexService } from "./WorkflowIndex.js"
 import { type CommitResult, WorkflowStore, type WorkflowStoreService } from "./WorkflowStore.js"
 
 /**
@@ -301,7 +294,13 @@ export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage =>
           ? parse<IndexEntry>(stored.json)
           : undefined
       }),
-    query: (access, filter, page) => queryEntries([...entries.values()].map((s) => s.entry), access, filter, page)
+    query: (access, filter, page) =>
+      queryEntries(
+        [...entries.values()].map((s) => s.entry),
+        access,
+        filter,
+        page
+      )
   }
 
   const templateStore = makeMemoryTemplates(templates, serialize)

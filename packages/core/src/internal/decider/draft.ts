@@ -45,8 +45,8 @@ export const stamp = (
       }) as WorkflowEvent
   )
 
-export const invalid = (command: Command, reason: string) => Result.fail(new InvalidCommand({ command: command._tag, reason }))
-
+export const invalid = (command: Command, reason: string) =>
+  Result.fail(new InvalidCommand({ command: command._tag, reason }))
 
 /** Stamps drafts as the next events of the instance (and schedules a step they make current). */
 export type Emit = (...drafts: ReadonlyArray<Draft>) => Decision

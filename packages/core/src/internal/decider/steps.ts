@@ -11,7 +11,6 @@ import type { WorkflowState } from "../../State.js"
 import { findStep, nextStepId, type Step, type Template } from "../../Template.js"
 import { type Draft, type Emit, invalid } from "./draft.js"
 
-
 /** The current step's definition, or why the command cannot address `stepId`. */
 const currentStep = (
   state: WorkflowState,
@@ -82,7 +81,12 @@ const outcomeDrafts = (
   }
 }
 
-export const executeStep = (state: WorkflowState, command: CommandOf<"ExecuteStep">, template: Template, emit: Emit) => {
+export const executeStep = (
+  state: WorkflowState,
+  command: CommandOf<"ExecuteStep">,
+  template: Template,
+  emit: Emit
+) => {
   const step = currentStep(state, command, command.stepId, template)
   if (Result.isFailure(step)) return Result.fail(step.failure)
   const busy = running(state, command.stepId, command.at)
@@ -116,7 +120,12 @@ export const claimStep = (state: WorkflowState, command: CommandOf<"ClaimStep">,
   })
 }
 
-export const recordOutcome = (state: WorkflowState, command: CommandOf<"RecordOutcome">, template: Template, emit: Emit) => {
+export const recordOutcome = (
+  state: WorkflowState,
+  command: CommandOf<"RecordOutcome">,
+  template: Template,
+  emit: Emit
+) => {
   const step = currentStep(state, command, command.stepId, template)
   if (Result.isFailure(step)) return Result.fail(step.failure)
   const current = state.stepStates[command.stepId]
@@ -162,4 +171,3 @@ export const fireDueTimers = (state: WorkflowState, command: CommandOf<"FireDueT
   }
   return emit(...drafts)
 }
-

@@ -128,7 +128,10 @@ export const start = plain("start", InstanceCommand, () => ({ _tag: "StartWorkfl
 
 export const resume = plain("resume", InstanceCommand, () => ({ _tag: "ResumeWorkflow" }))
 
-export const pause = plain("pause", PauseInput, (input) => ({ _tag: "PauseWorkflow", ...optional("reason", input.reason) }))
+export const pause = plain("pause", PauseInput, (input) => ({
+  _tag: "PauseWorkflow",
+  ...optional("reason", input.reason)
+}))
 
 export const approve = plain("approve", CommentInput, (input) => ({
   _tag: "ApproveWorkflow",

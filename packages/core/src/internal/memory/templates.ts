@@ -20,7 +20,9 @@ export const makeMemoryTemplates = (
       const operation = "TemplateStore.publish"
       const decoded = decodeTemplate(template)
       if (Result.isFailure(decoded)) {
-        return Effect.fail(storageError(operation, new InvalidData({ message: `template: ${decoded.failure.message}` })))
+        return Effect.fail(
+          storageError(operation, new InvalidData({ message: `template: ${decoded.failure.message}` }))
+        )
       }
       const json = serialize(operation, "template", decoded.success, () => true)
       if (typeof json !== "string") return Effect.fail(json)
@@ -28,7 +30,10 @@ export const makeMemoryTemplates = (
       const stored = templates.get(key)
       if (stored !== undefined && stored !== json) {
         return Effect.fail(
-          storageError(operation, new Conflict({ message: `template ${key} is already published with another definition` }))
+          storageError(
+            operation,
+            new Conflict({ message: `template ${key} is already published with another definition` })
+          )
         )
       }
       templates.set(key, json)
