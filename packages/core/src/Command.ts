@@ -64,11 +64,12 @@ export const StartWorkflow = command("StartWorkflow", {})
 /** Record an attempt of the current step and its outcome. @since 0.1.0 @category commands */
 export const ExecuteStep = command("ExecuteStep", { stepId: Identifier, input: Json, outcome: StepOutcome })
 /**
- * Start a deferred attempt of the current step: queued (no lease) or claimed by a worker (with a
- * lease). Claiming a running attempt whose lease has ended repeats its attempt number.
+ * Start a deferred attempt of the current step, claimed by `lease.owner` until `lease.until` (a
+ * lease that has already ended queues the attempt for any worker). Claiming a running attempt whose
+ * lease has ended repeats its attempt number.
  * @since 0.1.0 @category commands
  */
-export const ClaimStep = command("ClaimStep", { stepId: Identifier, input: Json, lease: Schema.optionalKey(Lease) })
+export const ClaimStep = command("ClaimStep", { stepId: Identifier, input: Json, lease: Lease })
 /** Record the outcome of the running (deferred) attempt `attempt`. @since 0.1.0 @category commands */
 export const RecordOutcome = command("RecordOutcome", {
   stepId: Identifier,

@@ -194,14 +194,14 @@ const applyChange = (slots: Array<Slot>, change: Change, index: number): Issue |
 const segments = (path: string): ReadonlyArray<string | number> =>
   [...path.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] === undefined ? (m[1] as string) : Number(m[2])))
 
-/** Whether the parent of `path` exists in `value` as an object or array (the key itself may be missing). */
-const hasParent = (value: Json, path: ReadonlyArray<string | number>): boolean => {
+/** Whether `path` exists in `value` (a `configure` change that set it is where its value comes from). */
+const hasPath = (value: Json, path: ReadonlyArray<string | number>): boolean => {
   let current: Json | undefined = value
-  for (const key of path.slice(0, -1)) {
-    if (current === null || typeof current !== "object") return false
+  for (const key of path) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return false
     current = (current as { readonly [k: string]: Json })[key]
   }
-  return current !== null && typeof current === "object"
+  return true
 }
 
 /**
@@ -222,7 +222,7 @@ const locate = (issue: Issue, slots: ReadonlyArray<Slot>): Issue => {
     const keys = segments(inner)
     for (let k = slot.origin.configured.length - 1; k >= 0; k--) {
       const configured = slot.origin.configured[k] as Origin["configured"][number]
-      if (keys.length > 0 && hasParent(configured.config, keys)) {
+      if (keys.length > 0 && hasPath(configured.config, keys)) {
         return { path: `changes[${configured.change}].config${inner}`, message }
       }
     }

@@ -84,7 +84,12 @@ export const transitions: ReadonlyArray<Transition> = [
   { from: "PAUSED", command: "FireDueTimers", to: ["FAILED"], label: "timeout/error" }
 ]
 
-const allowed = new Set(transitions.map((t) => `${t.from}:${t.command}`))
+const allowed = new Map<string, Set<CommandTag>>()
+for (const t of transitions) {
+  const commands = allowed.get(t.from) ?? new Set<CommandTag>()
+  commands.add(t.command)
+  allowed.set(t.from, commands)
+}
 
 /**
  * Whether the status machine has an edge for `command` from `status`.
@@ -93,7 +98,7 @@ const allowed = new Set(transitions.map((t) => `${t.from}:${t.command}`))
  * @category status machine
  */
 export const isAllowed = (status: WorkflowStatus | NoInstance, command: CommandTag): boolean =>
-  allowed.has(`${status}:${command}`)
+  allowed.get(status)?.has(command) === true
 
 const rollbackCommands: ReadonlySet<CommandTag> = new Set([
   "BeginRollback",

@@ -80,22 +80,17 @@ export const evolve = (state: WorkflowState | undefined, event: WorkflowEvent): 
     case "STEP_STARTED": {
       const { error: _, lease: __, ...previous } = step(state, event.stepId)
       const lease = event.data.lease
-      return runAt(
-        {
-          ...base,
-          stepStates: withStep(state, event.stepId, {
-            ...previous,
-            status: "running",
-            attempts: event.data.attempt,
-            input: event.data.input,
-            startedAt: event.occurredAt,
-            ...(lease === undefined ? {} : { lease })
-          })
-        },
-        // a queued deferred attempt is due at once; a claimed one when its lease ends. An attempt
-        // run at once is followed by its outcome in the same commit, which replaces this.
-        lease?.until ?? event.occurredAt
-      )
+      const stepStates = withStep(state, event.stepId, {
+        ...previous,
+        status: "running",
+        attempts: event.data.attempt,
+        input: event.data.input,
+        startedAt: event.occurredAt,
+        ...(lease === undefined ? {} : { lease })
+      })
+      // a deferred attempt is due again when its lease ends (a queued one carries an ended lease);
+      // an attempt run at once has no lease and is followed by its outcome in the same commit
+      return lease === undefined ? { ...base, stepStates } : { ...base, stepStates, runAt: lease.until }
     }
     case "STEP_CONTRIBUTED": {
       const { lease: _, ...previous } = step(state, event.stepId)
@@ -122,18 +117,23 @@ export const evolve = (state: WorkflowState | undefined, event: WorkflowEvent): 
     }
     case "STEP_COMPLETED": {
       const { error: _, failedAt: __, compensatedAt: ___, lease: ____, ...previous } = step(state, event.stepId)
-      const completed: WorkflowState = {
-        ...unscheduled(base),
-        stepStates: withStep(state, event.stepId, {
-          ...previous,
-          status: "completed",
-          attempts: event.data.attempt,
-          data: event.data.output,
-          completedAt: event.occurredAt,
-          completedBy: event.performedBy
-        })
-      }
-      return event.data.nextStepId === null ? completed : enter(completed, event.data.nextStepId, event)
+      const stepStates = withStep(state, event.stepId, {
+        ...previous,
+        status: "completed",
+        attempts: event.data.attempt,
+        data: event.data.output,
+        completedAt: event.occurredAt,
+        completedBy: event.performedBy
+      })
+      const next = event.data.nextStepId
+      return next === null
+        ? { ...unscheduled(base), stepStates }
+        : {
+            ...unscheduled(base),
+            stepStates,
+            currentStepId: next,
+            entered: { sequence: event.sequence, at: event.occurredAt }
+          }
     }
     case "STEP_FAILED": {
       const { lease: _, ...previous } = step(state, event.stepId)

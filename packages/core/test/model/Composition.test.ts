@@ -305,6 +305,18 @@ const extensionArb = fc.record({
   version: fc.oneof({ arbitrary: fc.constant(base.version), weight: 19 }, { arbitrary: fc.constant(2), weight: 1 })
 })
 
+describe("compose — where a bad value comes from", () => {
+  it("blames the step that brought a bad config key, not a later configure that did not touch it", () => {
+    // found by the property below (seed 1885559395)
+    const ext = extension([
+      { op: "append", steps: [{ id: "kyc", type: "form", config: { fields: "none" } }] },
+      { op: "configure", stepId: "kyc", config: { system: "metering" } }
+    ])
+    const result = compose(base, ext, registry)
+    expect(Result.isFailure(result) && result.failure.issues.map((i) => i.path)).toEqual(["changes[0].steps[0].config.fields"])
+  })
+})
+
 describe("compose — property (1,000 runs)", () => {
   test.prop([extensionArb], { numRuns: 1000 })(
     "yields a valid template (re-validation passes) or a TemplateInvalid whose every path exists in the inputs",

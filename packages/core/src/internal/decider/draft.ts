@@ -30,20 +30,19 @@ export const stamp = (
   command: Command,
   drafts: ReadonlyArray<Draft>
 ): ReadonlyArray<WorkflowEvent> =>
-  drafts.map(
-    (draft, i) =>
-      ({
-        schemaVersion: 1,
-        instanceId,
-        tenantId,
-        sequence: version + i + 1,
-        performedBy: command.actor.userId,
-        occurredAt: command.at,
-        ...(command.idempotencyKey === undefined ? {} : { commandId: command.idempotencyKey }),
-        ...(command.fingerprint === undefined ? {} : { fingerprint: command.fingerprint }),
-        ...draft
-      }) as WorkflowEvent
-  )
+  drafts.map((draft, i) => {
+    const event: Record<string, unknown> = {
+      schemaVersion: 1,
+      instanceId,
+      tenantId,
+      sequence: version + i + 1,
+      performedBy: command.actor.userId,
+      occurredAt: command.at
+    }
+    if (command.idempotencyKey !== undefined) event.commandId = command.idempotencyKey
+    if (command.fingerprint !== undefined) event.fingerprint = command.fingerprint
+    return Object.assign(event, draft) as WorkflowEvent
+  })
 
 export const invalid = (command: Command, reason: string) =>
   Result.fail(new InvalidCommand({ command: command._tag, reason }))

@@ -116,7 +116,7 @@ export const claimStep = (state: WorkflowState, command: CommandOf<"ClaimStep">,
   return emit({
     type: "STEP_STARTED",
     stepId: command.stepId,
-    data: command.lease === undefined ? { attempt, input } : { attempt, input, lease: command.lease }
+    data: { attempt, input, lease: command.lease }
   })
 }
 

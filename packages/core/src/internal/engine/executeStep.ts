@@ -63,7 +63,8 @@ const build = Effect.fnUntraced(function* <R>(
   const context = stepContext(state, input.actor, input.stepId, attempt, at)
   yield* checkStepInput(ctx, resolved, decoded, context)
   if (resolved.handler.deferred === true) {
-    const command: Command = { _tag: "ClaimStep", ...base, input: recorded }
+    // queued for a worker: a claim by the caller that has already ended, so any worker may take it
+    const command: Command = { _tag: "ClaimStep", ...base, input: recorded, lease: { owner: input.actor.userId, until: at } }
     return { command } as Built
   }
   const run = yield* execute(ctx, resolved, decoded, context, "executeStep", input.actor)
