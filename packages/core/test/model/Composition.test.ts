@@ -313,7 +313,9 @@ describe("compose — where a bad value comes from", () => {
       { op: "configure", stepId: "kyc", config: { system: "metering" } }
     ])
     const result = compose(base, ext, registry)
-    expect(Result.isFailure(result) && result.failure.issues.map((i) => i.path)).toEqual(["changes[0].steps[0].config.fields"])
+    expect(Result.isFailure(result) && result.failure.issues.map((i) => i.path)).toEqual([
+      "changes[0].steps[0].config.fields"
+    ])
   })
 })
 

@@ -64,7 +64,12 @@ const build = Effect.fnUntraced(function* <R>(
   yield* checkStepInput(ctx, resolved, decoded, context)
   if (resolved.handler.deferred === true) {
     // queued for a worker: a claim by the caller that has already ended, so any worker may take it
-    const command: Command = { _tag: "ClaimStep", ...base, input: recorded, lease: { owner: input.actor.userId, until: at } }
+    const command: Command = {
+      _tag: "ClaimStep",
+      ...base,
+      input: recorded,
+      lease: { owner: input.actor.userId, until: at }
+    }
     return { command } as Built
   }
   const run = yield* execute(ctx, resolved, decoded, context, "executeStep", input.actor)
