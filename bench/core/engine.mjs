@@ -38,7 +38,8 @@ import {
   WorkflowStore
 } from "@workflow-manager/core"
 import { Context, Effect, Layer, ManagedRuntime, Schema } from "effect"
-import { assign, createActor, setup } from "xstate"
+import { createActor } from "xstate"
+import { workflowMachine } from "./fixtures.mjs"
 
 export const COMMANDS_PER_RUN = 4
 
@@ -165,91 +166,21 @@ export const makeEngineSubject = async ({ retain = Number(process.env.BENCH_ENGI
 // ---------------------------------------------------------------------------------------------
 // Baseline: XState v5 as a stateless server would use it (restore → send → persist per command).
 
-const stepState = (context, event) => ({
-  ...context.stepStates,
-  [event.stepId]: {
-    status: "completed",
-    attempts: (context.stepStates[event.stepId]?.attempts ?? 0) + 1,
-    input: event.input,
-    data: event.output,
-    startedAt: event.at,
-    completedAt: event.at
-  }
-})
-const stamp = (context, event, extra) => ({ version: context.version + extra, updatedAt: event.at })
-
-export const machine = setup({
-  guards: {
-    isCurrent: ({ context, event }) => event.stepId === context.currentStepId,
-    isLast: ({ context, event }) =>
-      event.stepId === context.currentStepId && context.stepIds.indexOf(event.stepId) === context.stepIds.length - 1
-  },
-  actions: {
-    start: assign(({ context, event }) => ({ currentStepId: context.stepIds[0], ...stamp(context, event, 1) })),
-    complete: assign(({ context, event }) => {
-      const index = context.stepIds.indexOf(event.stepId)
-      return {
-        stepStates: stepState(context, event),
-        currentStepId: context.stepIds[index + 1] ?? event.stepId,
-        ...stamp(context, event, 2)
-      }
-    }),
-    completeLast: assign(({ context, event }) => ({
-      stepStates: stepState(context, event),
-      ...stamp(context, event, 3)
-    })),
-    bump: assign(({ context, event }) => stamp(context, event, 1)),
-    approve: assign(({ context, event }) => ({ currentStepId: null, ...stamp(context, event, 2) }))
-  }
-}).createMachine({
-  id: "workflow",
-  initial: "DRAFT",
-  context: ({ input }) => ({
-    instanceId: input.instanceId,
-    tenantId: input.tenantId,
-    templateId: template.id,
-    templateVersion: template.version,
-    marketRole: template.marketRole,
-    stepIds,
-    currentStepId: null,
-    stepStates: {},
-    metadata: {},
-    version: 1,
-    createdAt: input.at,
-    createdBy: input.userId,
-    updatedAt: input.at
-  }),
-  states: {
-    DRAFT: { on: { START: { target: "IN_PROGRESS", actions: "start" } } },
-    IN_PROGRESS: {
-      on: {
-        EXECUTE: [
-          { guard: "isLast", target: "AWAITING_VALIDATION", actions: "completeLast" },
-          { guard: "isCurrent", actions: "complete" }
-        ],
-        PAUSE: { target: "PAUSED", actions: "bump" },
-        FAIL: { target: "FAILED", actions: "bump" }
-      }
-    },
-    PAUSED: {
-      on: {
-        RESUME: { target: "IN_PROGRESS", actions: "bump" },
-        ROLLBACK: { target: "ROLLED_BACK", actions: "bump" },
-        FAIL: { target: "FAILED", actions: "bump" }
-      }
-    },
-    ROLLED_BACK: { on: { RESUME: { target: "IN_PROGRESS", actions: "bump" } } },
-    AWAITING_VALIDATION: { on: { SUBMIT: { target: "SUBMITTED", actions: "bump" } } },
-    SUBMITTED: {
-      on: {
-        APPROVE: { target: "COMPLETED", actions: "approve" },
-        REJECT: { target: "IN_PROGRESS", actions: "bump" }
-      }
-    },
-    COMPLETED: { type: "final" },
-    FAILED: { type: "final" }
-  }
-})
+const machine = workflowMachine(({ input }) => ({
+  instanceId: input.instanceId,
+  tenantId: input.tenantId,
+  templateId: template.id,
+  templateVersion: template.version,
+  marketRole: template.marketRole,
+  stepIds,
+  currentStepId: null,
+  stepStates: {},
+  metadata: {},
+  version: 1,
+  createdAt: input.at,
+  createdBy: input.userId,
+  updatedAt: input.at
+}))
 
 /** `create`: a new actor from input, started, persisted as JSON text. */
 const xCreate = (instanceId) => {

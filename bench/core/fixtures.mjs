@@ -87,76 +87,81 @@ const stepState = (context, event) => ({
 })
 const stamp = (context, event, extra) => ({ version: context.version + extra, updatedAt: event.at })
 
-export const machine = setup({
-  guards: {
-    isCurrent: ({ context, event }) => event.stepId === context.currentStepId,
-    isLast: ({ context, event }) =>
-      event.stepId === context.currentStepId && context.stepIds.indexOf(event.stepId) === context.stepIds.length - 1
-  },
-  actions: {
-    start: assign(({ context, event }) => ({ currentStepId: context.stepIds[0], ...stamp(context, event, 1) })),
-    complete: assign(({ context, event }) => {
-      const index = context.stepIds.indexOf(event.stepId)
-      return {
+/** The workflow machine with a given initial context (its `context` option). */
+export const workflowMachine = (context) =>
+  setup({
+    guards: {
+      isCurrent: ({ context, event }) => event.stepId === context.currentStepId,
+      isLast: ({ context, event }) =>
+        event.stepId === context.currentStepId && context.stepIds.indexOf(event.stepId) === context.stepIds.length - 1
+    },
+    actions: {
+      start: assign(({ context, event }) => ({ currentStepId: context.stepIds[0], ...stamp(context, event, 1) })),
+      complete: assign(({ context, event }) => {
+        const index = context.stepIds.indexOf(event.stepId)
+        return {
+          stepStates: stepState(context, event),
+          currentStepId: context.stepIds[index + 1] ?? event.stepId,
+          ...stamp(context, event, 2)
+        }
+      }),
+      completeLast: assign(({ context, event }) => ({
         stepStates: stepState(context, event),
-        currentStepId: context.stepIds[index + 1] ?? event.stepId,
-        ...stamp(context, event, 2)
-      }
-    }),
-    completeLast: assign(({ context, event }) => ({
-      stepStates: stepState(context, event),
-      ...stamp(context, event, 3)
-    })),
-    bump: assign(({ context, event }) => stamp(context, event, 1)),
-    approve: assign(({ context, event }) => ({ currentStepId: null, ...stamp(context, event, 2) }))
-  }
-}).createMachine({
-  id: "workflow",
-  initial: "DRAFT",
-  context: () => ({
-    instanceId: "wf-1",
-    tenantId: "engie-be",
-    templateId: template.id,
-    templateVersion: 1,
-    stepIds,
-    currentStepId: null,
-    stepStates: {},
-    metadata: {},
-    version: 1,
-    createdAt: at(0),
-    updatedAt: at(0)
-  }),
-  states: {
-    DRAFT: { on: { START: { target: "IN_PROGRESS", actions: "start" } } },
-    IN_PROGRESS: {
-      on: {
-        EXECUTE: [
-          { guard: "isLast", target: "AWAITING_VALIDATION", actions: "completeLast" },
-          { guard: "isCurrent", actions: "complete" }
-        ],
-        PAUSE: { target: "PAUSED", actions: "bump" },
-        FAIL: { target: "FAILED", actions: "bump" }
-      }
-    },
-    PAUSED: {
-      on: {
-        RESUME: { target: "IN_PROGRESS", actions: "bump" },
-        ROLLBACK: { target: "ROLLED_BACK", actions: "bump" },
-        FAIL: { target: "FAILED", actions: "bump" }
-      }
-    },
-    ROLLED_BACK: { on: { RESUME: { target: "IN_PROGRESS", actions: "bump" } } },
-    AWAITING_VALIDATION: { on: { SUBMIT: { target: "SUBMITTED", actions: "bump" } } },
-    SUBMITTED: {
-      on: {
-        APPROVE: { target: "COMPLETED", actions: "approve" },
-        REJECT: { target: "IN_PROGRESS", actions: "bump" }
-      }
-    },
-    COMPLETED: { type: "final" },
-    FAILED: { type: "final" }
-  }
-})
+        ...stamp(context, event, 3)
+      })),
+      bump: assign(({ context, event }) => stamp(context, event, 1)),
+      approve: assign(({ context, event }) => ({ currentStepId: null, ...stamp(context, event, 2) }))
+    }
+  }).createMachine({
+    id: "workflow",
+    initial: "DRAFT",
+    context,
+    states: {
+      DRAFT: { on: { START: { target: "IN_PROGRESS", actions: "start" } } },
+      IN_PROGRESS: {
+        on: {
+          EXECUTE: [
+            { guard: "isLast", target: "AWAITING_VALIDATION", actions: "completeLast" },
+            { guard: "isCurrent", actions: "complete" }
+          ],
+          PAUSE: { target: "PAUSED", actions: "bump" },
+          FAIL: { target: "FAILED", actions: "bump" }
+        }
+      },
+      PAUSED: {
+        on: {
+          RESUME: { target: "IN_PROGRESS", actions: "bump" },
+          ROLLBACK: { target: "ROLLED_BACK", actions: "bump" },
+          FAIL: { target: "FAILED", actions: "bump" }
+        }
+      },
+      ROLLED_BACK: { on: { RESUME: { target: "IN_PROGRESS", actions: "bump" } } },
+      AWAITING_VALIDATION: { on: { SUBMIT: { target: "SUBMITTED", actions: "bump" } } },
+      SUBMITTED: {
+        on: {
+          APPROVE: { target: "COMPLETED", actions: "approve" },
+          REJECT: { target: "IN_PROGRESS", actions: "bump" }
+        }
+      },
+      COMPLETED: { type: "final" },
+      FAILED: { type: "final" }
+    }
+  })
+
+/** The machine of the benchmark's one instance. */
+export const machine = workflowMachine(() => ({
+  instanceId: "wf-1",
+  tenantId: "engie-be",
+  templateId: template.id,
+  templateVersion: 1,
+  stepIds,
+  currentStepId: null,
+  stepStates: {},
+  metadata: {},
+  version: 1,
+  createdAt: at(0),
+  updatedAt: at(0)
+}))
 
 /** The 9 events after the initial transition (which stands for create). */
 export const xstateEvents = [

@@ -12,7 +12,7 @@ import type { WorkflowEvent } from "../Event.js"
 import { fold } from "../Evolve.js"
 import { IdGenerator, uuidIdsLayer } from "../IdGenerator.js"
 import type { WorkflowState } from "../State.js"
-import type { Template } from "../Template.js"
+import type { Escalation, Template } from "../Template.js"
 
 /** A fresh UUID v4 (from Effect's Random, so no clock or global randomness in core). */
 export const uuid = (): string =>
@@ -36,6 +36,17 @@ export const conformanceTemplate = (id: string, version = 1): Template => ({
     { id: "three", type: "record", config: {} }
   ]
 })
+
+/** The conformance template whose first step has one deadline that is due as soon as it is entered. */
+export const dueDeadlineTemplate = (id: string, escalation: Escalation): Template => {
+  const base = conformanceTemplate(id)
+  return {
+    ...base,
+    steps: base.steps.map((s, i) =>
+      i === 0 ? { ...s, deadlines: [{ id: "overdue", offset: "-PT1S", escalation }] } : s
+    )
+  }
+}
 
 /** An actor of a tenant. */
 export const actorOf = (tenantId: string, role = "tenant_admin"): Actor => ({

@@ -13,7 +13,7 @@ import { EventStore } from "../../EventStore.js"
 import type { WorkflowState } from "../../State.js"
 import type { Template } from "../../Template.js"
 import { entryOf } from "../../WorkflowIndex.js"
-import { actorOf, conformanceTemplate, history, progress, uuid } from "../fixtures.js"
+import { actorOf, dueDeadlineTemplate, history, progress, uuid } from "../fixtures.js"
 import { failureTag, type Harness } from "./context.js"
 
 const REPEATS = 20
@@ -169,13 +169,7 @@ export const engineCases = (h: Harness): void => {
     it("of 16 workers firing one due deadline concurrently, one records it", async () => {
       const tenantId = await h.newTenant()
       const actor = actorOf(tenantId)
-      const base = conformanceTemplate(`${h.template.id}-deadline`)
-      const template: Template = {
-        ...base,
-        steps: base.steps.map((s, i) =>
-          i === 0 ? { ...s, deadlines: [{ id: "overdue", offset: "-PT1S", escalation: { kind: "pause" } }] } : s
-        )
-      }
+      const template = dueDeadlineTemplate(`${h.template.id}-deadline`, { kind: "pause" })
       await engine((e) => e.publishTemplate(template))
       const created = await engine((e) => e.create({ actor, templateId: template.id }))
       const started = await engine((e) =>

@@ -12,7 +12,7 @@ import { Engine } from "../../Engine.js"
 import { type ClaimedMessage, Outbox, type OutboxMessage } from "../../Outbox.js"
 import type { Template } from "../../Template.js"
 import { WorkflowStore } from "../../WorkflowStore.js"
-import { actorOf, conformanceTemplate, history, instant, progress, uuid } from "../fixtures.js"
+import { actorOf, dueDeadlineTemplate, history, instant, progress, uuid } from "../fixtures.js"
 import type { OutboxInspect } from "../Inspect.js"
 import { failureTag, type Harness } from "./context.js"
 
@@ -168,24 +168,11 @@ export const outboxCases = (h: Harness, inspect: OutboxInspect): void => {
     it("queues a deadline's notification with the event that fired it", async () => {
       const tenantId = await h.newTenant()
       const actor = actorOf(tenantId)
-      const base = conformanceTemplate(`${h.template.id}-notify`)
-      const template: Template = {
-        ...base,
-        steps: base.steps.map((s, i) =>
-          i === 0
-            ? {
-                ...s,
-                deadlines: [
-                  {
-                    id: "remind",
-                    offset: "-PT1S",
-                    escalation: { kind: "notify", topic: "reminder", payload: { to: "ops" } }
-                  }
-                ]
-              }
-            : s
-        )
-      }
+      const template = dueDeadlineTemplate(`${h.template.id}-notify`, {
+        kind: "notify",
+        topic: "reminder",
+        payload: { to: "ops" }
+      })
       const engine = <A, E>(f: (e: Engine["Service"]) => Effect.Effect<A, E>) => h.run(Effect.flatMap(Engine, f))
       await engine((e) => e.publishTemplate(template))
       const created = await engine((e) => e.create({ actor, templateId: template.id }))
@@ -197,7 +184,7 @@ export const outboxCases = (h: Harness, inspect: OutboxInspect): void => {
       expect(queued.map((m) => [m.message.kind, m.message.sequence, m.status])).toEqual([
         ["reminder", fired.events[0]?.sequence, "pending"]
       ])
-      expect(queued[0]?.message.payload).toMatchObject({ to: "ops", deadline: "remind", stepId: "one" })
+      expect(queued[0]?.message.payload).toMatchObject({ to: "ops", deadline: "overdue", stepId: "one" })
     })
   })
 }
