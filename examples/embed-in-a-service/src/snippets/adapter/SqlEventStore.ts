@@ -71,9 +71,10 @@ export const makeEventStore = (client: SqlClient): EventStoreService => {
           })
         )
         if (outcome._tag === "OtherTenant") {
+          // the id is taken: say so as a database would, without revealing whose it is
           return yield* storageError(
             operation,
-            new TenantViolation({ message: `instance ${first.instanceId} belongs to another tenant` })
+            new Conflict({ message: `instance ${first.instanceId} already has events`, expectedVersion })
           )
         }
         if (outcome._tag === "Stale") {
