@@ -10,6 +10,8 @@ import {
   makeMemoryStorage,
   Outbox,
   operatorAccess,
+  storageError,
+  Unavailable,
   type TemplateStore,
   WorkflowIndex,
   WorkflowStore
@@ -133,6 +135,40 @@ export const claimsTwice = () => {
             discard: true
           })
         )
+    }))
+  ).pipe(Layer.provideMerge(storage.layer))
+  return { layer, inspect: inspectMemory(storage) }
+}
+
+/** Completes or fails a message for anyone, also a claimer whose lease was taken over (no fencing). */
+export const completesAnyClaim = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.effect(Outbox)(
+    Effect.map(Outbox, (inner) => {
+      const current = (claim: { id: string; owner: string; attempt: number }) =>
+        Effect.map(
+          Effect.promise(() => storage.inspect.outbox()),
+          (all) => all.find((m) => m.message.id === claim.id)
+        )
+      const asHolder = (claim: { id: string; owner: string; attempt: number }) =>
+        Effect.map(current(claim), (m) => ({ ...claim, owner: m?.owner ?? claim.owner, attempt: m?.attempt ?? claim.attempt }))
+      return {
+        ...inner,
+        complete: (access, claim) => Effect.flatMap(asHolder(claim), (held) => inner.complete(access, held)),
+        fail: (access, claim, failure) => Effect.flatMap(asHolder(claim), (held) => inner.fail(access, held, failure))
+      }
+    })
+  ).pipe(Layer.provideMerge(storage.layer))
+  return { layer, inspect: inspectMemory(storage) }
+}
+
+/** Its check fails (a database it cannot reach, say) while everything else works. */
+export const failingCheck = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.effect(WorkflowStore)(
+    Effect.map(WorkflowStore, (inner) => ({
+      ...inner,
+      check: Effect.fail(storageError("WorkflowStore.check", new Unavailable({ message: "connection refused" })))
     }))
   ).pipe(Layer.provideMerge(storage.layer))
   return { layer, inspect: inspectMemory(storage) }

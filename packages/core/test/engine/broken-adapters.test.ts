@@ -15,6 +15,7 @@ const vitestBin = join(dirname(createRequire(import.meta.url).resolve("vitest/pa
 
 interface JsonReport {
   readonly numFailedTests: number
+  readonly numFailedTestSuites: number
   readonly numPassedTests: number
   readonly testResults: ReadonlyArray<{
     readonly assertionResults: ReadonlyArray<{ readonly title: string; readonly status: string }>
@@ -96,6 +97,21 @@ describe("the conformance suite fails broken adapters", { timeout: 180_000 }, ()
         "8 concurrent claimers deliver 100 messages, each once"
       ])
     )
+  })
+
+  it("an outbox that lets a claimer whose lease was taken over complete or fail the message", () => {
+    const report = runSuite("completesAnyClaim.suite.ts")
+    expect(failedTitles(report)).toEqual(
+      expect.arrayContaining(["takes over a message whose claimer's lease ended; the old claim is refused"])
+    )
+  })
+
+  it("a store whose check fails", () => {
+    const report = runSuite("failingCheck.suite.ts")
+    // the suite's engine checks the storage when it is built, in the suite's setup: the run fails
+    // there and no test passes
+    expect(report.numFailedTestSuites).toBeGreaterThan(0)
+    expect(report.numPassedTests).toBe(0)
   })
 
   it("an index that ignores the due filter", () => {
