@@ -11,8 +11,8 @@ import {
   Outbox,
   operatorAccess,
   storageError,
-  Unavailable,
   type TemplateStore,
+  Unavailable,
   WorkflowIndex,
   WorkflowStore
 } from "../../src/index.js"
@@ -151,7 +151,11 @@ export const completesAnyClaim = () => {
           (all) => all.find((m) => m.message.id === claim.id)
         )
       const asHolder = (claim: { id: string; owner: string; attempt: number }) =>
-        Effect.map(current(claim), (m) => ({ ...claim, owner: m?.owner ?? claim.owner, attempt: m?.attempt ?? claim.attempt }))
+        Effect.map(current(claim), (m) => ({
+          ...claim,
+          owner: m?.owner ?? claim.owner,
+          attempt: m?.attempt ?? claim.attempt
+        }))
       return {
         ...inner,
         complete: (access, claim) => Effect.flatMap(asHolder(claim), (held) => inner.complete(access, held)),
