@@ -12,6 +12,7 @@ import { Engine, type EngineService, engineLayer, type PublishPackInput } from "
 import type { EventStore } from "./EventStore.js"
 import { type IdGenerator, uuidIdsLayer } from "./IdGenerator.js"
 import type { InstanceStore } from "./InstanceStore.js"
+import { engineOperations } from "./internal/engine/context.js"
 import { checkLimits, type Limits } from "./Limits.js"
 import { makeMemoryStorage } from "./Memory.js"
 import { Policy, type PolicyService } from "./Policy.js"
@@ -203,29 +204,8 @@ export const createEngine = async <R = never>(options: CreateEngineOptions<R>): 
           return yield* (engine[key] as (i: unknown) => Effect.Effect<unknown, unknown>)(input)
         }).pipe(Effect.provideService(Policy, policy))
       )
-  const keys: ReadonlyArray<keyof EngineService> = [
-    "publishTemplate",
-    "publishPack",
-    "create",
-    "start",
-    "executeStep",
-    "pause",
-    "resume",
-    "validate",
-    "submit",
-    "approve",
-    "reject",
-    "rollback",
-    "fail",
-    "fireDueTimers",
-    "runAutomaticStep",
-    "get",
-    "list",
-    "events",
-    "stateAt"
-  ]
   const engine = {
-    ...Object.fromEntries(keys.map((key) => [key, call(key)])),
+    ...Object.fromEntries(engineOperations.map((key) => [key, call(key)])),
     dispose: () => runtime.dispose()
   } as unknown as PromiseEngine
   try {

@@ -5,10 +5,26 @@
  * RangeError, and a failure writes nothing.
  */
 import { fc, test } from "@fast-check/vitest"
-import { Schema } from "effect"
-import { describe, expect } from "vitest"
-import { type EngineService, MARKET_OPS, type PromiseEngine, systemActor, type WorkflowEvent } from "../../src/index.js"
-import { brpUser, marketOps, promiseEngine, sequence1Template, sequence4Template, tenantId } from "../fixtures/index.js"
+import { Effect, Schema } from "effect"
+import { describe, expect, it } from "vitest"
+import {
+  Engine,
+  type EngineService,
+  MARKET_OPS,
+  type PromiseEngine,
+  systemActor,
+  type WorkflowEvent
+} from "../../src/index.js"
+import { engineOperations } from "../../src/internal/engine/context.js"
+import {
+  brpUser,
+  marketOps,
+  memoryEngine,
+  promiseEngine,
+  sequence1Template,
+  sequence4Template,
+  tenantId
+} from "../fixtures/index.js"
 
 const documented = new Set([
   "InvalidInput",
@@ -121,27 +137,7 @@ const inputOf = (world: World) => {
   return fc.oneof({ weight: 6, arbitrary: fc.record(field, { requiredKeys: [] }) }, { weight: 1, arbitrary: nasty })
 }
 
-const operations: ReadonlyArray<keyof EngineService> = [
-  "create",
-  "start",
-  "executeStep",
-  "pause",
-  "resume",
-  "validate",
-  "submit",
-  "approve",
-  "reject",
-  "rollback",
-  "fail",
-  "fireDueTimers",
-  "runAutomaticStep",
-  "get",
-  "list",
-  "events",
-  "stateAt",
-  "publishTemplate",
-  "publishPack"
-]
+const operations: ReadonlyArray<keyof EngineService> = engineOperations
 
 const setUp = async (): Promise<World> => {
   const { engine, storage } = await promiseEngine([sequence1Template, sequence4Template])
@@ -165,6 +161,19 @@ const setUp = async (): Promise<World> => {
 
 describe("arbitrary input to every public operation", async () => {
   const world = await setUp()
+
+  it("the list of operations is the engine's whole API", async () => {
+    const { engine } = await promiseEngine([])
+    expect(
+      Object.keys(engine)
+        .filter((k) => k !== "dispose")
+        .sort()
+    ).toEqual([...operations].sort())
+    const effectEngine = await Effect.runPromise(
+      Effect.flatMap(Engine, (e) => Effect.succeed(Object.keys(e).sort())).pipe(Effect.provide(memoryEngine([]).live))
+    )
+    expect(effectEngine).toEqual([...operations].sort())
+  })
   for (const operation of operations) {
     test.prop([inputOf(world)], { numRuns: 120 })(
       `${operation}: success or a documented typed error, and no partial write`,

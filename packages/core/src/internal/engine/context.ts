@@ -79,3 +79,26 @@ export const policyContext = (
   ...(step === undefined ? {} : { step }),
   state
 })
+
+/** Every operation of the engine service, in the order the API presents them (facades build from it). */
+export const engineOperations = [
+  "publishTemplate",
+  "publishPack",
+  "create",
+  "start",
+  "executeStep",
+  "pause",
+  "resume",
+  "validate",
+  "submit",
+  "approve",
+  "reject",
+  "rollback",
+  "fail",
+  "fireDueTimers",
+  "runAutomaticStep",
+  "get",
+  "list",
+  "events",
+  "stateAt"
+] as const

@@ -23,6 +23,7 @@ import { SystemCommand } from "../../Inputs.js"
 import type { Json } from "../../Json.js"
 import { retryDelay } from "../../Retry.js"
 import type { WorkflowState } from "../../State.js"
+import type { StepContext } from "../../StepHandler.js"
 import { stepContext } from "../stepContext.js"
 import { commitDecision } from "./commit.js"
 import { authorize, conflict, type EngineContext, isConflict, nowIso, policyContext } from "./context.js"
@@ -118,6 +119,24 @@ export const runAutomaticStep = <R>(ctx: EngineContext<R>, raw: unknown) =>
 const automaticInput = <R>(ctx: EngineContext<R>, resolved: ResolvedStep<R>, stored: Json | undefined) =>
   decodeStepInput(ctx, resolved, stored ?? null)
 
+/**
+ * Runs the handler as the system: the outcome (with its retry time), the messages to queue, and
+ * the instant they are recorded at (`finishedAt`, read once the handler returned).
+ */
+const runHandler = <R>(
+  ctx: EngineContext<R>,
+  resolved: ResolvedStep<R>,
+  decoded: unknown,
+  context: StepContext,
+  finishedAt: Effect.Effect<string>
+) =>
+  Effect.gen(function* () {
+    const run = yield* execute(ctx, resolved, decoded, context, "runAutomaticStep", context.actor)
+    const at = yield* finishedAt
+    const outcome = yield* withRetry(resolved as ResolvedStep<unknown>, context.attempt, at, run.outcome)
+    return { outcome, at, messages: handlerMessages(context.state, context.idempotencyKey, at, run.messages) }
+  })
+
 /** An automatic step run and recorded in one commit. */
 const runAtOnce = <R>(
   ctx: EngineContext<R>,
@@ -133,8 +152,7 @@ const runAtOnce = <R>(
     const attempt = (state.stepStates[stepId]?.attempts ?? 0) + 1
     const context = stepContext(state, actor, stepId, attempt, at)
     const { decoded, recorded } = yield* automaticInput(ctx, resolved, undefined)
-    const run = yield* execute(ctx, resolved, decoded, context, "runAutomaticStep", actor)
-    const outcome = yield* withRetry(resolved as ResolvedStep<unknown>, attempt, at, run.outcome)
+    const { outcome, messages } = yield* runHandler(ctx, resolved, decoded, context, Effect.succeed(at))
     return yield* commitDecision(
       ctx,
       access,
@@ -142,7 +160,7 @@ const runAtOnce = <R>(
       state,
       {
         command: { _tag: "ExecuteStep", ...systemEnvelope(actor, state.version, at), stepId, input: recorded, outcome },
-        messages: handlerMessages(state, context.idempotencyKey, at, run.messages)
+        messages
       },
       template
     )
@@ -181,9 +199,7 @@ const runDeferred = <R>(
     )
     const attempt = claimed.state.stepStates[stepId]?.attempts ?? 1
     const context = stepContext(claimed.state, actor, stepId, attempt, at)
-    const run = yield* execute(ctx, resolved, decoded, context, "runAutomaticStep", actor)
-    const finished = yield* nowIso
-    const outcome = yield* withRetry(resolved as ResolvedStep<unknown>, attempt, finished, run.outcome)
+    const { outcome, messages, at: finished } = yield* runHandler(ctx, resolved, decoded, context, nowIso)
     const recordedOutcome = yield* commitDecision(
       ctx,
       access,
@@ -198,7 +214,7 @@ const runDeferred = <R>(
           owner: actor.userId,
           outcome
         },
-        messages: handlerMessages(claimed.state, context.idempotencyKey, finished, run.messages)
+        messages
       },
       template
     )

@@ -144,5 +144,3 @@ export const harness = <E>(
   }
   return { h, setup, teardown }
 }
-
-export type { Engine }
