@@ -39,6 +39,7 @@ import type { EngineContext } from "./internal/engine/context.js"
 import { executeStep } from "./internal/engine/executeStep.js"
 import {
   approve,
+  checkKeySecret,
   create,
   fail,
   keyedInstanceId as keyedId,
@@ -172,16 +173,36 @@ export interface EngineOptions<R> {
    * storage then shows up as the error of the first operation that uses it.
    */
   readonly lazy?: boolean
+  /**
+   * The secret keyed instance ids are derived with (at least 16 characters; keep it stable across
+   * restarts and instances of the service, like a session secret). Without it a keyed id is a plain
+   * hash of (tenant, key) that anyone knowing both can compute and occupy first; the engine then
+   * still gives the owner a clean result by moving to the next derived id, but set it in production.
+   */
+  readonly keySecret?: string
 }
 
 /**
  * The instance id of a create command carrying an idempotency key but no instance id: a UUID
- * (version 8, name-based) of SHA-256(tenant, key), so that repeating the command finds the instance.
+ * (version 8, name-based) of HMAC-SHA-256(secret; tenant, key, attempt) — or SHA-256 without a
+ * secret — so that repeating the command finds the instance. `attempt` (0 to 3) numbers the
+ * fallbacks the engine uses when an id is held by another instance.
+ *
+ * @example
+ * ```ts
+ * import { keyedInstanceId } from "@workflow-manager/core"
+ *
+ * const id = keyedInstanceId("3f0c1e52-7a4e-4c55-9d3b-2f7d8a1b6c90", "signup-42", { secret: process.env.WM_KEY_SECRET })
+ * ```
  *
  * @since 0.1.0
  * @category engine
  */
-export const keyedInstanceId: (tenantId: string, idempotencyKey: string) => string = keyedId
+export const keyedInstanceId: (
+  tenantId: string,
+  idempotencyKey: string,
+  options?: { readonly secret?: string | undefined; readonly attempt?: number }
+) => string = keyedId
 
 /**
  * Builds the engine from the storage ports and a handler registry, checking the storage first
@@ -206,6 +227,8 @@ export const makeEngine = <R>(
   Effect.gen(function* () {
     const limits = checkLimits(options.limits)
     if (Result.isFailure(limits)) return yield* new InvalidInput({ operation: "makeEngine", issues: limits.failure })
+    const secretIssue = checkKeySecret(options.keySecret)
+    if (secretIssue !== undefined) return yield* new InvalidInput({ operation: "makeEngine", issues: [secretIssue] })
     const store = yield* WorkflowStore
     if (options.lazy !== true) yield* store.check
     const registry = options.handlers
@@ -218,6 +241,7 @@ export const makeEngine = <R>(
       registry,
       services: yield* Effect.context<R>(),
       limits: limits.success,
+      ...(options.keySecret === undefined ? {} : { keySecret: options.keySecret }),
       templateCache: new Map(),
       decideOptions: { automatic: (step) => registry.get(step.type)?.automatic === true }
     }

@@ -119,6 +119,8 @@ export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage =>
   const serialize = serializer(maxBytes)
 
   const visible = (access: Access, tenantId: string | undefined) => tenantId !== undefined && covers(access, tenantId)
+  // the system scope reads every tenant but writes no instance data (only outbox progress)
+  const writable = (access: Access, tenantId: string) => access._tag !== "System" && covers(access, tenantId)
 
   const checkBatch = (
     operation: string,
@@ -144,7 +146,7 @@ export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage =>
       }
       texts.push(json)
     }
-    if (!covers(access, first.tenantId)) {
+    if (!writable(access, first.tenantId)) {
       return storageError(
         operation,
         new TenantViolation({ message: `events of tenant ${first.tenantId} outside the access scope` })
@@ -199,7 +201,7 @@ export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage =>
   }
 
   const guardTenant = (operation: string, access: Access, tenantId: string, instanceId: string) => {
-    if (!covers(access, tenantId)) {
+    if (!writable(access, tenantId)) {
       return storageError(operation, new TenantViolation({ message: `tenant ${tenantId} is outside the access scope` }))
     }
     const owner =

@@ -13,6 +13,7 @@ import type { EventStore } from "./EventStore.js"
 import { type IdGenerator, uuidIdsLayer } from "./IdGenerator.js"
 import type { InstanceStore } from "./InstanceStore.js"
 import { engineOperations } from "./internal/engine/context.js"
+import { checkKeySecret } from "./internal/engine/lifecycle.js"
 import { checkLimits, type Limits } from "./Limits.js"
 import { makeMemoryStorage } from "./Memory.js"
 import { Policy, type PolicyService } from "./Policy.js"
@@ -136,6 +137,8 @@ export interface CreateEngineOptions<R = never> {
    * misconfigured storage shows up as that operation's error (default `false`).
    */
   readonly lazy?: boolean
+  /** The secret keyed instance ids are derived with (see `EngineOptions.keySecret`). */
+  readonly keySecret?: string
 }
 
 type Promised<S> = {
@@ -175,6 +178,8 @@ export interface PromiseEngine extends Omit<Promised<EngineService>, "publishPac
 export const createEngine = async <R = never>(options: CreateEngineOptions<R>): Promise<PromiseEngine> => {
   const limits = checkLimits(options.limits)
   if (Result.isFailure(limits)) throw new InvalidInput({ operation: "createEngine", issues: limits.failure })
+  const secretIssue = checkKeySecret(options.keySecret)
+  if (secretIssue !== undefined) throw new InvalidInput({ operation: "createEngine", issues: [secretIssue] })
   const handlers = Array.isArray(options.handlers)
     ? makeRegistry(options.handlers as ReadonlyArray<AnyStepHandler<R>>)
     : (options.handlers as HandlerRegistry<R>)
@@ -186,7 +191,8 @@ export const createEngine = async <R = never>(options: CreateEngineOptions<R>): 
   const live = engineLayer({
     handlers,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
-    ...(options.lazy === undefined ? {} : { lazy: options.lazy })
+    ...(options.lazy === undefined ? {} : { lazy: options.lazy }),
+    ...(options.keySecret === undefined ? {} : { keySecret: options.keySecret })
   }).pipe(Layer.provide(dependencies)) as Layer.Layer<Engine, unknown>
   const policy = options.policy ?? Policy.defaultValue()
   const runtime = ManagedRuntime.make(live)

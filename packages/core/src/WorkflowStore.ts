@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer } from "effect"
-import { type Access, operatorAccess } from "./Access.js"
+import { type Access, systemAccess } from "./Access.js"
 import type { WorkflowEvent } from "./Event.js"
 import { EventStore, type EventStoreService } from "./EventStore.js"
 import { fold } from "./Evolve.js"
@@ -205,7 +205,7 @@ export const composedWorkflowStoreLayer: Layer.Layer<WorkflowStore, never, Event
                 ),
                 Effect.map(([a, b]) => (a.length + b.length === 0 ? NOTHING_PENDING : { pending: [...a, ...b] }))
               ),
-        check: Effect.asVoid(events.read(operatorAccess("system"), "wm-check", { from: 1, to: 1 }))
+        check: Effect.asVoid(events.read(systemAccess("check"), "wm-check", { from: 1, to: 1 }))
       }
     })
   )

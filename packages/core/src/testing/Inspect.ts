@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { Access } from "../Access.js"
 import type { WorkflowEvent } from "../Event.js"
 import type { OutboxMessage } from "../Outbox.js"
 import type { WorkflowState } from "../State.js"
@@ -31,6 +32,11 @@ export interface Inspect {
    * tenants table and foreign keys need this; others do nothing).
    */
   readonly ensureTenant: (tenantId: string) => Promise<void>
+  /**
+   * The operator scope of an organisation the backend knows as the operator's (backends that
+   * register operator organisations create one; absent: `operatorAccess("ops", <a fresh id>)`).
+   */
+  readonly ensureOperator?: () => Promise<Access>
 }
 
 /**

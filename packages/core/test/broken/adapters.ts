@@ -17,7 +17,7 @@ import {
   WorkflowStore
 } from "../../src/index.js"
 
-const ops = operatorAccess("broken-adapter")
+const ops = operatorAccess("broken-adapter", "00000000-0000-4000-8000-0000000000b0")
 
 /** Ignores expected versions: appends at whatever version the instance is at. */
 export const ignoresExpectedVersions = () => {

@@ -106,9 +106,10 @@ export const replayOnConflict =
           (error: E): Effect.Effect<CommandResult, E | IdempotencyKeyReused | StorageError> =>
             isConflict(error)
               ? Effect.flatMap(
-                  loadInstance(ctx, access, instanceId, operation, key),
+                  ctx.store.load(access, instanceId, key),
                   ({ state, prior }): Effect.Effect<CommandResult, E | IdempotencyKeyReused | StorageError> =>
-                    prior.length === 0
+                    // nothing visible (another tenant holds the id) or nothing of this key: the conflict stands
+                    state === undefined || prior.length === 0
                       ? Effect.fail(error)
                       : Effect.andThen(
                           sameCommand(prior, fingerprint, operation, instanceId, key),

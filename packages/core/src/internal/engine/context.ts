@@ -26,6 +26,8 @@ export interface EngineContext<R> {
   readonly registry: HandlerRegistry<R>
   readonly services: Context.Context<R>
   readonly limits: Limits
+  /** The secret keyed instance ids are derived with (see `EngineOptions.keySecret`). */
+  readonly keySecret?: string
   /** Published template versions are immutable, so a cache never goes stale. */
   readonly templateCache: Map<string, Template>
   readonly decideOptions: DecideOptions

@@ -2,12 +2,12 @@
  * The commands without a handler run — create, start, pause, resume, submit (after running every
  * completed step's `validate`), approve, reject and fail — and the `validate` query.
  */
-import { createHash } from "node:crypto"
+import { createHash, createHmac } from "node:crypto"
 import { Effect, Result, type Schema } from "effect"
 import { accessOf } from "../../Access.js"
 import type { Command } from "../../Command.js"
 import { decide } from "../../Decide.js"
-import { InvalidCommand, ValidationFailed } from "../../DomainError.js"
+import { InvalidCommand, type Issue, ValidationFailed } from "../../DomainError.js"
 import {
   CommentInput,
   CreateInput,
@@ -18,22 +18,42 @@ import {
   RejectInput
 } from "../../Inputs.js"
 import type { Operation } from "../../Policy.js"
-import { Conflict, storageError } from "../../StorageError.js"
+import { Conflict, type StorageError, storageError } from "../../StorageError.js"
+import type { Template } from "../../Template.js"
 import { commitDecision, envelope, replayOnConflict, runCommand } from "./commit.js"
 import { authorize, type EngineContext, nowIso, policyContext } from "./context.js"
 import { validateSteps } from "./handlers.js"
 import { decodeInput, fingerprint as fingerprintOf } from "./input.js"
 import { loadInstance, loadTemplate, replayResult, sameCommand } from "./load.js"
 
+/** How many derived ids a keyed create tries before it reports the key's ids as taken. */
+export const KEYED_ID_ATTEMPTS = 4
+
 /**
  * The instance id of a create command carrying an idempotency key but no instance id: a UUID
- * (version 8, name-based) of SHA-256(tenant, key), so that repeating the command finds the instance.
+ * (version 8, name-based) of HMAC-SHA-256(secret; tenant, key, attempt), or of SHA-256 without a
+ * secret, so that repeating the command finds the instance.
  */
-export const keyedInstanceId = (tenantId: string, idempotencyKey: string): string => {
-  const h = createHash("sha256").update(`${tenantId}\u0000${idempotencyKey}`).digest("hex")
+export const keyedInstanceId = (
+  tenantId: string,
+  idempotencyKey: string,
+  options: { readonly secret?: string | undefined; readonly attempt?: number } = {}
+): string => {
+  const attempt = options.attempt ?? 0
+  const name =
+    attempt === 0 ? `${tenantId}\u0000${idempotencyKey}` : `${tenantId}\u0000${idempotencyKey}\u0000${attempt}`
+  const h = (options.secret === undefined ? createHash("sha256") : createHmac("sha256", options.secret))
+    .update(name)
+    .digest("hex")
   const variant = ((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
 }
+
+/** The issue of an engine's `keySecret` option, if any. */
+export const checkKeySecret = (secret: unknown): Issue | undefined =>
+  secret === undefined || (typeof secret === "string" && secret.length >= 16 && secret.length <= 1024)
+    ? undefined
+    : { path: "keySecret", message: "must be a string of 16 to 1024 characters" }
 
 export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw: unknown) {
   const input = yield* decodeInput("create", CreateInput, raw, ctx.limits)
@@ -48,8 +68,6 @@ export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw
     templateVersion: template.version,
     ...(marketRole === undefined ? {} : { marketRole })
   })
-  // A keyed create without an instance id gets an id derived from (tenant, key), so a repeat finds it.
-  const knownId = input.instanceId ?? (key === undefined ? undefined : keyedInstanceId(tenantId, key))
   const args = {
     templateId: input.templateId,
     templateVersion: input.templateVersion ?? null,
@@ -57,7 +75,53 @@ export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw
     marketRole: input.marketRole ?? null,
     metadata: input.metadata ?? null
   }
-  const fingerprint = key === undefined ? undefined : fingerprintOf("create", knownId ?? "", actor, args)
+  const attemptAt = (knownId: string | undefined) => {
+    const fingerprint = key === undefined ? undefined : fingerprintOf("create", knownId ?? "", actor, args)
+    return createAt(ctx, { input, access, template, marketRole, tenantId, knownId, fingerprint })
+  }
+  if (input.instanceId !== undefined || key === undefined) return yield* attemptAt(input.instanceId)
+  // A keyed create without an instance id gets an id derived from (tenant, key), so a repeat finds
+  // it. An id held by another instance (another tenant may have computed and taken it) is skipped
+  // for the next derived id: a repeat walks the same ids and finds its own instance.
+  for (let attempt = 0; attempt < KEYED_ID_ATTEMPTS - 1; attempt++) {
+    const id = keyedInstanceId(tenantId, key, { secret: ctx.keySecret, attempt })
+    const result = yield* attemptAt(id).pipe(
+      Effect.map((done) => ({ done })),
+      Effect.catchIf(isTaken, () => Effect.succeed(undefined))
+    )
+    if (result !== undefined) return result.done
+  }
+  const last = keyedInstanceId(tenantId, key, { secret: ctx.keySecret, attempt: KEYED_ID_ATTEMPTS - 1 })
+  return yield* attemptAt(last).pipe(
+    Effect.catchIf(isTaken, () =>
+      Effect.fail(
+        storageError(
+          "create",
+          new Conflict({
+            message: `the ${KEYED_ID_ATTEMPTS} instance ids derived from idempotency key ${key} are held by other instances (set the engine's keySecret, or pass an instanceId); ${TAKEN}`,
+            expectedVersion: 0
+          })
+        )
+      )
+    )
+  )
+})
+
+/** One create at a known id (or a generated one). */
+const createAt = Effect.fnUntraced(function* <R>(
+  ctx: EngineContext<R>,
+  at: {
+    readonly input: typeof CreateInput.Type
+    readonly access: ReturnType<typeof accessOf>
+    readonly template: Template
+    readonly marketRole: string | undefined
+    readonly tenantId: string
+    readonly knownId: string | undefined
+    readonly fingerprint: string | undefined
+  }
+) {
+  const { input, access, template, marketRole, tenantId, knownId, fingerprint } = at
+  const { actor, idempotencyKey: key } = input
   if (knownId !== undefined) {
     const existing = yield* ctx.store.load(access, knownId, key)
     if (existing.state !== undefined) {
@@ -75,10 +139,10 @@ export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw
     })
   }
   const instanceId = knownId ?? (yield* ctx.ids.next)
-  const at = yield* nowIso
+  const now = yield* nowIso
   const command: Command = {
     _tag: "CreateWorkflow",
-    ...envelope({ actor, expectedVersion: 0, ...(key === undefined ? {} : { idempotencyKey: key }) }, at, fingerprint),
+    ...envelope({ actor, expectedVersion: 0, ...(key === undefined ? {} : { idempotencyKey: key }) }, now, fingerprint),
     instanceId,
     tenantId,
     templateId: template.id,
@@ -96,9 +160,19 @@ export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw
   )
 })
 
+const TAKEN = "already exists"
+
+/** Whether a create failed because its id is held by another instance. */
+const isTaken = (error: unknown): boolean =>
+  typeof error === "object" &&
+  error !== null &&
+  (error as { _tag?: unknown })._tag === "StorageError" &&
+  (error as StorageError).reason._tag === "Conflict" &&
+  (error as StorageError).reason.message.endsWith(TAKEN)
+
 /** The error of a create whose instance id exists, whoever holds it. */
 const taken = (instanceId: string) =>
-  storageError("create", new Conflict({ message: `workflow ${instanceId} already exists`, expectedVersion: 0 }))
+  storageError("create", new Conflict({ message: `workflow ${instanceId} ${TAKEN}`, expectedVersion: 0 }))
 
 /** The decider command's own fields (its envelope comes from the input). */
 type Fields = { readonly _tag: Command["_tag"] } & Record<string, unknown>

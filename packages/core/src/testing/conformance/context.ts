@@ -3,7 +3,7 @@
  * it), fresh tenants, instances written through the ports, and how to name an exit's failure.
  */
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Schema } from "effect"
-import { tenantAccess } from "../../Access.js"
+import { type Access, operatorAccess, tenantAccess } from "../../Access.js"
 import { type Engine, engineLayer } from "../../Engine.js"
 import { EventStore } from "../../EventStore.js"
 import { uuidIdsLayer } from "../../IdGenerator.js"
@@ -72,6 +72,8 @@ export interface Harness {
   readonly exit: <A, X>(effect: Effect.Effect<A, X, SuiteServices>) => Promise<Exit.Exit<A, X>>
   /** A fresh tenant known to the backend. */
   readonly newTenant: () => Promise<string>
+  /** The operator scope (of an operator organisation the backend knows). */
+  readonly operator: () => Promise<Access>
   /** An instance with `steps` completed steps, written through `EventStore.append` only. */
   readonly seedEvents: (
     tenantId: string,
@@ -113,6 +115,7 @@ export const harness = <E>(
       await inspect.ensureTenant(tenantId)
       return tenantId
     },
+    operator: () => inspect.ensureOperator?.() ?? Promise.resolve(operatorAccess("ops", uuid())),
     seedEvents: async (tenantId, steps = 0, at = 0) => {
       const instanceId = uuid()
       const { events, state } = history(template, progress(template, { instanceId, tenantId, steps, at }))

@@ -3,7 +3,7 @@
  */
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { operatorAccess, tenantAccess } from "../../Access.js"
+import { tenantAccess } from "../../Access.js"
 import type { WorkflowEvent } from "../../Event.js"
 import { EventStore } from "../../EventStore.js"
 import { actorOf, history, instant, progress, uuid } from "../fixtures.js"
@@ -149,7 +149,8 @@ export const eventStoreCases = (h: Harness): void => {
         )
       )
       expect(reads).toEqual([[], [], []])
-      const operator = await h.run(Effect.flatMap(EventStore, (s) => s.read(operatorAccess("ops"), instanceId)))
+      const ops = await h.operator()
+      const operator = await h.run(Effect.flatMap(EventStore, (s) => s.read(ops, instanceId)))
       expect(operator).toEqual(events)
       // Appending B's events (B's tenant id) while scoped to A is a tenant violation.
       const more = history(h.template, [

@@ -3,7 +3,7 @@
  */
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { type Access, operatorAccess, tenantAccess } from "../../Access.js"
+import { type Access, tenantAccess } from "../../Access.js"
 import type { WorkflowState } from "../../State.js"
 import { entryOf, type IndexEntry, WorkflowIndex } from "../../WorkflowIndex.js"
 import { instant } from "../fixtures.js"
@@ -61,7 +61,7 @@ export const workflowIndexCases = (h: Harness): void => {
       expect(ids(await query(asA, { currentStepId: "two", status: ["IN_PROGRESS"] }))).toEqual([a1])
       expect(ids(await query(tenantAccess(b), {}))).toEqual([b1])
       expect(await h.run(Effect.flatMap(WorkflowIndex, (s) => s.get(asA, b1)))).toBeUndefined()
-      const ops = operatorAccess("ops")
+      const ops = await h.operator()
       expect(ids(await query(ops, {})).filter((id) => [a0, a1, a3, b1].includes(id))).toEqual([a0, a1, a3, b1])
       expect(ids(await query(ops, { tenantId: b }))).toEqual([b1])
       const forged = { ...entryOf(seeded[3]?.state as WorkflowState), version: 99 }
@@ -106,7 +106,7 @@ export const workflowIndexCases = (h: Harness): void => {
       expect(await dueBy(access, 59_999)).toEqual([])
       expect(await dueBy(access, 60_000)).toEqual([early.instanceId])
       expect(await dueBy(access, 80_000)).toEqual([early.instanceId, late.instanceId])
-      const ops = (await dueBy(operatorAccess("ops"), 80_000)).filter((id) =>
+      const ops = (await dueBy(await h.operator(), 80_000)).filter((id) =>
         [early.instanceId, late.instanceId, none.instanceId, other.instanceId].includes(id)
       )
       expect(ops).toEqual([early.instanceId, late.instanceId, other.instanceId])

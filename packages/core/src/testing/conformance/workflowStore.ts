@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { operatorAccess, tenantAccess } from "../../Access.js"
+import { tenantAccess } from "../../Access.js"
 import { EventStore } from "../../EventStore.js"
 import type { OutboxMessage } from "../../Outbox.js"
 import { entryOf } from "../../WorkflowIndex.js"
@@ -91,9 +91,8 @@ export const workflowStoreCases = (h: Harness): void => {
         state: undefined,
         prior: []
       })
-      const ops = await h.run(
-        Effect.flatMap(WorkflowStore, (s) => s.load(operatorAccess("ops"), instanceId, "pause-1"))
-      )
+      const asOps = await h.operator()
+      const ops = await h.run(Effect.flatMap(WorkflowStore, (s) => s.load(asOps, instanceId, "pause-1")))
       expect(ops.state).toEqual(keyed.state)
     })
 
