@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-export { type Access, accessOf, covers, operatorAccess, tenantAccess } from "./Access.js"
+export { type Access, accessOf, covers, operatorAccess, systemAccess, tenantAccess } from "./Access.js"
 export { Actor, MARKET_OPS, SYSTEM_ROLE, systemActor } from "./Actor.js"
 export { Command, type CommandOf, type CommandTag, StepOutcome } from "./Command.js"
 export { Change, compose, mergeConfig, TemplateExtension } from "./Composition.js"
@@ -159,6 +159,7 @@ export {
 export {
   Conflict,
   InvalidData,
+  Misconfigured,
   NotFound,
   StorageError,
   type StorageErrorReason,

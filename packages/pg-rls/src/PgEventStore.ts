@@ -60,10 +60,8 @@ export const makeEventStore = (config: StoreConfig): EventStoreService => {
         const [tenant, appRole] = scopeArgs(access)
         yield* attempt(
           operation,
-          () => client.query(COMMIT_SQL, [tenant, appRole, expectedVersion, batch.json, null, null]),
-          {
-            expectedVersion
-          }
+          () => client.query(COMMIT_SQL, [tenant, appRole, expectedVersion, batch.json, null, null, null]),
+          { expectedVersion, tenantId: batch.tenantId, instanceId: batch.instanceId }
         )
       }),
     read: (access, instanceId, range) =>

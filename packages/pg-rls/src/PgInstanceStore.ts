@@ -47,10 +47,12 @@ export const makeInstanceStore = (config: StoreConfig): InstanceStoreService => 
       Effect.gen(function* () {
         const operation = "InstanceStore.save"
         yield* checkScope(operation, access)
-        const { json } = yield* prepareState(operation, access, state, config.maxDocumentBytes)
+        const { decoded, json } = yield* prepareState(operation, access, state, config.maxDocumentBytes)
         const [tenant, appRole] = scopeArgs(access)
-        const rows = yield* attempt(operation, () =>
-          client.query<CommitRow>(COMMIT_SQL, [tenant, appRole, 0, null, json, null])
+        const rows = yield* attempt(
+          operation,
+          () => client.query<CommitRow>(COMMIT_SQL, [tenant, appRole, 0, null, json, null, null]),
+          { tenantId: decoded.tenantId, instanceId: decoded.instanceId }
         )
         return rows[0]?.state_written === true
       }),

@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL adapter put together: every core storage port (`EventStore`, `InstanceStore`,
- * `WorkflowIndex`, `TemplateStore`, and an atomic `WorkflowStore`) plus the `Tenants`, `Users` and
+ * `WorkflowIndex`, `TemplateStore`, an atomic `WorkflowStore` and the `Outbox`) plus the `Tenants`, `Users` and
  * `MarketRoles` repositories, over one {@link PgClient} — a `pg` Pool or a PGlite instance.
  *
  * - {@link make} builds the services from a client;
@@ -18,8 +18,11 @@ import {
   type EventStoreService,
   InstanceStore,
   type InstanceStoreService,
+  Outbox,
+  type OutboxService,
   promisify,
   runPromise,
+  type StorageError,
   TemplateStore,
   type TemplateStoreService,
   WorkflowIndex,
@@ -28,11 +31,13 @@ import {
   type WorkflowStoreService
 } from "@workflow-manager/core"
 import { Context, Effect, Layer } from "effect"
+import { loadPGlite, loadPgPool } from "./internal/drivers.js"
 import { MarketRoles, type MarketRolesService, makeMarketRoles } from "./MarketRoles.js"
 import { type MigrationError, type MigrationReport, migrate } from "./Migrations.js"
 import { fromPGlite, fromPool, type PGliteLike, type PgClient, type PoolLike } from "./PgClient.js"
 import { makeEventStore } from "./PgEventStore.js"
 import { makeInstanceStore } from "./PgInstanceStore.js"
+import { makeOutbox } from "./PgOutbox.js"
 import { makeTemplateStore } from "./PgTemplateStore.js"
 import { makeWorkflowIndex } from "./PgWorkflowIndex.js"
 import { makeWorkflowStore } from "./PgWorkflowStore.js"
@@ -68,6 +73,7 @@ export interface PgRlsServices {
   readonly workflowIndex: WorkflowIndexService
   readonly templateStore: TemplateStoreService
   readonly workflowStore: WorkflowStoreService
+  readonly outbox: OutboxService
   readonly tenants: TenantsService
   readonly users: UsersService
   readonly marketRoles: MarketRolesService
@@ -85,6 +91,7 @@ export type PgRlsLayerServices =
   | WorkflowIndex
   | TemplateStore
   | WorkflowStore
+  | Outbox
   | Tenants
   | Users
   | MarketRoles
@@ -109,6 +116,7 @@ export const make = (config: PgRlsConfig): Effect.Effect<PgRlsServices, Migratio
       workflowIndex: makeWorkflowIndex(store),
       templateStore: makeTemplateStore(store),
       workflowStore: makeWorkflowStore(store),
+      outbox: makeOutbox(store),
       tenants: makeTenants(store),
       users: makeUsers(store),
       marketRoles: makeMarketRoles(store)
@@ -127,6 +135,7 @@ export const toContext = (services: PgRlsServices): Context.Context<PgRlsLayerSe
     Context.add(WorkflowIndex, services.workflowIndex),
     Context.add(TemplateStore, services.templateStore),
     Context.add(WorkflowStore, services.workflowStore),
+    Context.add(Outbox, services.outbox),
     Context.add(Tenants, services.tenants),
     Context.add(Users, services.users),
     Context.add(MarketRoles, services.marketRoles)
@@ -156,21 +165,20 @@ export type PoolOptions = Omit<PgRlsConfig, "client"> &
 
 /**
  * {@link layer} over a `pg` Pool. Give it a pool, or a connection string to create one (needs the
- * `pg` package; the pool is ended when the layer is released).
+ * `pg` package; the pool is ended when the layer is released). Without `pg` installed, it fails
+ * with a `StorageError` (`Misconfigured`) that says to install it.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerPool = (options: PoolOptions): Layer.Layer<PgRlsLayerServices, MigrationError> =>
+export const layerPool = (options: PoolOptions): Layer.Layer<PgRlsLayerServices, MigrationError | StorageError> =>
   Layer.effectContext(
     Effect.gen(function* () {
       const client =
         "pool" in options
           ? fromPool(options.pool)
           : yield* Effect.acquireRelease(
-              Effect.promise(async () => {
-                const pg = await import("pg")
-                const Pool = (pg.default ?? pg).Pool
+              Effect.map(loadPgPool("layerPool"), (Pool) => {
                 const pool = new Pool({
                   connectionString: options.connectionString,
                   max: options.max ?? 10,
@@ -197,23 +205,26 @@ export const layerPool = (options: PoolOptions): Layer.Layer<PgRlsLayerServices,
 export type PGliteOptions = Omit<PgRlsConfig, "client"> & { readonly db?: PGliteLike; readonly dataDir?: string }
 
 /**
- * {@link layer} over PGlite, the embedded PostgreSQL (needs the `@electric-sql/pglite` package).
+ * {@link layer} over PGlite, the embedded PostgreSQL (needs the `@electric-sql/pglite` package;
+ * without it, it fails with a `StorageError` (`Misconfigured`) that says to install it).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerPGlite = (options: PGliteOptions = {}): Layer.Layer<PgRlsLayerServices, MigrationError> =>
+export const layerPGlite = (
+  options: PGliteOptions = {}
+): Layer.Layer<PgRlsLayerServices, MigrationError | StorageError> =>
   Layer.effectContext(
     Effect.gen(function* () {
       const client =
         options.db !== undefined
           ? fromPGlite(options.db)
           : yield* Effect.acquireRelease(
-              Effect.promise(async () => {
-                const { PGlite } = await import("@electric-sql/pglite")
-                const db = await PGlite.create(options.dataDir)
-                return fromPGlite(db as unknown as PGliteLike, { owned: true })
-              }),
+              Effect.flatMap(loadPGlite("layerPGlite"), (PGlite) =>
+                Effect.promise(async () =>
+                  fromPGlite((await PGlite.create(options.dataDir)) as unknown as PGliteLike, { owned: true })
+                )
+              ),
               (client) => Effect.promise(() => client.close())
             )
       return toContext(yield* make({ ...options, migrate: options.migrate ?? true, client }))
@@ -244,6 +255,7 @@ export interface PgRlsPromise {
   readonly workflowIndex: Promisified<WorkflowIndexService>
   readonly templateStore: Promisified<TemplateStoreService>
   readonly workflowStore: Promisified<WorkflowStoreService>
+  readonly outbox: Promisified<OutboxService>
   readonly tenants: Promisified<TenantsService>
   readonly users: Promisified<UsersService>
   readonly marketRoles: Promisified<MarketRolesService>
@@ -268,6 +280,7 @@ export const makePromise = async (config: PgRlsConfig): Promise<PgRlsPromise> =>
     workflowIndex: promisify(services.workflowIndex),
     templateStore: promisify(services.templateStore),
     workflowStore: promisify(services.workflowStore),
+    outbox: promisify(services.outbox),
     tenants: promisify(services.tenants),
     users: promisify(services.users),
     marketRoles: promisify(services.marketRoles),

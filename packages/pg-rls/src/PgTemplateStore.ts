@@ -10,9 +10,7 @@
  * @since 0.1.0
  */
 import {
-  type Access,
   Conflict,
-  operatorAccess,
   storageError,
   Template,
   type TemplateStoreService,
@@ -21,7 +19,7 @@ import {
 import { Effect } from "effect"
 import { attempt } from "./internal/query.js"
 import { checkIdentifier, checkInt, checkText, decodeWith, toJson } from "./internal/validate.js"
-import { anonymous, withTenant } from "./Scope.js"
+import { anonymous, type Scope, withTenant } from "./Scope.js"
 import type { StoreConfig } from "./StoreConfig.js"
 
 const decodeTemplate = decodeWith(Template, "template")
@@ -32,7 +30,7 @@ const decodeTemplate = decodeWith(Template, "template")
  * @since 0.1.0
  * @category templates
  */
-export const PUBLISHER: Access = operatorAccess("template-publisher")
+export const PUBLISHER: Scope = { _tag: "Publisher" }
 
 /**
  * Builds the template store over a client.

@@ -3,7 +3,7 @@
  *
  * `upsert` is version-guarded (`... WHERE index.version < EXCLUDED.version`); `query` filters on
  * tenant, status, market role, current step, template, `updatedSince` and `dueBy` (the entry's
- * `nextDueAt`, read from the stored entry document: no column or index for it yet), and pages by keyset on
+ * `nextDueAt`, in the `next_due_at` column with a partial index of due instances by time), and pages by keyset on
  * the immutable (`created_at`, `instance_id`) order: a page starts strictly after the cursor's
  * position, so entries inserted or updated meanwhile never make a page repeat or skip one that
  * existed when the first page was read.
@@ -95,11 +95,7 @@ export const makeWorkflowIndex = (config: StoreConfig): WorkflowIndexService => 
       }
       if (filter.dueBy !== undefined) {
         // an entry without nextDueAt has nothing due: it never matches
-        where.push(
-          `(entry ->> 'nextDueAt') is not null and (entry ->> 'nextDueAt')::timestamptz <= ${param(
-            yield* checkInstant(operation, "filter.dueBy", filter.dueBy)
-          )}::timestamptz`
-        )
+        where.push(`next_due_at <= ${param(yield* checkInstant(operation, "filter.dueBy", filter.dueBy))}::timestamptz`)
       }
       if (page.cursor !== undefined) {
         const position = typeof page.cursor === "string" ? decodeCursor(page.cursor) : undefined
@@ -134,8 +130,10 @@ export const makeWorkflowIndex = (config: StoreConfig): WorkflowIndexService => 
         yield* checkScope(operation, access)
         const json = yield* prepareEntry(operation, access, entry, config.maxDocumentBytes)
         const [tenant, appRole] = scopeArgs(access)
-        const rows = yield* attempt(operation, () =>
-          client.query<CommitRow>(COMMIT_SQL, [tenant, appRole, 0, null, null, json])
+        const rows = yield* attempt(
+          operation,
+          () => client.query<CommitRow>(COMMIT_SQL, [tenant, appRole, 0, null, null, json, null]),
+          { tenantId: entry.tenantId, instanceId: entry.instanceId }
         )
         return rows[0]?.index_written === true
       }),

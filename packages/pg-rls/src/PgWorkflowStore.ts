@@ -1,33 +1,33 @@
 /**
- * The atomic write path on PostgreSQL (`capabilities: { state: "atomic", index: "atomic" }`): a
- * command's events, its state snapshot and its index entry are written by ONE statement,
- * `wm_commit(...)`, which is one transaction and one round trip — append at the expected version,
- * then the two version-guarded upserts. Either all three are written or none is, so a commit never
- * leaves a projection pending. The adapter has no outbox yet (`outbox: "unsupported"`): a commit
- * that carries messages is refused before anything is written.
+ * The atomic write path on PostgreSQL (`capabilities: { state: "atomic", index: "atomic", outbox:
+ * "atomic" }`): a command costs two round trips. `load` is ONE statement, `wm_load(...)`: the state
+ * snapshot, any newer events and the events of an idempotency key. `commit` is ONE statement,
+ * `wm_commit(...)`, which is one transaction: check or claim the instance's owner, append at the
+ * expected version, the two version-guarded upserts, and the outbox messages. Either all of it is
+ * written or none, so a commit never leaves a projection pending and a message exists exactly when
+ * its command happened.
  *
- * `load` reads the snapshot, the newer events and the events of an idempotency key through the
- * adapter's own stores; `check` verifies, in one statement run as `workflow_app`, that the database
- * is reachable and migrated.
+ * `check` verifies, in one statement run as `workflow_app`, that the database is reachable and
+ * migrated, and that the application role has no way out of row-level security.
  *
  * @since 0.1.0
  */
 import {
   type CommitResult,
   entryOf,
-  loadFromPorts,
+  fold,
+  type LoadResult,
   type StorageError,
+  type WorkflowEvent,
+  type WorkflowState,
   type WorkflowStoreService
 } from "@workflow-manager/core"
 import { Effect } from "effect"
 import { classifyPgError } from "./classifyPgError.js"
-import { prepareEvents, prepareState } from "./internal/documents.js"
+import { decodeEvent, decodeState, prepareEvents, prepareMessages, prepareState } from "./internal/documents.js"
 import { attempt } from "./internal/query.js"
-import { CHECK_SQL, COMMIT_SQL } from "./internal/sql.js"
-import { checkScope, invalid, toJson } from "./internal/validate.js"
-import { makeEventStore } from "./PgEventStore.js"
-import { makeInstanceStore } from "./PgInstanceStore.js"
-import { makeWorkflowIndex } from "./PgWorkflowIndex.js"
+import { CHECK_SQL, COMMIT_SQL, LOAD_SQL, ROLE_PROBLEMS_SQL } from "./internal/sql.js"
+import { checkIdentifier, checkScope, checkText, invalid, toJson } from "./internal/validate.js"
 import { anonymous, scopeArgs } from "./Scope.js"
 import type { StoreConfig } from "./StoreConfig.js"
 
@@ -47,7 +47,10 @@ const PRIVILEGES_HINT =
 const check = (config: StoreConfig): Effect.Effect<void, StorageError> => {
   const operation = "WorkflowStore.check"
   return Effect.tryPromise({
-    try: () => config.client.query(CHECK_SQL, scopeArgs(anonymous)),
+    try: async () => {
+      await config.client.query(CHECK_SQL, scopeArgs(anonymous))
+      return config.client.query<{ problems: ReadonlyArray<string> }>(ROLE_PROBLEMS_SQL)
+    },
     catch: (error) => {
       const classified = classifyPgError(operation, error)
       // a refused SET ROLE / EXECUTE here is a deployment problem, not a tenant crossing a boundary
@@ -55,8 +58,61 @@ const check = (config: StoreConfig): Effect.Effect<void, StorageError> => {
         ? invalid(operation, `${PRIVILEGES_HINT}: ${classified.reason.message}`, error)
         : classified
     }
-  }).pipe(Effect.asVoid)
+  }).pipe(
+    Effect.flatMap((rows) => {
+      const problems = rows[0]?.problems ?? []
+      return problems.length === 0
+        ? Effect.void
+        : Effect.fail(
+            invalid(
+              operation,
+              `the application role workflow_app must not have: ${problems.join(", ")} — each is a way out of row-level security (see docs/pg-rls.md, deployment checklist)`
+            )
+          )
+    })
+  )
 }
+
+/** The load: the snapshot caught up with newer events (repaired, best effort), and the key's events. */
+const load =
+  (config: StoreConfig) =>
+  (access: Parameters<WorkflowStoreService["load"]>[0], instanceId: string, commandId?: string) =>
+    Effect.gen(function* () {
+      const operation = "WorkflowStore.load"
+      yield* checkScope(operation, access)
+      yield* checkIdentifier(operation, "instance id", instanceId)
+      if (commandId !== undefined) yield* checkText(operation, "command id", commandId, 500)
+      const [tenant, appRole] = scopeArgs(access)
+      const rows = yield* attempt(operation, () =>
+        config.client.query<{ part: string; doc: unknown }>(LOAD_SQL, [tenant, appRole, instanceId, commandId ?? null])
+      )
+      let snapshot: WorkflowState | undefined
+      const newer: Array<WorkflowEvent> = []
+      const prior: Array<WorkflowEvent> = []
+      for (const row of rows) {
+        if (row.part === "s") snapshot = yield* decodeState(operation, row.doc)
+        else if (row.part === "e") newer.push(yield* decodeEvent(operation, row.doc))
+        else prior.push(yield* decodeEvent(operation, row.doc))
+      }
+      if (newer.length === 0) return { state: snapshot, prior } satisfies LoadResult
+      // events appended without their projections (the composed ports): catch up, and repair
+      const state = fold(newer, snapshot)
+      if (state !== undefined) {
+        yield* repair(config, access, state).pipe(
+          Effect.catch((error) => Effect.logWarning("read-repair of a stale projection failed", error))
+        )
+      }
+      return { state, prior } satisfies LoadResult
+    })
+
+const repair = (config: StoreConfig, access: Parameters<WorkflowStoreService["load"]>[0], state: WorkflowState) =>
+  Effect.gen(function* () {
+    const operation = "WorkflowStore.load"
+    const json = yield* toJson(operation, "state", state, config.maxDocumentBytes)
+    const entry = yield* toJson(operation, "index entry", entryOf(state), config.maxDocumentBytes)
+    const [tenant, appRole] = scopeArgs(access)
+    yield* attempt(operation, () => config.client.query(COMMIT_SQL, [tenant, appRole, 0, null, json, entry, null]))
+  })
 
 /**
  * Builds the workflow store over a client.
@@ -65,28 +121,12 @@ const check = (config: StoreConfig): Effect.Effect<void, StorageError> => {
  * @category constructors
  */
 export const makeWorkflowStore = (config: StoreConfig): WorkflowStoreService => ({
-  capabilities: { state: "atomic", index: "atomic", outbox: "unsupported" },
-  // three round trips (snapshot, newer events, the key's events) over the adapter's own stores;
-  // a one-round-trip load (one scoped SQL function) is a later issue
-  load: loadFromPorts({
-    events: makeEventStore(config),
-    instances: makeInstanceStore(config),
-    index: makeWorkflowIndex(config)
-  }),
+  capabilities: { state: "atomic", index: "atomic", outbox: "atomic" },
+  load: load(config),
   commit: (access, batch) =>
     Effect.gen(function* () {
       const operation = "WorkflowStore.commit"
       yield* checkScope(operation, access)
-      if (!Array.isArray(batch.messages) || batch.messages.length > 0) {
-        return yield* Effect.fail(
-          invalid(
-            operation,
-            Array.isArray(batch.messages)
-              ? "this store cannot queue outbox messages (capabilities.outbox: unsupported)"
-              : "messages must be an array (empty: this store has no outbox)"
-          )
-        )
-      }
       const events = yield* prepareEvents(
         operation,
         access,
@@ -108,6 +148,13 @@ export const makeWorkflowStore = (config: StoreConfig): WorkflowStoreService => 
           )
         }
       }
+      const messages = yield* prepareMessages(
+        operation,
+        batch.messages,
+        state.decoded.instanceId,
+        state.decoded.tenantId,
+        config.maxDocumentBytes
+      )
       // the entry of a checked state is valid by construction: no second decode
       const entry = yield* toJson(operation, "index entry", entryOf(state.decoded), config.maxDocumentBytes)
       const [tenant, appRole] = scopeArgs(access)
@@ -120,9 +167,14 @@ export const makeWorkflowStore = (config: StoreConfig): WorkflowStoreService => 
             batch.expectedVersion,
             batch.events.length === 0 ? null : events.json,
             state.json,
-            entry
+            entry,
+            messages
           ]),
-        { expectedVersion: batch.expectedVersion }
+        {
+          expectedVersion: batch.expectedVersion,
+          tenantId: state.decoded.tenantId,
+          instanceId: state.decoded.instanceId
+        }
       )
       return NOTHING_PENDING
     }),

@@ -12,6 +12,7 @@ import { Context, Effect, Schema } from "effect"
 import { attempt } from "./internal/query.js"
 import { instant, notFound, setList } from "./internal/rows.js"
 import { checkScope, checkText, checkUuid, invalid } from "./internal/validate.js"
+import type { PgClient } from "./PgClient.js"
 import { withTenant } from "./Scope.js"
 import type { StoreConfig } from "./StoreConfig.js"
 
@@ -234,3 +235,45 @@ export const makeTenants = (config: StoreConfig): TenantsService => {
       })
   }
 }
+
+/**
+ * Registers the operator's own organisation: a tenant whose users may have the role `market_ops`
+ * and whose id opens the operator scope (`operatorAccess(userId, organisationId)`). Operator status
+ * comes only from here: no tenant, and not the application role, can register an organisation —
+ * run it with a client connected as the OWNER of the schema (the role that runs the migrations),
+ * for example once when a deployment is set up. Returns the organisation's tenant id.
+ *
+ * @example
+ * ```ts
+ * import { createOperatorOrganisation, type PgClient } from "@workflow-manager/pg-rls"
+ * import { Effect } from "effect"
+ *
+ * declare const ownerClient: PgClient
+ * const operatorId = await Effect.runPromise(
+ *   createOperatorOrganisation(ownerClient, { companyName: "Elia Transmission", vatNumber: "BE0731852231" })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category tenants
+ */
+export const createOperatorOrganisation = (
+  ownerClient: PgClient,
+  organisation: { readonly id?: string; readonly companyName: string; readonly vatNumber: string }
+): Effect.Effect<string, StorageError> =>
+  Effect.gen(function* () {
+    const operation = "createOperatorOrganisation"
+    const id = organisation.id === undefined ? null : yield* checkUuid(operation, "organisation id", organisation.id)
+    const companyName = yield* checkText(operation, "companyName", organisation.companyName, 300)
+    const vatNumber = yield* checkVat(operation, organisation.vatNumber)
+    const rows = yield* attempt(operation, () =>
+      ownerClient.transaction((tx) =>
+        tx.query<{ id: string }>("select wm_create_operator_organisation($1::uuid, $2, $3) as id", [
+          id,
+          companyName,
+          vatNumber
+        ])
+      )
+    )
+    return (rows[0] as { id: string }).id
+  })

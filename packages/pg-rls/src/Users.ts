@@ -2,8 +2,11 @@
  * Users of the tenants. A tenant scope reads, creates and updates its own users; the operator
  * every tenant's. E-mail addresses are unique per tenant — not globally, which would let one
  * tenant learn by a refused insert that an address is registered with another. The password hash
- * (argon2id or bcrypt, computed by the server) is stored but never returned, except by
- * {@link UsersService.loginCandidates}, the sign-in lookup, which runs in its own narrow scope.
+ * (argon2id or bcrypt at OWASP parameters, computed by the server: see {@link isPasswordHash}) is
+ * stored but never returned, and the application role cannot even read it: only
+ * {@link UsersService.loginCandidates}, the sign-in lookup, gets it, through the database function
+ * `wm_sign_in`. The role `market_ops` is only for users of a registered operator organisation: the
+ * database refuses it anywhere else, whoever writes.
  *
  * @since 0.1.0
  */
@@ -11,8 +14,8 @@ import { type Access, Instant, type StorageError } from "@workflow-manager/core"
 import { Context, Effect, Schema } from "effect"
 import { attempt } from "./internal/query.js"
 import { instant, notFound, setList } from "./internal/rows.js"
-import { checkCovers, checkScope, checkText, checkUuid, invalid } from "./internal/validate.js"
-import { loginLookup, withTenant } from "./Scope.js"
+import { checkCovers, checkScope, checkText, checkUuid, invalid, tenantViolation } from "./internal/validate.js"
+import { withTenant } from "./Scope.js"
 import type { StoreConfig } from "./StoreConfig.js"
 
 /**
@@ -127,7 +130,7 @@ export interface UsersService {
   ) => Effect.Effect<void, StorageError>
   /**
    * The sign-in lookup: the `ACTIVE` accounts of an e-mail address in every tenant, with their
-   * password hashes. Runs in the `LoginLookup` scope, which reads users and nothing else.
+   * password hashes (at most 100). Runs the database function `wm_sign_in`, the only reader of hashes.
    */
   readonly loginCandidates: (email: string) => Effect.Effect<ReadonlyArray<LoginCandidate>, StorageError>
 }
@@ -164,6 +167,56 @@ const toUser = (row: UserRow): User => ({
   createdAt: instant(row.created_at),
   updatedAt: instant(row.updated_at)
 })
+
+const ARGON2ID = /^\$argon2id\$v=19\$m=(\d{1,9}),t=(\d{1,6}),p=(\d{1,4})\$[A-Za-z0-9+/]{11,86}\$[A-Za-z0-9+/]{22,342}$/
+const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/
+
+/**
+ * Whether a value is a password hash the adapter stores: argon2id (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`)
+ * at OWASP's parameters (memory ≥ 7 MiB and memory × iterations ≥ 35 MiB, e.g. m=19456,t=2,p=1), or
+ * bcrypt (`$2a$`, `$2b$`, `$2y$`) of cost 10 or more. The database checks the same rule.
+ *
+ * @example
+ * ```ts
+ * import { isPasswordHash } from "@workflow-manager/pg-rls"
+ *
+ * isPasswordHash("hunter2") // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category users
+ */
+export const isPasswordHash = (value: unknown): value is string => {
+  if (typeof value !== "string") return false
+  const argon = ARGON2ID.exec(value)
+  if (argon !== null) {
+    const [m, t, p] = [Number(argon[1]), Number(argon[2]), Number(argon[3])]
+    return m >= 7168 && m * t >= 35840 && p >= 1
+  }
+  const bcrypt = BCRYPT.exec(value)
+  return bcrypt !== null && Number(bcrypt[1]) >= 10 && Number(bcrypt[1]) <= 31
+}
+
+const checkPasswordHash = (operation: string, value: unknown) =>
+  value === null || isPasswordHash(value)
+    ? Effect.succeed(value)
+    : Effect.fail(
+        invalid(
+          operation,
+          "passwordHash must be an argon2id hash (m >= 7168 KiB, m*t >= 35840) or a bcrypt hash of cost >= 10, computed by the server — never a password"
+        )
+      )
+
+/** A refused write of the role market_ops: say why. */
+const operatorRoleRefused = (operation: string, role: string | undefined) => (error: StorageError) =>
+  role === "market_ops" && error.reason._tag === "TenantViolation"
+    ? Effect.fail(
+        tenantViolation(
+          operation,
+          "the role market_ops is only for users of a registered operator organisation (createOperatorOrganisation)"
+        )
+      )
+    : Effect.fail(error)
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/
 const ROLE_PATTERN = /^[a-z][a-z0-9_]{0,62}$/
@@ -205,7 +258,7 @@ export const makeUsers = (config: StoreConfig): UsersService => {
         yield* checkCovers(operation, access, tenantId)
         const email = yield* checkEmail(operation, user.email)
         const role = yield* checkRole(operation, user.role)
-        const passwordHash = yield* checkNullableText(operation, "passwordHash", user.passwordHash ?? null, 1024)
+        const passwordHash = yield* checkPasswordHash(operation, user.passwordHash ?? null)
         const displayName = yield* checkNullableText(operation, "displayName", user.displayName ?? null, 300)
         const status = yield* checkStatus(operation, user.status ?? "ACTIVE")
         const rows = yield* attempt(operation, () =>
@@ -216,7 +269,7 @@ export const makeUsers = (config: StoreConfig): UsersService => {
               [id, tenantId, email, role, passwordHash, displayName, status]
             )
           )
-        )
+        ).pipe(Effect.catch(operatorRoleRefused(operation, role)))
         return toUser(rows[0] as UserRow)
       }),
     get: (access, id) =>
@@ -262,10 +315,11 @@ export const makeUsers = (config: StoreConfig): UsersService => {
         const operation = "Users.update"
         yield* checkScope(operation, access)
         const userId = yield* checkUuid(operation, "user id", id)
+        const role = patch.role === undefined ? undefined : yield* checkRole(operation, patch.role)
         const set = setList(
           [
             ["email", patch.email === undefined ? undefined : yield* checkEmail(operation, patch.email)],
-            ["role", patch.role === undefined ? undefined : yield* checkRole(operation, patch.role)],
+            ["role", role],
             [
               "display_name",
               patch.displayName === undefined
@@ -280,7 +334,7 @@ export const makeUsers = (config: StoreConfig): UsersService => {
           withTenant(client, access, (tx) =>
             tx.query<UserRow>(`update users set ${set.sql} where id = $1 returning ${COLUMNS}`, [userId, ...set.params])
           )
-        )
+        ).pipe(Effect.catch(operatorRoleRefused(operation, role)))
         if (rows[0] === undefined) return yield* Effect.fail(notFound(operation, "user", userId))
         return toUser(rows[0])
       }),
@@ -289,7 +343,7 @@ export const makeUsers = (config: StoreConfig): UsersService => {
         const operation = "Users.setPasswordHash"
         yield* checkScope(operation, access)
         const userId = yield* checkUuid(operation, "user id", id)
-        const hash = yield* checkNullableText(operation, "passwordHash", passwordHash, 1024)
+        const hash = yield* checkPasswordHash(operation, passwordHash)
         const rows = yield* attempt(operation, () =>
           withTenant(client, access, (tx) =>
             tx.query("update users set password_hash = $2, updated_at = now() where id = $1 returning 1", [
@@ -305,13 +359,9 @@ export const makeUsers = (config: StoreConfig): UsersService => {
         const operation = "Users.loginCandidates"
         const normalized = yield* checkEmail(operation, email)
         const rows = yield* attempt(operation, () =>
-          withTenant(client, loginLookup, (tx) =>
-            tx.query<UserRow & { password_hash: string }>(
-              `select ${COLUMNS}, password_hash from users
-                where email = $1 and status = 'ACTIVE' and password_hash is not null order by tenant_id`,
-              [normalized]
-            )
-          )
+          client.query<UserRow & { password_hash: string }>(`select ${COLUMNS}, password_hash from wm_sign_in($1)`, [
+            normalized
+          ])
         )
         return rows.map((row) => ({ user: toUser(row), passwordHash: row.password_hash }))
       })

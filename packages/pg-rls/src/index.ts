@@ -37,6 +37,7 @@ export {
 } from "./PgClient.js"
 export { makeEventStore } from "./PgEventStore.js"
 export { makeInstanceStore } from "./PgInstanceStore.js"
+export { makeOutbox } from "./PgOutbox.js"
 export {
   layer,
   layerPGlite,
@@ -55,9 +56,10 @@ export {
 export { makeTemplateStore, PUBLISHER } from "./PgTemplateStore.js"
 export { MAX_PAGE_SIZE, makeWorkflowIndex } from "./PgWorkflowIndex.js"
 export { makeWorkflowStore } from "./PgWorkflowStore.js"
-export { anonymous, loginLookup, type Scope, scopeArgs, withTenant } from "./Scope.js"
+export { anonymous, type Scope, scopeArgs, withTenant } from "./Scope.js"
 export { DEFAULT_MAX_DOCUMENT_BYTES, type StoreConfig } from "./StoreConfig.js"
 export {
+  createOperatorOrganisation,
   makeTenants,
   type NewTenant,
   Tenant,
@@ -67,6 +69,7 @@ export {
   type TenantsService
 } from "./Tenants.js"
 export {
+  isPasswordHash,
   type LoginCandidate,
   makeUsers,
   type NewUser,

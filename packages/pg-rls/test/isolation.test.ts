@@ -13,7 +13,7 @@ import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { fromPool, make, type PgClient, type PgQueryable, type PoolLike, withTenant } from "../src/index.js"
 import { type Backend, describeBackends } from "./support/backends.js"
-import { eventsOf, newInstanceId, newTenantId, stateOf } from "./support/fixtures.js"
+import { argonHash, eventsOf, newInstanceId, newTenantId, stateOf } from "./support/fixtures.js"
 
 /** Every table that holds tenant rows, with the column naming the tenant. */
 const TENANT_TABLES = [
@@ -93,11 +93,11 @@ const seedTenant = async (backend: Backend, label: string): Promise<Seeded> => {
       tenantId,
       email,
       role: "tenant_admin",
-      passwordHash: `$argon2id$${label}`
+      passwordHash: argonHash(label)
     })
   )
   await run(
-    services.marketRoles.assign(operatorAccess("ops"), {
+    services.marketRoles.assign(backend.operator, {
       tenantId,
       role: "BRP",
       status: "ACTIVE",
@@ -490,7 +490,7 @@ await describeBackends("tenant isolation", (backend) => {
     )
     expect(login).toEqual({ users: 1, events: 0 })
     const candidates = await run(backend().services.users.loginCandidates(B.email.toUpperCase()))
-    expect(candidates.map((c) => [c.user.id, c.passwordHash])).toEqual([[B.userId, "$argon2id$b"]])
+    expect(candidates.map((c) => [c.user.id, c.passwordHash])).toEqual([[B.userId, argonHash("b")]])
     expect(
       Object.keys((await run(backend().services.users.get(tenantAccess(B.tenantId), B.userId))) ?? {})
     ).not.toContain("passwordHash")

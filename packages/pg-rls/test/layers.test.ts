@@ -2,10 +2,11 @@
  * The conveniences: `layerPool` (creating and ending its pool) and `layerPGlite` (opening, migrating
  * and closing an embedded database) provide all five core ports and the repositories.
  */
+import { PGlite } from "@electric-sql/pglite"
 import {
+  type Access,
   EventStore,
   InstanceStore,
-  operatorAccess,
   TemplateStore,
   tenantAccess,
   WorkflowIndex,
@@ -13,16 +14,25 @@ import {
 } from "@workflow-manager/core"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
-import { layerPGlite, layerPool, MarketRoles, Tenants, Users } from "../src/index.js"
-import { describeBackends } from "./support/backends.js"
+import {
+  fromPGlite,
+  layerPGlite,
+  layerPool,
+  MarketRoles,
+  migrate,
+  type PGliteLike,
+  Tenants,
+  Users
+} from "../src/index.js"
+import { describeBackends, newOperator } from "./support/backends.js"
 import { eventsOf, newInstanceId, newTenantId, stateOf } from "./support/fixtures.js"
 
-const program = (tenantId: string) =>
+const program = (tenantId: string, ops: Access) =>
   Effect.gen(function* () {
     yield* Effect.all([EventStore, InstanceStore, WorkflowIndex, TemplateStore, Tenants, Users, MarketRoles])
     const store = yield* WorkflowStore
     const tenants = yield* Tenants
-    yield* tenants.create(operatorAccess("ops"), {
+    yield* tenants.create(ops, {
       id: tenantId,
       companyName: "Layered NV",
       vatNumber: `BE0${tenantId.replace(/\D/g, "").slice(0, 9).padEnd(9, "1")}`
@@ -43,7 +53,9 @@ await describeBackends(
   (backend) => {
     it("creates a pool from a connection string, provides every service, ends the pool", async () => {
       const version = await Effect.runPromise(
-        program(newTenantId()).pipe(Effect.provide(layerPool({ connectionString: backend().url as string, max: 2 })))
+        program(newTenantId(), backend().operator).pipe(
+          Effect.provide(layerPool({ connectionString: backend().url as string, max: 2 }))
+        )
       )
       expect(version).toBe(2)
     })
@@ -51,7 +63,24 @@ await describeBackends(
   { only: "postgres" }
 )
 
-it("layerPGlite opens an in-memory database, migrates it, provides every service and closes it", async () => {
-  const version = await Effect.runPromise(program(newTenantId()).pipe(Effect.provide(layerPGlite())))
-  expect(version).toBe(2)
+it("layerPGlite opens an in-memory database and migrates it", async () => {
+  const templates = await Effect.runPromise(
+    Effect.flatMap(TemplateStore, (store) => store.list()).pipe(Effect.provide(layerPGlite()))
+  )
+  expect(templates).toEqual([])
+})
+
+it("layerPGlite over a given instance migrates it and provides every service", async () => {
+  const db = await PGlite.create()
+  try {
+    const client = fromPGlite(db as unknown as PGliteLike)
+    await Effect.runPromise(migrate(client))
+    const ops = await newOperator(client)
+    const version = await Effect.runPromise(
+      program(newTenantId(), ops).pipe(Effect.provide(layerPGlite({ db: db as unknown as PGliteLike })))
+    )
+    expect(version).toBe(2)
+  } finally {
+    await db.close()
+  }
 })

@@ -38,7 +38,7 @@ await describeBackends("storage ports", (backend) => {
   const tenantA = newTenantId()
   const tenantB = newTenantId()
   const a = tenantAccess(tenantA)
-  const ops = operatorAccess("ops-1")
+  const ops = () => backend().operator
 
   beforeAll(async () => {
     await backend().inspect.ensureTenant(tenantA)
@@ -196,7 +196,7 @@ await describeBackends("storage ports", (backend) => {
       state: undefined,
       prior: []
     })
-    expect(await run(workflowStore.load(ops, spec.instanceId, "pause-1"))).toEqual(loaded)
+    expect(await run(workflowStore.load(ops(), spec.instanceId, "pause-1"))).toEqual(loaded)
     const bad = await fail(workflowStore.load(tenantAccess("not-a-uuid"), spec.instanceId))
     expect(bad.reason._tag).toBe("InvalidData")
   })
@@ -242,7 +242,7 @@ await describeBackends("storage ports", (backend) => {
     expect(second.nextCursor).toBeUndefined()
     // the operator sees them too; another tenant does not
     expect(
-      (await run(workflowIndex.query(ops, { tenantId: tenant, dueBy: at(5_000) }, { limit: 500 }))).items
+      (await run(workflowIndex.query(ops(), { tenantId: tenant, dueBy: at(5_000) }, { limit: 500 }))).items
     ).toHaveLength(3)
     expect(
       (await run(workflowIndex.query(tenantAccess(tenantB), { dueBy: at(5_000) }, { limit: 500 }))).items.filter((e) =>
@@ -293,7 +293,7 @@ await describeBackends("storage ports", (backend) => {
       workflowIndex.query(t, { templateId: "portfolio", currentStepId: "company-details" }, { limit: 10 })
     )
     expect(portfolio.items.map((e) => e.instanceId)).toEqual([(specs[6] as InstanceSpec).instanceId])
-    const opsView = await run(workflowIndex.query(ops, { tenantId: tenant }, { limit: 500 }))
+    const opsView = await run(workflowIndex.query(ops(), { tenantId: tenant }, { limit: 500 }))
     expect(opsView.items).toHaveLength(7)
     const bad = await fail(workflowIndex.query(t, {}, { limit: 501 }))
     expect(bad.reason._tag).toBe("InvalidData")

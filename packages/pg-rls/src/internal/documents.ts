@@ -6,6 +6,8 @@ import {
   type Access,
   IndexEntry,
   type IndexEntry as IndexEntryType,
+  OutboxMessage,
+  type OutboxMessage as OutboxMessageType,
   type StorageError,
   WorkflowEvent,
   type WorkflowEvent as WorkflowEventType,
@@ -18,6 +20,36 @@ import { checkCovers, checkInt, checkUuid, decodeWith, invalid, toJson } from ".
 export const decodeEvent = decodeWith(WorkflowEvent, "event")
 export const decodeState = decodeWith(WorkflowState, "state")
 export const decodeEntry = decodeWith(IndexEntry, "index entry")
+export const decodeMessage = decodeWith(OutboxMessage, "outbox message")
+
+/**
+ * Checks the messages of a commit: valid messages of the commit's instance and tenant, each id
+ * starting with the instance id (as core makes them), each at most `maxBytes` of JSON; `null` when
+ * there are none.
+ */
+export const prepareMessages = Effect.fnUntraced(function* (
+  operation: string,
+  messages: ReadonlyArray<OutboxMessageType>,
+  instanceId: string,
+  tenantId: string,
+  maxBytes: number
+) {
+  if (!Array.isArray(messages)) return yield* Effect.fail(invalid(operation, "messages must be an array"))
+  if (messages.length === 0) return null
+  if (messages.length > 1000) return yield* Effect.fail(invalid(operation, "a commit queues at most 1000 messages"))
+  const parts: Array<string> = []
+  for (let i = 0; i < messages.length; i++) {
+    const message = yield* decodeMessage(operation, messages[i])
+    if (message.instanceId !== instanceId || message.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
+      return yield* Effect.fail(invalid(operation, `message ${i} belongs to another instance than the commit`))
+    }
+    if (!message.id.startsWith(`${instanceId}:`)) {
+      return yield* Effect.fail(invalid(operation, `message ${i} has an id that does not start with its instance id`))
+    }
+    parts.push(yield* toJson(operation, `message ${i}`, message, maxBytes))
+  }
+  return `[${parts.join(",")}]`
+})
 
 /** A batch of events ready to send: JSON array text plus what it is about. */
 export interface PreparedEvents {

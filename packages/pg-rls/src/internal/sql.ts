@@ -2,9 +2,18 @@
  * The statements that call the scoped SQL functions of the migrations (one round trip each).
  */
 
-/** `wm_commit(tenant, appRole, expectedVersion, events, state, entry)`. */
+/** `wm_commit(tenant, appRole, expectedVersion, events, state, entry, messages)`. */
 export const COMMIT_SQL =
-  "select state_written, index_written from wm_commit($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb)"
+  "select state_written, index_written from wm_commit($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7::jsonb)"
+
+/** `wm_load(tenant, appRole, instanceId, commandId)`: rows `(part, doc)`, part `s`, `k` or `e`. */
+export const LOAD_SQL = "select part, doc from wm_load($1, $2, $3, $4)"
+
+/** `wm_outbox_claim(tenant, appRole, owner, now, leaseUntil, limit, kinds)`: rows `(doc, attempt)`. */
+export const CLAIM_SQL = "select doc, attempt from wm_outbox_claim($1, $2, $3, $4, $5, $6, $7::text[])"
+
+/** `wm_outbox_settle(tenant, appRole, id, owner, attempt, status, error, retryAt)`: whether the claim was held. */
+export const SETTLE_SQL = "select wm_outbox_settle($1, $2, $3, $4, $5, $6, $7, $8) as held"
 
 /** `wm_read_events(tenant, appRole, instanceId, from, to, until, commandId)`. */
 export const READ_EVENTS_SQL = "select doc from wm_read_events($1, $2, $3, $4, $5, $6, $7) as t (doc)"
@@ -22,9 +31,14 @@ export const GET_ENTRIES_SQL = "select doc from wm_get_entries($1, $2, $3::text[
  */
 export const CHECK_SQL = `select count(*)::int as visible
   from wm_read_events($1, $2, 'wm-check', 1, 1, null, null) as t (doc)
- where 'wm_commit(text, text, integer, jsonb, jsonb, jsonb)'::regprocedure is not null
+ where 'wm_commit(text, text, integer, jsonb, jsonb, jsonb, jsonb)'::regprocedure is not null
+   and 'wm_load(text, text, text, text)'::regprocedure is not null
+   and 'wm_outbox_claim(text, text, text, timestamptz, timestamptz, integer, text[])'::regprocedure is not null
    and 'wm_get_states(text, text, text[])'::regprocedure is not null
    and 'wm_get_entries(text, text, text[])'::regprocedure is not null`
+
+/** The problems of the application role (empty when it has no way out of row-level security). */
+export const ROLE_PROBLEMS_SQL = "select wm_app_role_problems() as problems"
 
 export interface CommitRow {
   readonly state_written: boolean

@@ -78,8 +78,14 @@ export const checkScope = <S extends Scope>(operation: string, scope: S): Effect
         ? Effect.succeed(scope)
         : Effect.fail(invalid(operation, `tenant id must be a UUID, got ${describe(scope.tenantId)}`))
     case "Operator":
+      return UUID_PATTERN.test(scope.tenantId)
+        ? Effect.succeed(scope)
+        : Effect.fail(
+            invalid(operation, `the operator organisation must be a tenant UUID, got ${describe(scope.tenantId)}`)
+          )
+    case "System":
     case "Anonymous":
-    case "LoginLookup":
+    case "Publisher":
       return Effect.succeed(scope)
     default:
       return Effect.fail(invalid(operation, "unknown access scope"))
@@ -87,12 +93,23 @@ export const checkScope = <S extends Scope>(operation: string, scope: S): Effect
 }
 
 /** The tenant of a write is one the scope covers (checked again by row-level security). */
-export const checkCovers = (operation: string, access: Access, tenantId: string): Effect.Effect<void, StorageError> =>
-  access._tag === "Operator" || access.tenantId.toLowerCase() === tenantId.toLowerCase()
-    ? Effect.void
-    : Effect.fail(
-        tenantViolation(operation, `a write for tenant ${tenantId} is outside the scope of tenant ${access.tenantId}`)
-      )
+export const checkCovers = (operation: string, access: Access, tenantId: string): Effect.Effect<void, StorageError> => {
+  switch (access._tag) {
+    case "Operator":
+      return Effect.void
+    case "Tenant":
+      return access.tenantId.toLowerCase() === tenantId.toLowerCase()
+        ? Effect.void
+        : Effect.fail(
+            tenantViolation(
+              operation,
+              `a write for tenant ${tenantId} is outside the scope of tenant ${access.tenantId}`
+            )
+          )
+    default:
+      return Effect.fail(tenantViolation(operation, "the system scope writes no instance data"))
+  }
+}
 
 /** Decodes a value with a core schema; a mismatch is `InvalidData` naming the path. */
 export const decodeWith =

@@ -6,20 +6,24 @@
 import { randomBytes } from "node:crypto"
 import type { PGlite } from "@electric-sql/pglite"
 import {
+  type Access,
   type IndexEntry,
   IndexEntry as IndexEntrySchema,
+  OutboxMessage as OutboxMessageSchema,
+  operatorAccess,
   Template as TemplateSchema,
   type WorkflowEvent,
   WorkflowEvent as WorkflowEventSchema,
   type WorkflowState,
   WorkflowState as WorkflowStateSchema
 } from "@workflow-manager/core"
-import type { Inspect } from "@workflow-manager/core/testing"
+import type { InspectedMessage, OutboxInspect } from "@workflow-manager/core/testing"
 import { describeWithService, PostgreSQL } from "@workflow-manager/test-utils"
 import { Effect, Schema } from "effect"
 import pg from "pg"
 import { afterAll, beforeAll, describe } from "vitest"
 import {
+  createOperatorOrganisation,
   fromPGlite,
   fromPool,
   make,
@@ -38,14 +42,28 @@ export interface Backend {
   /** Direct reads and writes as the superuser, around the adapter. */
   readonly admin: PgClient
   readonly services: PgRlsServices
-  readonly inspect: Inspect
+  readonly inspect: OutboxInspect
+  /** The operator scope of the backend's registered operator organisation. */
+  readonly operator: Access
   /** The server's connection URL of this test database (postgres only). */
   readonly url?: string
   /** A second pool on the test database (postgres only), e.g. of 2 connections. */
   readonly newPool?: (max: number) => pg.Pool
 }
 
-export const makeInspect = (admin: PgClient): Inspect => {
+/** A fresh operator organisation registered by the owner, and the scope of a user of it. */
+export const newOperator = async (admin: PgClient, userId = "ops"): Promise<Access> => {
+  const id = await Effect.runPromise(
+    createOperatorOrganisation(admin, {
+      companyName: `Operator ${randomBytes(3).toString("hex")}`,
+      vatNumber: `BE${randomBytes(5).toString("hex").toUpperCase()}`
+    })
+  )
+  return operatorAccess(userId, id)
+}
+
+export const makeInspect = (admin: PgClient, operator?: () => Promise<Access>): OutboxInspect => {
+  const decodeMessage = Schema.decodeUnknownSync(OutboxMessageSchema)
   const decodeEvent = Schema.decodeUnknownSync(WorkflowEventSchema)
   const decodeState = Schema.decodeUnknownSync(WorkflowStateSchema)
   const decodeEntry = Schema.decodeUnknownSync(IndexEntrySchema)
@@ -85,14 +103,25 @@ export const makeInspect = (admin: PgClient): Inspect => {
          on conflict (id) do nothing`,
         [tenantId, `Company ${tenantId.slice(0, 8)}`, `BE${randomBytes(5).toString("hex").toUpperCase()}`]
       )
-    }
+    },
+    ...(operator === undefined ? {} : { ensureOperator: operator }),
+    outbox: async (instanceId) =>
+      (
+        await admin.query<{ message: unknown; status: InspectedMessage["status"]; attempt: number }>(
+          `select message, status, attempt from workflow_outbox where ($1::text is null or instance_id = $1)
+            order by available_at, sequence, id`,
+          [instanceId ?? null]
+        )
+      ).map((row) => ({ message: decodeMessage(row.message), status: row.status, attempt: row.attempt }))
   }
 }
 
 const build = async (name: Backend["name"], client: PgClient, admin: PgClient, extra: Partial<Backend> = {}) => {
   await Effect.runPromise(migrate(admin))
   const services = await Effect.runPromise(make({ client }))
-  return { name, client, admin, services, inspect: makeInspect(admin), ...extra } satisfies Backend
+  const operator = await newOperator(admin)
+  const inspect = makeInspect(admin, async () => operator)
+  return { name, client, admin, services, inspect, operator, ...extra } satisfies Backend
 }
 
 /** A pool whose idle connections may be terminated (the database is dropped with FORCE) without crashing the run. */

@@ -2,7 +2,7 @@
  * Valid documents for the tests, built through core's own reducer (so a state always matches its
  * events).
  */
-import { randomUUID } from "node:crypto"
+import { createHash, randomUUID } from "node:crypto"
 import { evolve, type Template, type WorkflowEvent, type WorkflowState } from "@workflow-manager/core"
 
 export const newTenantId = (): string => randomUUID()
@@ -91,3 +91,12 @@ export const template = (id: string, version: number, marketRole?: string): Temp
     { id: "approval", type: "approval", config: { approvers: ["market_ops"] } }
   ]
 })
+
+/** A well-formed argon2id hash (OWASP parameters m=19456,t=2,p=1) labelled by `label`: not of any password. */
+export const argonHash = (label: string): string =>
+  `$argon2id$v=19$m=19456,t=2,p=1$${Buffer.from(label.padEnd(16, "-").slice(0, 16)).toString("base64").replace(/=+$/, "")}$${createHash(
+    "sha256"
+  )
+    .update(label)
+    .digest("base64")
+    .replace(/=+$/, "")}`
