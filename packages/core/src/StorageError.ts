@@ -8,6 +8,9 @@
  * - `Unavailable` — the database could not be reached or timed out; retrying may succeed.
  * - `TenantViolation` — a write carried another tenant's id than the one in scope.
  * - `InvalidData` — the database refused the data itself (malformed id, oversized document, ...).
+ * - `Misconfigured` — the deployment is wrong (no such database, refused credentials, schema not
+ *   migrated, a driver package not installed); retrying cannot help until someone fixes it, and
+ *   the message says what to run or check.
  *
  * @since 0.1.0
  */
@@ -72,12 +75,29 @@ export class InvalidData extends Schema.TaggedError<InvalidData>("@workflow-mana
 }
 
 /**
+ * The storage is set up wrongly: retrying cannot succeed until an operator acts (create the
+ * database, fix the credentials, run the migration, install the driver). The message says what to
+ * do.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Misconfigured extends Schema.TaggedError<Misconfigured>(
+  "@workflow-manager/core/StorageError/Misconfigured"
+)("Misconfigured", { ...fields, cause: Schema.optionalKey(Schema.Defect()) }) {
+  /** @since 0.1.0 */
+  get isRetryable(): boolean {
+    return false
+  }
+}
+
+/**
  * Why a storage operation failed.
  *
  * @since 0.1.0
  * @category errors
  */
-export type StorageErrorReason = Conflict | NotFound | Unavailable | TenantViolation | InvalidData
+export type StorageErrorReason = Conflict | NotFound | Unavailable | TenantViolation | InvalidData | Misconfigured
 
 /**
  * A storage failure: the port `operation` (e.g. `EventStore.append`) and the `reason`.
@@ -89,7 +109,7 @@ export class StorageError extends Schema.TaggedError<StorageError>("@workflow-ma
   "StorageError",
   {
     operation: Schema.String,
-    reason: Schema.Union([Conflict, NotFound, Unavailable, TenantViolation, InvalidData])
+    reason: Schema.Union([Conflict, NotFound, Unavailable, TenantViolation, InvalidData, Misconfigured])
   }
 ) {
   /** Whether retrying (after re-reading, for a conflict) may succeed. @since 0.1.0 */

@@ -93,8 +93,9 @@ export interface WorkflowStoreService {
   /** Appends the events at the expected version, brings the projections up to `state`, queues the messages. */
   readonly commit: (access: Access, batch: CommitBatch) => Effect.Effect<CommitResult, StorageError>
   /**
-   * Checks the backend is reachable and set up (migrated) for the engine; an `Unavailable` or
-   * `InvalidData` error says what is wrong. The engine runs it when it starts.
+   * Checks the backend is reachable and set up (migrated) for the engine; an `Unavailable`
+   * (unreachable), `Misconfigured` (no such database, not migrated, ...) or `InvalidData` error says
+   * what is wrong. The engine runs it when it starts.
    */
   readonly check: Effect.Effect<void, StorageError>
 }

@@ -156,17 +156,20 @@ export const makeMarketRoles = (config: StoreConfig): MarketRolesService => {
           assignment.contractReference === undefined || assignment.contractReference === null
             ? null
             : yield* checkText(operation, "contractReference", assignment.contractReference, 200)
-        const rows = yield* attempt(operation, () =>
-          withTenant(client, access, (tx) =>
-            tx.query<Row>(
-              `insert into tenant_market_roles as t (tenant_id, role, status, contract_reference)
+        const rows = yield* attempt(
+          operation,
+          () =>
+            withTenant(client, access, (tx) =>
+              tx.query<Row>(
+                `insert into tenant_market_roles as t (tenant_id, role, status, contract_reference)
                values ($1, $2, $3, $4)
                on conflict (tenant_id, role) do update
                  set status = excluded.status, contract_reference = excluded.contract_reference, updated_at = now()
                returning ${COLUMNS}`,
-              [tenantId, role, status, reference]
-            )
-          )
+                [tenantId, role, status, reference]
+              )
+            ),
+          { tenantId }
         )
         return toAssignment(rows[0] as Row)
       }),

@@ -36,7 +36,8 @@ const check = async (client: PgClient): Promise<StorageError | undefined> => {
 const expectNotMigrated = (error: StorageError | undefined): void => {
   expect(error?._tag).toBe("StorageError")
   expect(error?.operation).toBe("WorkflowStore.check")
-  expect(error?.reason._tag).toBe("Unavailable")
+  expect(error?.reason._tag).toBe("Misconfigured")
+  expect(error?.isRetryable).toBe(false)
   expect(error?.message).toContain("the database is not migrated: run workflow-manager-pg-migrate")
 }
 
@@ -55,7 +56,7 @@ describe("check [pglite]", () => {
     // the Promise facade turns the Effect-valued member into a function; core's engine refuses to start
     const facade = await makePromise({ client })
     const rejected = await facade.workflowStore.check().catch((error: unknown) => error)
-    expect(rejected).toMatchObject({ _tag: "StorageError", reason: { _tag: "Unavailable" } })
+    expect(rejected).toMatchObject({ _tag: "StorageError", reason: { _tag: "Misconfigured" } })
     const engine = await createEngine({ stores: layer({ client }), handlers: [] }).catch((error: unknown) => error)
     expectNotMigrated(engine as StorageError)
 
@@ -130,9 +131,10 @@ await describeWithService(PostgreSQL, "check [postgres]", (url) => {
     expect(error?.message).toContain("ECONNREFUSED")
   })
 
-  it("says when the database does not exist", async () => {
+  it("says when the database does not exist (Misconfigured, not retryable)", async () => {
     const error = await check(pool(urlOf(`wm_missing_${randomBytes(6).toString("hex")}`)))
-    expect(error?.reason._tag).toBe("Unavailable")
+    expect(error?.reason._tag).toBe("Misconfigured")
+    expect(error?.isRetryable).toBe(false)
     expect(error?.message).toContain("no such database")
   })
 

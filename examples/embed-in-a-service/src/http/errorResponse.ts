@@ -133,6 +133,9 @@ export const errorResponse = (error: unknown, instanceId?: string): ErrorRespons
           return { status: 403, body: { error: "Forbidden", message: "outside your tenant" } }
         case "InvalidData":
           return { status: 400, body: { error: "BadRequest", message: error.reason.message } }
+        // The deployment is wrong (no such database, schema not migrated, ...): log it, retrying won't help.
+        case "Misconfigured":
+          return internal
       }
   }
 }

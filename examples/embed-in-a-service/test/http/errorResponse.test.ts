@@ -7,6 +7,7 @@ import {
   InvalidCommand,
   InvalidData,
   InvalidInput,
+  Misconfigured,
   NotFound,
   StepFailed,
   storageError,
@@ -75,6 +76,7 @@ describe("errorResponse", () => {
     [storageError("start", new Unavailable({ message: "connection refused 10.0.0.7:5432" })), 503, "Unavailable"],
     [storageError("save", new TenantViolation({ message: "other tenant" })), 403, "Forbidden"],
     [storageError("list", new InvalidData({ message: "malformed page cursor" })), 400, "BadRequest"],
+    [storageError("check", new Misconfigured({ message: "the database is not migrated" })), 500, "InternalError"],
     [new HttpError(400, "BadRequest", "the request body is not valid JSON"), 400, "BadRequest"]
   ])("%s → %i", (error, status, tag) => {
     const response = errorResponse(error)

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import {
   CompensationFailed,
@@ -7,6 +7,7 @@ import {
   IllegalTransition,
   InvalidCommand,
   InvalidData,
+  Misconfigured,
   NotFound,
   promisify,
   StepFailed,
@@ -60,7 +61,8 @@ describe("errors", () => {
       [new NotFound({ message: "gone", entity: "workflow", id: "x" }), false],
       [new Unavailable({ message: "timeout" }), true],
       [new TenantViolation({ message: "foreign" }), false],
-      [new InvalidData({ message: "too big" }), false]
+      [new InvalidData({ message: "too big" }), false],
+      [new Misconfigured({ message: "run the migration" }), false]
     ] as const
     for (const [reason, retryable] of cases) {
       const error = storageError("EventStore.append", reason)
@@ -68,6 +70,15 @@ describe("errors", () => {
       expect(error.isRetryable).toBe(retryable)
       expect(error.message).toBe(`EventStore.append: ${reason._tag}: ${reason.message}`)
     }
+  })
+
+  it("a Misconfigured reason survives the StorageError schema (encode and decode) with its cause", () => {
+    const cause = new Error('database "nope" does not exist')
+    const error = storageError("WorkflowStore.check", new Misconfigured({ message: "create the database", cause }))
+    const decoded = Schema.decodeUnknownSync(StorageError)(Schema.encodeSync(StorageError)(error))
+    expect(decoded.reason).toBeInstanceOf(Misconfigured)
+    expect(decoded.reason.message).toBe("create the database")
+    expect(decoded.isRetryable).toBe(false)
   })
 })
 

@@ -5,6 +5,7 @@
 import {
   Conflict,
   InvalidData,
+  Misconfigured,
   NotFound,
   type StorageError,
   storageError,
@@ -32,6 +33,14 @@ export const classifySqlError = (operation: string, error: unknown): StorageErro
   // Data exceptions and other integrity violations: the data itself was refused.
   if (code !== undefined && (code.startsWith("22") || code === "23502" || code === "23514")) {
     return storageError(operation, new InvalidData({ message }))
+  }
+  // No such database (3D000), refused credentials (class 28), tables or functions missing (not
+  // migrated): retrying cannot help until someone acts, so say what to do.
+  if (code === "3D000" || code?.startsWith("28") === true || code === "42P01" || code === "42883") {
+    return storageError(
+      operation,
+      new Misconfigured({ message: `check the database URL and run the migrations: ${message}`, cause: error })
+    )
   }
   // Connection failures, timeouts, shutdowns, anything unknown: retrying may succeed.
   return storageError(operation, new Unavailable({ message, cause: error }))
