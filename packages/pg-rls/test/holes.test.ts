@@ -70,6 +70,17 @@ const dropConstraints = async (q: PgQueryable, table: string, names: ReadonlyArr
   for (const name of names) await q.query(`alter table ${table} drop constraint "${name}"`)
 }
 
+/**
+ * The weakened setup of hole 2: `table` without its ownership keys and without its user triggers
+ * (the insert-time owner check that runs before the keys, and the guards, which never touch an insert).
+ */
+const withoutOwnership = async (q: PgQueryable, table: string): Promise<void> => {
+  const keys = await ownershipKeys(q, table)
+  expect(keys.length, table).toBeGreaterThan(0)
+  await dropConstraints(q, table, keys)
+  await q.query(`alter table ${table} disable trigger user`)
+}
+
 /** What a statement did: its SQLSTATE, `"nothing"` (no row returned) or `"rows"`. */
 const outcome = (rows: Promise<ReadonlyArray<unknown>>): Promise<string> =>
   rows.then(
@@ -266,11 +277,9 @@ await describeBackends("issue 10 holes", (backend) => {
         })
       )
       expect(await inspect.events(B.instanceId)).toEqual(eventsOf(spec, 1, next))
-      // weakened: without the ownership key the same insert as workflow_app is accepted
+      // weakened: without the ownership key and check the same insert as workflow_app is accepted
       const weakened = await rolledBack(admin, async (tx) => {
-        const keys = await ownershipKeys(tx, "workflow_events")
-        expect(keys.length).toBeGreaterThan(0)
-        await dropConstraints(tx, "workflow_events", keys)
+        await withoutOwnership(tx, "workflow_events")
         await tx.query("select wm_enter_scope($1, '')", [A.tenantId])
         return sqlstateIn(tx, insertEvent, forged(next + 1))
       })
@@ -297,16 +306,20 @@ await describeBackends("issue 10 holes", (backend) => {
              status, version, created_at, updated_at, entry)
            values ($1, $2, 'contract-onboarding', 1, 'BRP', 'DRAFT', 2, now(), now(), $3::jsonb)`,
           [spec.instanceId, A.tenantId, JSON.stringify(entry)]
+        ],
+        [
+          "workflow_outbox",
+          `insert into workflow_outbox (id, tenant_id, instance_id, sequence, kind, message, available_at)
+           values ($1 || ':forged', $2, $1, 2, 'notify', '{}', now())`,
+          [spec.instanceId, A.tenantId]
         ]
       ]
       for (const [table, sql, params] of writes) {
         expect(await sqlstate(inScope(admin, A.tenantId, "", (tx) => tx.query(sql, params))), table).toBe("23503")
         expect(await sqlstate(admin.query(sql, params)), `${table} as the owner`).toBe("23503")
-        // weakened: without the ownership key the row goes in
+        // weakened: without the ownership key and check the row goes in
         const weakened = await rolledBack(admin, async (tx) => {
-          const keys = await ownershipKeys(tx, table)
-          expect(keys.length, table).toBeGreaterThan(0)
-          await dropConstraints(tx, table, keys)
+          await withoutOwnership(tx, table)
           await tx.query("select wm_enter_scope($1, '')", [A.tenantId])
           return sqlstateIn(tx, sql, params)
         })
@@ -482,6 +495,34 @@ await describeBackends("issue 10 holes", (backend) => {
           )
         })
         expect(leaked.map((row) => row.doc.sequence)).toEqual([50])
+      })
+    })
+
+    it("a temp domain named jsonb captures none of the documents the scoped functions are sent", async () => {
+      await hijacked(async (client, services) => {
+        // every value cast to `jsonb` by an unpinned statement on this connection passes the domain's check
+        await client.exec(`
+          create temp table stolen (doc pg_catalog.jsonb);
+          grant all on pg_temp.stolen to public;
+          create function pg_temp.steal(doc pg_catalog.jsonb) returns boolean language sql
+            as 'insert into pg_temp.stolen values (doc) returning true';
+          create domain pg_temp.jsonb as pg_catalog.jsonb check (pg_temp.steal(value));
+        `)
+        const asA = tenantAccess(A.tenantId)
+        const spec = { instanceId: newInstanceId(), tenantId: A.tenantId }
+        await run(
+          services.workflowStore.commit(asA, {
+            events: eventsOf(spec, 1, 2),
+            expectedVersion: 0,
+            state: stateOf(spec, 2),
+            messages: []
+          })
+        )
+        expect(await run(services.instanceStore.getMany(asA, [spec.instanceId]))).toHaveLength(1)
+        expect(await client.query("select doc from pg_temp.stolen")).toEqual([])
+        // weakened: the same cast, unqualified, in a statement of its own, is captured
+        await client.query("select $1::jsonb as doc", [JSON.stringify({ tenantId: A.tenantId })])
+        expect(await client.query("select doc from pg_temp.stolen")).toEqual([{ doc: { tenantId: A.tenantId } }])
       })
     })
   })
