@@ -157,7 +157,7 @@ begin
     return true;
   end if;
   m := regexp_match(p_hash,
-    '^\$argon2id\$v=19\$m=([0-9]{1,9}),t=([0-9]{1,6}),p=([0-9]{1,4})\$[A-Za-z0-9+/]{11,86}\$[A-Za-z0-9+/]{22,342}$');
+    '^\$argon2id\$v=19\$m=([0-9]{1,9}),t=([0-9]{1,6}),p=([0-9]{1,4})\$[A-Za-z0-9+/]{11,86}\$[A-Za-z0-9+/]{22,}$');
   if m is not null then
     -- OWASP: m=47104 t=1, m=19456 t=2, m=12288 t=3, m=9216 t=4, m=7168 t=5 (KiB), p >= 1
     return m[1]::bigint >= 7168 and m[1]::bigint * m[2]::bigint >= 35840 and m[3]::integer >= 1;
@@ -245,6 +245,35 @@ alter table workflow_instances_index add constraint workflow_instances_index_ins
 create policy publisher_insert on workflow_templates for insert to workflow_app
   with check ((select wm_current_app_role()) = 'publisher');
 
+-- A row of an instance the writer does not own is refused before any unique key is probed: the
+-- error is the same whether or not the id is taken by another tenant (a unique violation would say
+-- it is). The check runs as the writer, under its row-level security: a tenant sees only its own
+-- owner rows. The composite foreign keys then hold the same rule for every role.
+create function wm_check_instance_owner() returns trigger
+  language plpgsql
+  set search_path from current
+  as $$
+begin
+  -- a row of another tenant than the scope's is row-level security's to refuse (42501)
+  if new.tenant_id is distinct from wm_current_tenant() and not wm_is_market_ops() then
+    return new;
+  end if;
+  if not exists (
+    select 1 from wm_instance_owners o where o.instance_id = new.instance_id and o.tenant_id = new.tenant_id
+  ) then
+    raise exception 'instance % is not an instance of tenant %', new.instance_id, new.tenant_id
+      using errcode = '23503', table = tg_table_name, constraint = tg_table_name || '_instance_owner_fkey';
+  end if;
+  return new;
+end
+$$;
+create trigger workflow_events_instance_owner before insert on workflow_events
+  for each row execute function wm_check_instance_owner();
+create trigger workflow_instances_instance_owner before insert on workflow_instances
+  for each row execute function wm_check_instance_owner();
+create trigger workflow_instances_index_instance_owner before insert on workflow_instances_index
+  for each row execute function wm_check_instance_owner();
+
 -- ─── The system (worker) scope reads every tenant's instances ────────────────────────────────────
 create policy worker_select on workflow_events for select to workflow_app
   using ((select wm_current_app_role()) = 'worker');
@@ -292,6 +321,8 @@ create index workflow_outbox_leased_idx on workflow_outbox (lease_until) where s
 create index workflow_outbox_instance_idx on workflow_outbox (instance_id);
 create trigger workflow_outbox_tenant_immutable before update on workflow_outbox
   for each row execute function wm_forbid_tenant_change();
+create trigger workflow_outbox_instance_owner before insert on workflow_outbox
+  for each row execute function wm_check_instance_owner();
 
 alter table workflow_outbox enable row level security;
 alter table workflow_outbox force row level security;
@@ -365,15 +396,19 @@ begin
       on conflict (instance_id) do nothing;
     if found then
       v_owner := v_tenant;
+    else
+      -- a concurrent first write of the same instance won the insert: its row is visible now
+      -- (when it is this scope's to see)
+      select o.tenant_id into v_owner from wm_instance_owners o where o.instance_id = v_instance;
     end if;
   end if;
   if v_owner is distinct from v_tenant then
     -- held by another tenant (invisible to this scope, or visible to the operator's)
     if v_has_events then
-      raise exception 'instance % is held by another instance owner', v_instance
+      raise exception 'instance % is not available to this scope: its id is taken', v_instance
         using errcode = 'WM409', detail = '';
     end if;
-    raise exception 'instance % belongs to another tenant', v_instance using errcode = 'WM403';
+    raise exception 'instance % is not available to this scope: its id is taken', v_instance using errcode = 'WM403';
   end if;
 
   if v_has_events then

@@ -42,7 +42,7 @@ import { makeTemplateStore } from "./PgTemplateStore.js"
 import { makeWorkflowIndex } from "./PgWorkflowIndex.js"
 import { makeWorkflowStore } from "./PgWorkflowStore.js"
 import { DEFAULT_MAX_DOCUMENT_BYTES, type StoreConfig } from "./StoreConfig.js"
-import { makeTenants, Tenants, type TenantsService } from "./Tenants.js"
+import { createOperatorOrganisation, makeTenants, Tenants, type TenantsService } from "./Tenants.js"
 import { makeUsers, Users, type UsersService } from "./Users.js"
 
 /**
@@ -261,6 +261,15 @@ export interface PgRlsPromise {
   readonly marketRoles: Promisified<MarketRolesService>
   /** Applies the pending migrations. */
   readonly migrate: () => Promise<MigrationReport>
+  /**
+   * Registers the operator's organisation (see {@link createOperatorOrganisation}); the client
+   * must connect as the owner of the schema. Resolves to its tenant id.
+   */
+  readonly createOperatorOrganisation: (organisation: {
+    readonly id?: string
+    readonly companyName: string
+    readonly vatNumber: string
+  }) => Promise<string>
   /** Closes the client if it owns its pool or database. */
   readonly close: () => Promise<void>
 }
@@ -285,6 +294,7 @@ export const makePromise = async (config: PgRlsConfig): Promise<PgRlsPromise> =>
     users: promisify(services.users),
     marketRoles: promisify(services.marketRoles),
     migrate: () => runPromise(migrate(config.client)),
+    createOperatorOrganisation: (organisation) => runPromise(createOperatorOrganisation(config.client, organisation)),
     close: () => config.client.close()
   }
 }

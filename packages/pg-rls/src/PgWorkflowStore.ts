@@ -17,7 +17,9 @@ import {
   entryOf,
   fold,
   type LoadResult,
+  Misconfigured,
   type StorageError,
+  storageError,
   type WorkflowEvent,
   type WorkflowState,
   type WorkflowStoreService
@@ -55,7 +57,10 @@ const check = (config: StoreConfig): Effect.Effect<void, StorageError> => {
       const classified = classifyPgError(operation, error)
       // a refused SET ROLE / EXECUTE here is a deployment problem, not a tenant crossing a boundary
       return classified.reason._tag === "TenantViolation"
-        ? invalid(operation, `${PRIVILEGES_HINT}: ${classified.reason.message}`, error)
+        ? storageError(
+            operation,
+            new Misconfigured({ message: `${PRIVILEGES_HINT}: ${classified.reason.message}`, cause: error })
+          )
         : classified
     }
   }).pipe(
@@ -64,9 +69,11 @@ const check = (config: StoreConfig): Effect.Effect<void, StorageError> => {
       return problems.length === 0
         ? Effect.void
         : Effect.fail(
-            invalid(
+            storageError(
               operation,
-              `the application role workflow_app must not have: ${problems.join(", ")} — each is a way out of row-level security (see docs/pg-rls.md, deployment checklist)`
+              new Misconfigured({
+                message: `the application role workflow_app must not have: ${problems.join(", ")} — each is a way out of row-level security (see docs/pg-rls.md, deployment checklist)`
+              })
             )
           )
     })

@@ -268,7 +268,7 @@ export const createOperatorOrganisation = (
     const vatNumber = yield* checkVat(operation, organisation.vatNumber)
     const rows = yield* attempt(operation, () =>
       ownerClient.transaction((tx) =>
-        tx.query<{ id: string }>("select wm_create_operator_organisation($1::uuid, $2, $3) as id", [
+        tx.query<{ id: string }>("select wm_create_operator_organisation($1::pg_catalog.uuid, $2, $3) as id", [
           id,
           companyName,
           vatNumber

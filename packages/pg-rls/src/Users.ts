@@ -168,7 +168,7 @@ const toUser = (row: UserRow): User => ({
   updatedAt: instant(row.updated_at)
 })
 
-const ARGON2ID = /^\$argon2id\$v=19\$m=(\d{1,9}),t=(\d{1,6}),p=(\d{1,4})\$[A-Za-z0-9+/]{11,86}\$[A-Za-z0-9+/]{22,342}$/
+const ARGON2ID = /^\$argon2id\$v=19\$m=(\d{1,9}),t=(\d{1,6}),p=(\d{1,4})\$[A-Za-z0-9+/]{11,86}\$[A-Za-z0-9+/]{22,}$/
 const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/
 
 /**
@@ -187,7 +187,7 @@ const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/
  * @category users
  */
 export const isPasswordHash = (value: unknown): value is string => {
-  if (typeof value !== "string") return false
+  if (typeof value !== "string" || value.length > 1024) return false
   const argon = ARGON2ID.exec(value)
   if (argon !== null) {
     const [m, t, p] = [Number(argon[1]), Number(argon[2]), Number(argon[3])]
@@ -261,14 +261,17 @@ export const makeUsers = (config: StoreConfig): UsersService => {
         const passwordHash = yield* checkPasswordHash(operation, user.passwordHash ?? null)
         const displayName = yield* checkNullableText(operation, "displayName", user.displayName ?? null, 300)
         const status = yield* checkStatus(operation, user.status ?? "ACTIVE")
-        const rows = yield* attempt(operation, () =>
-          withTenant(client, access, (tx) =>
-            tx.query<UserRow>(
-              `insert into users (id, tenant_id, email, role, password_hash, display_name, status)
+        const rows = yield* attempt(
+          operation,
+          () =>
+            withTenant(client, access, (tx) =>
+              tx.query<UserRow>(
+                `insert into users (id, tenant_id, email, role, password_hash, display_name, status)
                values (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
-              [id, tenantId, email, role, passwordHash, displayName, status]
-            )
-          )
+                [id, tenantId, email, role, passwordHash, displayName, status]
+              )
+            ),
+          { tenantId }
         ).pipe(Effect.catch(operatorRoleRefused(operation, role)))
         return toUser(rows[0] as UserRow)
       }),

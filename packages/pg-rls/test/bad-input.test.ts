@@ -49,7 +49,7 @@ await describeBackends("bad input", (backend) => {
            'tenants', (select count(*) from tenants), 'users', (select count(*) from users),
            'roles', (select count(*) from tenant_market_roles), 'templates', (select count(*) from workflow_templates),
            'events', (select count(*) from workflow_events), 'states', (select count(*) from workflow_instances),
-           'index', (select count(*) from workflow_instances_index), 'jobs', (select count(*) from workflow_jobs)) as counts`
+           'index', (select count(*) from workflow_instances_index), 'outbox', (select count(*) from workflow_outbox), 'owners', (select count(*) from wm_instance_owners)) as counts`
       )
     )[0]?.counts
 
@@ -261,11 +261,20 @@ await describeBackends("bad input", (backend) => {
           tenantId,
           email: `meta${i}@x.example`,
           role: "tenant_user",
-          displayName: text,
-          passwordHash: text
+          displayName: text
         })
       )
       expect(user.displayName).toBe(text)
+      // a password hash is not free text: metacharacters are refused like any non-hash
+      const hash = await reason(
+        services.users.create(access, {
+          tenantId,
+          email: `meta${i}h@x.example`,
+          role: "tenant_user",
+          passwordHash: text
+        })
+      )
+      expect(hash).toBe("InvalidData")
       const role = await run(
         services.marketRoles.assign(ops(), { tenantId: tenant.id, role: "BRP", contractReference: text })
       )
@@ -274,6 +283,6 @@ await describeBackends("bad input", (backend) => {
     const tables = await backend().admin.query<{ n: number }>(
       "select count(*)::int as n from pg_class where relkind = 'r' and relnamespace = current_schema()::regnamespace"
     )
-    expect(tables[0]?.n).toBe(9)
+    expect(tables[0]?.n).toBe(11)
   })
 })

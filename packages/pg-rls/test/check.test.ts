@@ -145,7 +145,7 @@ await describeWithService(PostgreSQL, "check [postgres]", (url) => {
     await server((c) => c.query(`create role ${role} login`))
     roles.push(role)
     const error = await check(pool(urlOf(database, role)))
-    expect(error?.reason._tag).toBe("InvalidData")
+    expect(error?.reason._tag).toBe("Misconfigured")
     expect(error?.message).toContain("SET ROLE workflow_app")
   })
 })

@@ -23,7 +23,8 @@ const TENANT_TABLES = [
   ["workflow_events", "tenant_id"],
   ["workflow_instances", "tenant_id"],
   ["workflow_instances_index", "tenant_id"],
-  ["workflow_jobs", "tenant_id"]
+  ["workflow_outbox", "tenant_id"],
+  ["wm_instance_owners", "tenant_id"]
 ] as const
 
 /** Runs `body` as workflow_app (plain `SET LOCAL ROLE`), with the tenant set per transaction when given. */
@@ -105,18 +106,27 @@ const seedTenant = async (backend: Backend, label: string): Promise<Seeded> => {
     })
   )
   const spec = { instanceId: newInstanceId(), tenantId }
+  const idempotencyKey = `${spec.instanceId}:company-details:1`
+  const at = new Date(0).toISOString()
   await run(
     services.workflowStore.commit(tenantAccess(tenantId), {
       events: eventsOf(spec, 1, 3),
       expectedVersion: 0,
       state: stateOf(spec, 3),
-      messages: []
+      messages: [
+        {
+          schemaVersion: 1,
+          id: `${idempotencyKey}:notify`,
+          tenantId,
+          instanceId: spec.instanceId,
+          sequence: 1,
+          kind: "notify",
+          payload: { label },
+          createdAt: at,
+          availableAt: at
+        }
+      ]
     })
-  )
-  const idempotencyKey = `${spec.instanceId}:company-details:1`
-  const job = await admin.query<{ id: string }>(
-    "insert into workflow_jobs (tenant_id, instance_id, kind, idempotency_key) values ($1, $2, 'notify', $3) returning id",
-    [tenantId, spec.instanceId, idempotencyKey]
   )
   return {
     tenantId,
@@ -124,7 +134,7 @@ const seedTenant = async (backend: Backend, label: string): Promise<Seeded> => {
     email,
     instanceId: spec.instanceId,
     commandId: `cmd-create-${spec.instanceId}`,
-    jobId: (job[0] as { id: string }).id,
+    jobId: `${idempotencyKey}:notify`,
     idempotencyKey
   }
 }
@@ -202,7 +212,12 @@ await describeBackends("tenant isolation", (backend) => {
            version, created_at, updated_at, entry) values ('forged-2', $1, 't', 1, 'BRP', 'DRAFT', 1, now(), now(), '{}')`,
         [b]
       ],
-      ["job insert", "insert into workflow_jobs (tenant_id, kind, idempotency_key) values ($1, 'x', 'forged')", [b]]
+      [
+        "outbox insert",
+        `insert into workflow_outbox (id, tenant_id, instance_id, sequence, kind, message, available_at)
+           values ('forged-3:x', $1, 'forged-3', 1, 'x', '{}', now())`,
+        [b]
+      ]
     ]
     for (const [name, sql, params] of writes) {
       expect(await sqlstate(asApp(admin, A.tenantId, (tx) => tx.query(sql, params))), name).toBe("42501")
@@ -222,7 +237,7 @@ await describeBackends("tenant isolation", (backend) => {
         "update workflow_instances_index set tenant_id = $1 where instance_id = $2 returning 1",
         [b, A.instanceId]
       ],
-      ["job update to B", "update workflow_jobs set tenant_id = $1 where id = $2 returning 1", [b, A.jobId]],
+      ["outbox update to B", "update workflow_outbox set tenant_id = $1 where id = $2 returning 1", [b, A.jobId]],
       ["tenant id change", "update tenants set id = $1 where id = $2 returning 1", [newTenantId(), A.tenantId]]
     ]
     for (const [name, sql, params] of moves) {
@@ -236,7 +251,7 @@ await describeBackends("tenant isolation", (backend) => {
       `select (select count(*) from users where id = $2 and tenant_id = $1)::int
             + (select count(*) from workflow_instances where instance_id = $3 and tenant_id = $1)::int
             + (select count(*) from workflow_instances_index where instance_id = $3 and tenant_id = $1)::int
-            + (select count(*) from workflow_jobs where id = $4 and tenant_id = $1)::int
+            + (select count(*) from workflow_outbox where id = $4 and tenant_id = $1)::int
             + (select count(*) from tenants where id = $1)::int as n`,
       [A.tenantId, A.userId, A.instanceId, A.jobId]
     )
@@ -250,7 +265,7 @@ await describeBackends("tenant isolation", (backend) => {
       ...(await tx.query("update workflow_instances_index set status = 'FAILED' where instance_id = $1 returning 1", [
         B.instanceId
       ])),
-      ...(await tx.query("update workflow_jobs set status = 'DONE' where id = $1 returning 1", [B.jobId])),
+      ...(await tx.query("update workflow_outbox set status = 'done' where id = $1 returning 1", [B.jobId])),
       ...(await tx.query("update tenants set company_name = 'pwned' where id = $1 returning 1", [b]))
     ])
     expect(touched).toEqual([])
@@ -278,7 +293,7 @@ await describeBackends("tenant isolation", (backend) => {
     // B's data is unchanged
     const bRows = await admin.query<{ n: number }>(
       `select (select count(*) from users where tenant_id = $1 and display_name is null)::int
-            + (select count(*) from workflow_jobs where tenant_id = $1 and status = 'PENDING')::int as n`,
+            + (select count(*) from workflow_outbox where tenant_id = $1 and status = 'pending')::int as n`,
       [b]
     )
     expect(bRows[0]?.n).toBe(2)
@@ -297,24 +312,31 @@ await describeBackends("tenant isolation", (backend) => {
     const probes: Array<[string, () => Promise<ReadonlyArray<unknown>>]> = [
       // by id
       ["tenant by id", sql("select * from tenants where id = $1", [b])],
-      ["user by id", sql("select * from users where id = $1", [B.userId])],
+      ["user by id", sql("select id, tenant_id, email, role, status from users where id = $1", [B.userId])],
       ["market role by key", sql("select * from tenant_market_roles where tenant_id = $1 and role = 'BRP'", [b])],
       ["events by instance", sql("select * from workflow_events where instance_id = $1", [B.instanceId])],
       ["state by instance", sql("select * from workflow_instances where instance_id = $1", [B.instanceId])],
       ["index by instance", sql("select * from workflow_instances_index where instance_id = $1", [B.instanceId])],
-      ["job by id", sql("select * from workflow_jobs where id = $1", [B.jobId])],
+      ["outbox message by id", sql("select * from workflow_outbox where id = $1", [B.jobId])],
+      ["instance owner by id", sql("select * from wm_instance_owners where instance_id = $1", [B.instanceId])],
       // by filter
-      ["users by tenant", sql("select * from users where tenant_id = $1", [b])],
-      ["users by e-mail", sql("select * from users where email = $1", [B.email])],
+      ["users by tenant", sql("select id, tenant_id, email, role, status from users where tenant_id = $1", [b])],
+      ["users by e-mail", sql("select id, tenant_id, email, role, status from users where email = $1", [B.email])],
       ["events by command id", sql("select * from workflow_events where command_id = $1", [B.commandId])],
       [
         "index by status and tenant",
         sql("select * from workflow_instances_index where tenant_id = $1 and status = 'IN_PROGRESS'", [b])
       ],
-      ["jobs by idempotency key", sql("select * from workflow_jobs where idempotency_key = $1", [B.idempotencyKey])],
+      [
+        "outbox by instance and kind",
+        sql("select * from workflow_outbox where instance_id = $1 and kind = 'notify'", [B.instanceId])
+      ],
       ["state documents by JSON content", sql("select * from workflow_instances where state ->> 'tenantId' = $1", [b])],
       // by join
-      ["users join tenants", sql("select u.* from users u join tenants t on t.id = u.tenant_id where t.id = $1", [b])],
+      [
+        "users join tenants",
+        sql("select u.id, u.email from users u join tenants t on t.id = u.tenant_id where t.id = $1", [b])
+      ],
       [
         "events join index",
         sql(
@@ -374,17 +396,21 @@ await describeBackends("tenant isolation", (backend) => {
         }
       ],
       [
-        "idempotency key of B reused in A",
+        "outbox message id of B reused in A: refused exactly like an unused one",
         async () => {
-          const state = await sqlstate(
-            asAppRolledBack(admin, A.tenantId, (tx) =>
-              tx.query("insert into workflow_jobs (tenant_id, kind, idempotency_key) values ($1, 'notify', $2)", [
-                A.tenantId,
-                B.idempotencyKey
-              ])
+          const insert = (key: string) =>
+            sqlstate(
+              asAppRolledBack(admin, A.tenantId, (tx) =>
+                tx.query(
+                  `insert into workflow_outbox (id, tenant_id, instance_id, sequence, kind, message, available_at)
+                   values ($2 || ':notify', $1, $3, 1, 'notify', '{}', now())`,
+                  [A.tenantId, key, B.instanceId]
+                )
+              )
             )
-          )
-          return state === "ok" ? [] : [state]
+          const taken = await insert(B.idempotencyKey)
+          const unused = await insert(`${B.instanceId}:never-used:1`)
+          return taken === unused ? [] : [taken, unused]
         }
       ],
       [
@@ -404,7 +430,7 @@ await describeBackends("tenant isolation", (backend) => {
         "update returning B's rows",
         () =>
           asAppRolledBack(admin, A.tenantId, (tx) =>
-            tx.query("update users set display_name = 'x' where tenant_id = $1 returning *", [b])
+            tx.query("update users set display_name = 'x' where tenant_id = $1 returning id", [b])
           )
       ],
       // through the scoped functions
@@ -478,7 +504,7 @@ await describeBackends("tenant isolation", (backend) => {
         )
       )
     ).toBe("42501")
-    // the sign-in lookup reads users only
+    // the old sign-in scope ('login') reads nothing any more: hashes go through wm_sign_in only
     const login = await asApp(
       admin,
       undefined,
@@ -488,7 +514,7 @@ await describeBackends("tenant isolation", (backend) => {
       }),
       "login"
     )
-    expect(login).toEqual({ users: 1, events: 0 })
+    expect(login).toEqual({ users: 0, events: 0 })
     const candidates = await run(backend().services.users.loginCandidates(B.email.toUpperCase()))
     expect(candidates.map((c) => [c.user.id, c.passwordHash])).toEqual([[B.userId, argonHash("b")]])
     expect(
@@ -533,7 +559,7 @@ await describeBackends("tenant isolation", (backend) => {
           await withTenant(client, tenantAccess(tenantId), async (tx) => {
             const rows = await tx.query<{ tenant_id: string }>(
               `select tenant_id from users union all select tenant_id from workflow_events
-               union all select tenant_id from workflow_instances_index union all select tenant_id from workflow_jobs`
+               union all select tenant_id from workflow_instances_index union all select tenant_id from workflow_outbox`
             )
             for (const row of rows) row.tenant_id === tenantId ? own++ : foreign++
             if (i % 20 === 9) throw new Error("aborted by the application")
@@ -582,7 +608,10 @@ await describeBackends("tenant isolation", (backend) => {
       `select distinct c.relname from pg_attribute a join pg_class c on c.oid = a.attrelid
         where a.attname = 'tenant_id' and c.relkind = 'r' and c.relnamespace = current_schema()::regnamespace`
     )
-    for (const { relname } of withTenantColumn) expect(TENANT_TABLES.map(([t]) => t as string)).toContain(relname)
+    // (the operator organisations name no participant's data: every scope reads them, nobody writes them)
+    for (const { relname } of withTenantColumn.filter((t) => t.relname !== "wm_operator_organisations")) {
+      expect(TENANT_TABLES.map(([t]) => t as string)).toContain(relname)
+    }
     const [role] = await admin.query<{ rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>(
       "select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'workflow_app'"
     )
@@ -593,15 +622,22 @@ await describeBackends("tenant isolation", (backend) => {
        union all select nspname from pg_namespace where nspowner = 'workflow_app'::regrole`
     )
     expect(owned).toEqual([])
-    // no policy is open to PUBLIC, and no function of ours runs as its owner
-    const publicPolicies = await admin.query(
-      "select policyname, tablename from pg_policies where schemaname = current_schema() and not ('workflow_app' = any (roles))"
+    // no policy is open to PUBLIC: each names workflow_app, or the owner (who registers operator
+    // organisations, and reads hashes for wm_sign_in)
+    const otherPolicies = await admin.query<{ policyname: string; tablename: string; roles: Array<string> | string }>(
+      "select policyname, tablename, roles from pg_policies where schemaname = current_schema() and not ('workflow_app' = any (roles))"
     )
-    expect(publicPolicies).toEqual([])
-    const definers = await admin.query(
-      "select proname from pg_proc where prosecdef and pronamespace = current_schema()::regnamespace"
+    expect(otherPolicies.map((p) => `${p.tablename}.${p.policyname}`).sort()).toEqual([
+      "users.owner_sign_in",
+      "wm_operator_organisations.owner_all"
+    ])
+    expect(otherPolicies.map((p) => String(p.roles))).not.toContain("{public}")
+    // the one function that runs as its owner is the sign-in lookup, with a pinned search_path
+    const definers = await admin.query<{ proname: string; pinned: boolean }>(
+      `select proname, exists (select 1 from unnest(proconfig) c where c like 'search_path=%') as pinned
+         from pg_proc where prosecdef and pronamespace = current_schema()::regnamespace`
     )
-    expect(definers).toEqual([])
+    expect(definers).toEqual([{ proname: "wm_sign_in", pinned: true }])
   })
 })
 

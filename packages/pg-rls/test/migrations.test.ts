@@ -59,24 +59,26 @@ const behaviour = (fresh: () => Promise<PgClient>) => {
   it("applies every migration once; a second run changes nothing", async () => {
     const client = await fresh()
     const first = await Effect.runPromise(migrate(client))
-    expect(first.applied.map((m) => m.version)).toEqual([1])
-    expect(first.version).toBe(1)
+    expect(first.applied.map((m) => m.version)).toEqual([1, 2])
+    expect(first.version).toBe(2)
     const second = await Effect.runPromise(migrate(client))
-    expect(second).toEqual({ applied: [], version: 1 })
+    expect(second).toEqual({ applied: [], version: 2 })
     const history = await client.query<{ version: number; checksum: string }>(
       "select version, checksum from wm_schema_migrations"
     )
     const shipped = await Effect.runPromise(loadMigrations())
-    expect(history).toEqual([{ version: 1, checksum: checksum((shipped[0] as Migration).sql) }])
+    expect(history).toEqual(shipped.map((m: Migration) => ({ version: m.version, checksum: checksum(m.sql) })))
     expect((await tables(client)).map((t) => t.relname)).toEqual([
       "tenant_market_roles",
       "tenants",
       "users",
+      "wm_instance_owners",
+      "wm_operator_organisations",
       "wm_schema_migrations",
       "workflow_events",
       "workflow_instances",
       "workflow_instances_index",
-      "workflow_jobs",
+      "workflow_outbox",
       "workflow_templates"
     ])
   })
@@ -143,7 +145,7 @@ await describeWithService(PostgreSQL, "migrate [postgres]", (url) => {
     const client = await fresh()
     const reports = await Promise.all(Array.from({ length: 4 }, () => Effect.runPromise(migrate(client))))
     expect(reports.filter((r) => r.applied.length > 0)).toHaveLength(1)
-    expect(reports.every((r) => r.version === 1)).toBe(true)
+    expect(reports.map((r) => r.version)).toEqual([2, 2, 2, 2])
   })
 
   it("the CLI migrates (built dist)", async () => {
@@ -154,10 +156,10 @@ await describeWithService(PostgreSQL, "migrate [postgres]", (url) => {
     const first = await run(process.execPath, [cli, "--url", dbUrl(name)])
     expect(first.stdout).toContain("applied 0001 initial")
     const second = await run(process.execPath, [cli], { env: { ...process.env, DATABASE_URL: dbUrl(name) } })
-    expect(second.stdout).toContain("schema is current (version 1)")
+    expect(second.stdout).toContain("schema is current (version 2)")
     const status = await run(process.execPath, [cli, "--url", dbUrl(name), "--status"])
     expect(status.stdout).toMatch(/0001 initial {2}applied /)
-    expect((await tables(client)).length).toBe(9)
+    expect((await tables(client)).length).toBe(11)
     const bad = await run(process.execPath, [cli, "--url", "postgres://postgres@127.0.0.1:1/none"]).catch(
       (error: { code: number; stderr: string }) => error
     )

@@ -57,7 +57,8 @@ describe("built package (dist/)", () => {
 import * as pgRls from ${JSON.stringify(manifest.name)}
 const db = await PGlite.create()
 const store = await pgRls.makePromise({ client: pgRls.fromPGlite(db), migrate: true })
-const ops = { _tag: "Operator", userId: "ops" }
+const operator = await store.createOperatorOrganisation({ companyName: "Operator NV", vatNumber: "BE0999999999" })
+const ops = { _tag: "Operator", userId: "ops", tenantId: operator }
 const tenant = await store.tenants.create(ops, { companyName: "Smoke NV", vatNumber: "BE0123456789" })
 const error = await store.tenants.create(ops, { companyName: "Smoke NV", vatNumber: "BE0123456789" }).catch((e) => e)
 const report = await store.migrate()
@@ -82,7 +83,7 @@ console.log(JSON.stringify({
     expect(result.keys).toBeGreaterThan(20)
     expect(result.tenant).toBe("Smoke NV")
     expect(result.error).toEqual(["StorageError", "Conflict"])
-    expect(result.report).toEqual({ applied: [], version: 1 })
+    expect(result.report).toEqual({ applied: [], version: 2 })
     expect(existsSync(join(result.dir, "0001_initial.sql"))).toBe(true)
   })
 

@@ -91,7 +91,7 @@ await describeBackends("storage ports", (backend) => {
 
   it("commits events, state and index in one transaction", async () => {
     const { workflowStore } = backend().services
-    expect(workflowStore.capabilities).toEqual({ state: "atomic", index: "atomic", outbox: "unsupported" })
+    expect(workflowStore.capabilities).toEqual({ state: "atomic", index: "atomic", outbox: "atomic" })
     const spec = { instanceId: newInstanceId(), tenantId: tenantA }
     const created = await run(
       workflowStore.commit(a, {
@@ -130,7 +130,7 @@ await describeBackends("storage ports", (backend) => {
     expect((await inspect.indexEntry(spec.instanceId))?.version).toBe(3)
   })
 
-  it("refuses a commit that carries outbox messages (no outbox yet), writing nothing", async () => {
+  it("queues outbox messages with the commit, and refuses messages of another instance, writing nothing", async () => {
     const { workflowStore } = backend().services
     const spec = { instanceId: newInstanceId(), tenantId: tenantA }
     const message: OutboxMessage = {
@@ -144,17 +144,18 @@ await describeBackends("storage ports", (backend) => {
       createdAt: at(0),
       availableAt: at(0)
     }
-    const refused = await fail(
-      workflowStore.commit(a, {
-        events: eventsOf(spec, 1, 1),
-        expectedVersion: 0,
-        state: stateOf(spec, 1),
-        messages: [message]
-      })
-    )
-    expect(refused.reason._tag).toBe("InvalidData")
-    expect(refused.message).toContain("outbox")
-    // a JavaScript caller that leaves `messages` out is refused too, not taken for "no messages"
+    const commit = (messages: ReadonlyArray<OutboxMessage>) =>
+      workflowStore.commit(a, { events: eventsOf(spec, 1, 1), expectedVersion: 0, state: stateOf(spec, 1), messages })
+    const other = newInstanceId()
+    for (const bad of [
+      { ...message, instanceId: other, id: `${other}:notify` },
+      { ...message, id: "not-of-this-instance:notify" },
+      { ...message, tenantId: tenantB }
+    ]) {
+      const refused = await fail(commit([bad]))
+      expect(refused.reason._tag).toBe("InvalidData")
+    }
+    // a JavaScript caller that leaves `messages` out is refused, not taken for "no messages"
     const malformed = await fail(
       workflowStore.commit(a, {
         events: eventsOf(spec, 1, 1),
@@ -166,7 +167,12 @@ await describeBackends("storage ports", (backend) => {
     const inspect = backend().inspect
     expect(await inspect.events(spec.instanceId)).toEqual([])
     expect(await inspect.state(spec.instanceId)).toBeUndefined()
-    expect(await inspect.indexEntry(spec.instanceId)).toBeUndefined()
+    expect(await inspect.outbox(spec.instanceId)).toEqual([])
+    await run(commit([message]))
+    expect(await inspect.outbox(spec.instanceId)).toEqual([{ message, status: "pending", attempt: 0 }])
+    // the same commit again loses the race, and so does its message: nothing more is queued
+    expect((await fail(commit([{ ...message, id: `${spec.instanceId}:again` }]))).reason._tag).toBe("Conflict")
+    expect((await inspect.outbox(spec.instanceId)).map((m) => m.message.id)).toEqual([message.id])
   })
 
   it("loads the state caught up with newer events, repairs the projections, and returns a command's events", async () => {

@@ -1,16 +1,19 @@
 /**
- * The statements that call the scoped SQL functions of the migrations (one round trip each).
+ * The statements that call the scoped SQL functions of the migrations (one round trip each). They
+ * run before the scope pins the transaction's `search_path`, so every type they name is qualified
+ * (`pg_catalog.jsonb`): a TEMP type left on a pooled connection cannot capture their arguments.
+ * Functions are never looked up in `pg_temp`.
  */
 
 /** `wm_commit(tenant, appRole, expectedVersion, events, state, entry, messages)`. */
 export const COMMIT_SQL =
-  "select state_written, index_written from wm_commit($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7::jsonb)"
+  "select state_written, index_written from wm_commit($1, $2, $3, $4::pg_catalog.jsonb, $5::pg_catalog.jsonb, $6::pg_catalog.jsonb, $7::pg_catalog.jsonb)"
 
 /** `wm_load(tenant, appRole, instanceId, commandId)`: rows `(part, doc)`, part `s`, `k` or `e`. */
 export const LOAD_SQL = "select part, doc from wm_load($1, $2, $3, $4)"
 
 /** `wm_outbox_claim(tenant, appRole, owner, now, leaseUntil, limit, kinds)`: rows `(doc, attempt)`. */
-export const CLAIM_SQL = "select doc, attempt from wm_outbox_claim($1, $2, $3, $4, $5, $6, $7::text[])"
+export const CLAIM_SQL = "select doc, attempt from wm_outbox_claim($1, $2, $3, $4, $5, $6, $7::pg_catalog.text[])"
 
 /** `wm_outbox_settle(tenant, appRole, id, owner, attempt, status, error, retryAt)`: whether the claim was held. */
 export const SETTLE_SQL = "select wm_outbox_settle($1, $2, $3, $4, $5, $6, $7, $8) as held"
@@ -19,23 +22,23 @@ export const SETTLE_SQL = "select wm_outbox_settle($1, $2, $3, $4, $5, $6, $7, $
 export const READ_EVENTS_SQL = "select doc from wm_read_events($1, $2, $3, $4, $5, $6, $7) as t (doc)"
 
 /** `wm_get_states(tenant, appRole, instanceIds)`. */
-export const GET_STATES_SQL = "select doc from wm_get_states($1, $2, $3::text[]) as t (doc)"
+export const GET_STATES_SQL = "select doc from wm_get_states($1, $2, $3::pg_catalog.text[]) as t (doc)"
 
 /** `wm_get_entries(tenant, appRole, instanceIds)`. */
-export const GET_ENTRIES_SQL = "select doc from wm_get_entries($1, $2, $3::text[]) as t (doc)"
+export const GET_ENTRIES_SQL = "select doc from wm_get_entries($1, $2, $3::pg_catalog.text[]) as t (doc)"
 
 /**
  * The storage check, `(tenant, appRole)` of the tenant-less scope: reads through `wm_read_events`
  * as `workflow_app` (it sees no row) and resolves the other scoped functions — 42883 / 42P01 when
  * the database is not migrated. Add a function here when a migration adds one the adapter calls.
  */
-export const CHECK_SQL = `select count(*)::int as visible
+export const CHECK_SQL = `select pg_catalog.count(*)::pg_catalog.int4 as visible
   from wm_read_events($1, $2, 'wm-check', 1, 1, null, null) as t (doc)
- where 'wm_commit(text, text, integer, jsonb, jsonb, jsonb, jsonb)'::regprocedure is not null
-   and 'wm_load(text, text, text, text)'::regprocedure is not null
-   and 'wm_outbox_claim(text, text, text, timestamptz, timestamptz, integer, text[])'::regprocedure is not null
-   and 'wm_get_states(text, text, text[])'::regprocedure is not null
-   and 'wm_get_entries(text, text, text[])'::regprocedure is not null`
+ where 'wm_commit(text, text, integer, jsonb, jsonb, jsonb, jsonb)'::pg_catalog.regprocedure is not null
+   and 'wm_load(text, text, text, text)'::pg_catalog.regprocedure is not null
+   and 'wm_outbox_claim(text, text, text, timestamptz, timestamptz, integer, text[])'::pg_catalog.regprocedure is not null
+   and 'wm_get_states(text, text, text[])'::pg_catalog.regprocedure is not null
+   and 'wm_get_entries(text, text, text[])'::pg_catalog.regprocedure is not null`
 
 /** The problems of the application role (empty when it has no way out of row-level security). */
 export const ROLE_PROBLEMS_SQL = "select wm_app_role_problems() as problems"

@@ -109,7 +109,7 @@ export const makeInspect = (admin: PgClient, operator?: () => Promise<Access>): 
       (
         await admin.query<{ message: unknown; status: InspectedMessage["status"]; attempt: number }>(
           `select message, status, attempt from workflow_outbox where ($1::text is null or instance_id = $1)
-            order by available_at, sequence, id`,
+            order by sequence, id`,
           [instanceId ?? null]
         )
       ).map((row) => ({ message: decodeMessage(row.message), status: row.status, attempt: row.attempt }))
