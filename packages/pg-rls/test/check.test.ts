@@ -67,6 +67,25 @@ describe("check [pglite]", () => {
     await started.dispose()
   })
 
+  it("refuses an application role that was given a way out of row-level security after the migration", async () => {
+    // PGlite has roles of its own: altering workflow_app here touches no other test's database
+    const own = await PGlite.create()
+    try {
+      const client = fromPGlite(own as unknown as PGliteLike)
+      await Effect.runPromise(migrate(client))
+      expect(await check(client)).toBeUndefined()
+      await client.exec("alter role workflow_app login createdb")
+      const error = await check(client)
+      expect(error?.reason._tag).toBe("Misconfigured")
+      expect(error?.isRetryable).toBe(false)
+      expect(error?.message).toContain("workflow_app must not have: LOGIN, CREATEDB")
+      await client.exec("alter role workflow_app nologin nocreatedb")
+      expect(await check(client)).toBeUndefined()
+    } finally {
+      await own.close()
+    }
+  })
+
   it("fails as Unavailable once the database is closed", async () => {
     const closed = await PGlite.create()
     await closed.close()
