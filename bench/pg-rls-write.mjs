@@ -4,7 +4,7 @@
  * at the expected version + upsert the state + upsert the index entry, in one transaction.
  *
  * subject   WorkflowStore.commit through the adapter (validation, JSON, Effect, classifyPgError),
- *           which sends ONE statement: select ... from wm_commit($1..$6)
+ *           which sends ONE statement: select ... from wm_commit($1..$7)
  * baseline  the same statement sent directly with pg (server) or PGlite's own query() (embedded)
  * control   the baseline measured again, against itself: must come out 1.00 ± 0.05
  * alternatives, each against the baseline (same data, same database):
@@ -39,7 +39,7 @@ const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 1000)
 const ONLY = process.env.BENCH_ONLY ?? ""
 const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres"
 
-const COMMIT_SQL = "select state_written, index_written from wm_commit($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb)"
+const COMMIT_SQL = "select state_written, index_written from wm_commit($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, null)"
 
 // ─── data: one step = STEP_STARTED + STEP_COMPLETED, folded by core's reducer ──────────────────────
 const t0 = Date.parse("2026-11-26T09:00:00.000Z")

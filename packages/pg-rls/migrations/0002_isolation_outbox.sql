@@ -87,6 +87,9 @@ begin
   execute format('create policy owner_all on wm_operator_organisations for all to %I using (true) with check (true)',
     current_user);
   execute format('create policy owner_sign_in on users for select to %I using (true)', current_user);
+  -- the owner creates the tenant row of an organisation it registers, and no other
+  execute format('create policy owner_register on tenants for insert to %I with check '
+    '(exists (select 1 from wm_operator_organisations o where o.tenant_id = tenants.id))', current_user);
 end
 $$;
 create trigger wm_operator_organisations_immutable before update on wm_operator_organisations
@@ -122,8 +125,9 @@ begin
 end
 $$;
 
--- Registers an operator organisation (its tenant row and its operator flag). Owner only: EXECUTE is
--- revoked from PUBLIC and never granted to workflow_app.
+-- Registers an operator organisation (its tenant row and its operator flag), as the owner (the
+-- owner's policies allow exactly these two rows). Owner only: EXECUTE is revoked from PUBLIC and
+-- never granted to workflow_app.
 create function wm_create_operator_organisation(p_id uuid, p_company_name text, p_vat_number text) returns uuid
   language plpgsql
   set search_path from current
@@ -132,9 +136,7 @@ declare
   v_id uuid := coalesce(p_id, gen_random_uuid());
 begin
   insert into wm_operator_organisations (tenant_id) values (v_id);
-  perform wm_enter_scope(v_id::text, 'market_ops');
   insert into tenants (id, company_name, vat_number, status) values (v_id, p_company_name, p_vat_number, 'ACTIVE');
-  perform set_config('role', 'none', true);
   return v_id;
 end
 $$;

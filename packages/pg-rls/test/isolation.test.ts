@@ -628,6 +628,7 @@ await describeBackends("tenant isolation", (backend) => {
       "select policyname, tablename, roles from pg_policies where schemaname = current_schema() and not ('workflow_app' = any (roles))"
     )
     expect(otherPolicies.map((p) => `${p.tablename}.${p.policyname}`).sort()).toEqual([
+      "tenants.owner_register",
       "users.owner_sign_in",
       "wm_operator_organisations.owner_all"
     ])

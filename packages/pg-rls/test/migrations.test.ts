@@ -9,17 +9,20 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { PGlite } from "@electric-sql/pglite"
+import { operatorAccess, tenantAccess } from "@workflow-manager/core"
 import { describeWithService, PostgreSQL } from "@workflow-manager/test-utils"
 import { Effect, Exit } from "effect"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   checksum,
+  createOperatorOrganisation,
   fromPGlite,
   fromPool,
   loadMigrations,
   type Migration,
   MigrationError,
+  make,
   migrate,
   migrationsDirectory,
   type PGliteLike,
@@ -136,6 +139,11 @@ await describeWithService(PostgreSQL, "migrate [postgres]", (url) => {
     const server = new pg.Client({ connectionString: url })
     await server.connect()
     for (const name of created) await server.query(`drop database if exists ${name} with (force)`)
+    for (const { rolname } of (
+      await server.query<{ rolname: string }>("select rolname from pg_roles where rolname like 'wm_owner_%'")
+    ).rows) {
+      await server.query(`drop role if exists ${rolname}`).catch(() => undefined)
+    }
     await server.end()
   })
 
@@ -146,6 +154,57 @@ await describeWithService(PostgreSQL, "migrate [postgres]", (url) => {
     const reports = await Promise.all(Array.from({ length: 4 }, () => Effect.runPromise(migrate(client))))
     expect(reports.filter((r) => r.applied.length > 0)).toHaveLength(1)
     expect(reports.map((r) => r.version)).toEqual([2, 2, 2, 2])
+  })
+
+  it("runs as a non-superuser owner, which registers the operator organisation; its operator scope works", async () => {
+    const owner = `wm_owner_${randomBytes(6).toString("hex")}`
+    const name = `wm_test_${randomBytes(6).toString("hex")}`
+    const server = new pg.Client({ connectionString: url })
+    await server.connect()
+    try {
+      await server.query(`create role ${owner} login nosuperuser nocreaterole nocreatedb`)
+      await server.query(`create database ${name} owner ${owner}`)
+      created.push(name)
+      const u = new URL(dbUrl(name))
+      u.username = owner
+      const pool = new pg.Pool({ connectionString: u.toString(), max: 2 })
+      pool.on("error", () => {})
+      pools.push(pool)
+      const asOwner = fromPool(pool as unknown as PoolLike)
+      const report = await Effect.runPromise(migrate(asOwner))
+      expect(report.version).toBe(2)
+      const organisation = await Effect.runPromise(
+        createOperatorOrganisation(asOwner, { companyName: "Operator NV", vatNumber: "BE0999999999" })
+      )
+      // the application connects as a login role that is a member of workflow_app, never as the owner
+      const app = `${owner}_app`
+      await server.query(`create role ${app} login in role workflow_app`)
+      const a = new URL(dbUrl(name))
+      a.username = app
+      const appPool = new pg.Pool({ connectionString: a.toString(), max: 2 })
+      appPool.on("error", () => {})
+      pools.push(appPool)
+      const asApp = fromPool(appPool as unknown as PoolLike)
+      const refused = await Effect.runPromiseExit(
+        createOperatorOrganisation(asApp, { companyName: "Rogue NV", vatNumber: "BE0777777777" })
+      )
+      expect(Exit.isFailure(refused) && JSON.stringify(refused.cause)).toContain("TenantViolation")
+      const services = await Effect.runPromise(make({ client: asApp }))
+      const ops = operatorAccess("ops", organisation)
+      const tenant = await Effect.runPromise(
+        services.tenants.create(ops, { companyName: "Participant NV", vatNumber: "BE0888888888" })
+      )
+      expect((await Effect.runPromise(services.tenants.list(ops))).map((t) => t.id).sort()).toEqual(
+        [organisation, tenant.id].sort()
+      )
+      const asTenant = await Effect.runPromiseExit(services.tenants.list(operatorAccess("ops", tenant.id)))
+      expect(Exit.isFailure(asTenant) && JSON.stringify(asTenant.cause)).toContain("TenantViolation")
+      expect(await Effect.runPromise(services.tenants.get(tenantAccess(tenant.id), tenant.id))).toMatchObject({
+        companyName: "Participant NV"
+      })
+    } finally {
+      await server.end()
+    }
   })
 
   it("the CLI migrates (built dist)", async () => {
