@@ -8,6 +8,7 @@ import {
   type OutboxMessage,
   operatorAccess,
   type StorageError,
+  systemAccess,
   tenantAccess,
   type WorkflowEvent
 } from "@workflow-manager/core"
@@ -173,6 +174,63 @@ await describeBackends("storage ports", (backend) => {
     // the same commit again loses the race, and so does its message: nothing more is queued
     expect((await fail(commit([{ ...message, id: `${spec.instanceId}:again` }]))).reason._tag).toBe("Conflict")
     expect((await inspect.outbox(spec.instanceId)).map((m) => m.message.id)).toEqual([message.id])
+  })
+
+  it("the system scope (a worker) reads and delivers every tenant's outbox, and writes no instance data", async () => {
+    const { workflowStore, outbox, workflowIndex, eventStore, instanceStore } = backend().services
+    const worker = systemAccess("worker-1")
+    const owner = `worker-${Math.random().toString(36).slice(2)}`
+    const queued: Array<string> = []
+    for (const tenantId of [tenantA, tenantB]) {
+      const spec = { instanceId: newInstanceId(), tenantId }
+      const message: OutboxMessage = {
+        schemaVersion: 1,
+        id: `${spec.instanceId}:notify`,
+        tenantId,
+        instanceId: spec.instanceId,
+        sequence: 1,
+        kind: `system-scope-${owner}`,
+        payload: {},
+        createdAt: at(0),
+        availableAt: at(0)
+      }
+      await run(
+        workflowStore.commit(tenantAccess(tenantId), {
+          events: eventsOf(spec, 1, 1),
+          expectedVersion: 0,
+          state: stateOf(spec, 1),
+          messages: [message]
+        })
+      )
+      queued.push(message.id)
+    }
+    const request = { owner, now: at(1), leaseMs: 60_000, limit: 10, kinds: [`system-scope-${owner}`] }
+    // a tenant claims only its own; the worker claims the rest, across tenants
+    const own = await run(outbox.claim(tenantAccess(tenantA), request))
+    expect(own.map((m) => m.tenantId)).toEqual([tenantA])
+    const claimed = await run(outbox.claim(worker, { ...request, now: at(120) }))
+    expect(claimed.map((m) => m.id).sort()).toEqual([...queued].sort())
+    for (const m of claimed) await run(outbox.complete(worker, m))
+    expect((await backend().inspect.outbox(claimed[0]?.instanceId)).map((m) => m.status)).toEqual(["done"])
+    // it reads every tenant's index and events...
+    const listed = await run(workflowIndex.query(worker, {}, { limit: 500 }))
+    expect(listed.items.some((e) => e.tenantId === tenantA) && listed.items.some((e) => e.tenantId === tenantB)).toBe(
+      true
+    )
+    // ...and writes none of it: refused before a round trip, and by the database when sent raw
+    const spec = { instanceId: newInstanceId(), tenantId: tenantA }
+    expect((await fail(eventStore.append(worker, eventsOf(spec, 1, 1), 0))).reason._tag).toBe("TenantViolation")
+    expect((await fail(instanceStore.save(worker, stateOf(spec, 1)))).reason._tag).toBe("TenantViolation")
+    const raw = await backend()
+      .client.query("select state_written from wm_commit('', 'worker', 0, null, $1::jsonb, null, null)", [
+        JSON.stringify(stateOf(spec, 1))
+      ])
+      .then(
+        () => "written",
+        (error: { code?: string }) => error.code
+      )
+    expect(raw).toBe("42501")
+    expect(await backend().inspect.state(spec.instanceId)).toBeUndefined()
   })
 
   it("loads the state caught up with newer events, repairs the projections, and returns a command's events", async () => {
