@@ -126,7 +126,11 @@ const variants = ({ client, direct, tenantId }) => {
           tenantId
         ])
         await tx.query(
-          `insert into workflow_events (instance_id, sequence, tenant_id, type, step_id, command_id, occurred_at, event)
+          `with owner as (
+             insert into wm_instance_owners (instance_id, tenant_id)
+             values ($1::jsonb -> 0 ->> 'instanceId', ($1::jsonb -> 0 ->> 'tenantId')::uuid) on conflict do nothing
+           )
+           insert into workflow_events (instance_id, sequence, tenant_id, type, step_id, command_id, occurred_at, event)
            select e ->> 'instanceId', (e ->> 'sequence')::int, (e ->> 'tenantId')::uuid, e ->> 'type', e ->> 'stepId',
                   e ->> 'commandId', (e ->> 'occurredAt')::timestamptz, e
              from jsonb_array_elements($1::jsonb) as x (e)
