@@ -39,7 +39,8 @@ const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 1000)
 const ONLY = process.env.BENCH_ONLY ?? ""
 const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres"
 
-const COMMIT_SQL = "select state_written, index_written from wm_commit($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, null)"
+const COMMIT_SQL =
+  "select state_written, index_written from wm_commit($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, null)"
 
 // ─── data: one step = STEP_STARTED + STEP_COMPLETED, folded by core's reducer ──────────────────────
 const t0 = Date.parse("2026-11-26T09:00:00.000Z")

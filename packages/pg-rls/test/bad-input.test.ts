@@ -5,7 +5,6 @@
  */
 import {
   entryOf,
-  operatorAccess,
   type StorageError,
   tenantAccess,
   type WorkflowEvent,

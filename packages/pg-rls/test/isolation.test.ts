@@ -7,7 +7,7 @@
  * need the server; the rest also runs on PGlite.
  */
 import { randomBytes } from "node:crypto"
-import { operatorAccess, type StorageError, tenantAccess } from "@workflow-manager/core"
+import { type StorageError, tenantAccess } from "@workflow-manager/core"
 import { Effect, Exit } from "effect"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -86,7 +86,7 @@ interface Seeded {
 /** One tenant with a row in every tenant table. */
 const seedTenant = async (backend: Backend, label: string): Promise<Seeded> => {
   const tenantId = newTenantId()
-  const { admin, services, inspect } = backend
+  const { services, inspect } = backend
   await inspect.ensureTenant(tenantId)
   const email = `${label}-${randomBytes(3).toString("hex")}@${label}.example`
   const user = await run(

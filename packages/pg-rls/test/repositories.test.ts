@@ -3,7 +3,7 @@
  * keys, and that a password hash never leaves the adapter except through the sign-in lookup.
  */
 import { randomBytes } from "node:crypto"
-import { operatorAccess, type StorageError, tenantAccess } from "@workflow-manager/core"
+import { type StorageError, tenantAccess } from "@workflow-manager/core"
 import { Effect, Exit } from "effect"
 import { beforeAll, expect, it } from "vitest"
 import { describeBackends } from "./support/backends.js"

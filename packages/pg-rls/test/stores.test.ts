@@ -6,7 +6,6 @@ import {
   type CommitBatch,
   entryOf,
   type OutboxMessage,
-  operatorAccess,
   type StorageError,
   systemAccess,
   tenantAccess,
