@@ -373,7 +373,15 @@ declare
   v_owner uuid;
   v_last_sequence integer;
 begin
-  perform wm_enter_scope(p_tenant, p_app_role);
+  if coalesce(p_app_role, '') = '' then
+    -- a tenant's scope, entered inline (the hot path: no nested call); any other goes through
+    -- wm_enter_scope, which checks it
+    perform set_config('role', 'workflow_app', true),
+            set_config('app.current_tenant', coalesce(nullif(p_tenant, '')::uuid::text, ''), true),
+            set_config('app.current_role', '', true);
+  else
+    perform wm_enter_scope(p_tenant, p_app_role);
+  end if;
   state_written := false;
   index_written := false;
   if v_instance is null then
@@ -484,7 +492,14 @@ create function wm_load(p_tenant text, p_app_role text, p_instance text, p_comma
   set search_path from current
   as $$
 begin
-  perform wm_enter_scope(p_tenant, p_app_role);
+  if coalesce(p_app_role, '') = '' then
+    -- as in wm_commit: a tenant's scope inline, any other through wm_enter_scope
+    perform set_config('role', 'workflow_app', true),
+            set_config('app.current_tenant', coalesce(nullif(p_tenant, '')::uuid::text, ''), true),
+            set_config('app.current_role', '', true);
+  else
+    perform wm_enter_scope(p_tenant, p_app_role);
+  end if;
   return query
     with snapshot as (
       select s.version, s.state from workflow_instances s where s.instance_id = p_instance

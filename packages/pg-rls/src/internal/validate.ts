@@ -112,14 +112,16 @@ export const checkCovers = (operation: string, access: Access, tenantId: string)
 }
 
 /** Decodes a value with a core schema; a mismatch is `InvalidData` naming the path. */
-export const decodeWith =
-  <S extends Schema.ConstraintDecoder<unknown>>(schema: S, what: string) =>
-  (operation: string, value: unknown): Effect.Effect<S["Type"], StorageError> => {
-    const result = Schema.decodeUnknownResult(schema)(value)
+export const decodeWith = <S extends Schema.ConstraintDecoder<unknown>>(schema: S, what: string) => {
+  // built once per schema, not per call
+  const decode = Schema.decodeUnknownResult(schema)
+  return (operation: string, value: unknown): Effect.Effect<S["Type"], StorageError> => {
+    const result = decode(value)
     return Result.isSuccess(result)
       ? Effect.succeed(result.success)
       : Effect.fail(invalid(operation, `${what}: ${result.failure.message}`, result.failure))
   }
+}
 
 /** JSON text of a document, refused (`InvalidData`) above `maxBytes` UTF-8 bytes. */
 export const toJson = (
