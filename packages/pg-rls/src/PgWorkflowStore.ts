@@ -28,7 +28,7 @@ import { Effect } from "effect"
 import { classifyPgError } from "./classifyPgError.js"
 import { decodeEvent, decodeState, prepareEvents, prepareMessages, prepareState } from "./internal/documents.js"
 import { attempt } from "./internal/query.js"
-import { CHECK_SQL, COMMIT_SQL, LOAD_SQL, ROLE_PROBLEMS_SQL } from "./internal/sql.js"
+import { CHECK_SQL, COMMIT_SQL, LOAD_SQL } from "./internal/sql.js"
 import { checkIdentifier, checkScope, checkText, invalid, toJson } from "./internal/validate.js"
 import { anonymous, scopeArgs } from "./Scope.js"
 import type { StoreConfig } from "./StoreConfig.js"
@@ -49,10 +49,7 @@ const PRIVILEGES_HINT =
 const check = (config: StoreConfig): Effect.Effect<void, StorageError> => {
   const operation = "WorkflowStore.check"
   return Effect.tryPromise({
-    try: async () => {
-      await config.client.query(CHECK_SQL, scopeArgs(anonymous))
-      return config.client.query<{ problems: ReadonlyArray<string> }>(ROLE_PROBLEMS_SQL)
-    },
+    try: () => config.client.query<{ problems: ReadonlyArray<string> }>(CHECK_SQL, scopeArgs(anonymous)),
     catch: (error) => {
       const classified = classifyPgError(operation, error)
       // a refused SET ROLE / EXECUTE here is a deployment problem, not a tenant crossing a boundary

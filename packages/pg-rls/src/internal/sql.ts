@@ -28,20 +28,20 @@ export const GET_STATES_SQL = "select doc from wm_get_states($1, $2, $3::pg_cata
 export const GET_ENTRIES_SQL = "select doc from wm_get_entries($1, $2, $3::pg_catalog.text[]) as t (doc)"
 
 /**
- * The storage check, `(tenant, appRole)` of the tenant-less scope: reads through `wm_read_events`
- * as `workflow_app` (it sees no row) and resolves the other scoped functions — 42883 / 42P01 when
- * the database is not migrated. Add a function here when a migration adds one the adapter calls.
+ * The storage check, `(tenant, appRole)` of the tenant-less scope, one statement: reads through
+ * `wm_read_events` as `workflow_app` (it sees no row), resolves the other scoped functions — 42883 /
+ * 42P01 when the database is not migrated — and lists the application role's ways out of row-level
+ * security (`problems`, empty when none). Add a function here when a migration adds one the adapter calls.
  */
-export const CHECK_SQL = `select pg_catalog.count(*)::pg_catalog.int4 as visible
+export const CHECK_SQL = `select pg_catalog.count(*)::pg_catalog.int4 as visible, wm_app_role_problems() as problems
   from wm_read_events($1, $2, 'wm-check', 1, 1, null, null) as t (doc)
  where 'wm_commit(text, text, integer, jsonb, jsonb, jsonb, jsonb)'::pg_catalog.regprocedure is not null
    and 'wm_load(text, text, text, text)'::pg_catalog.regprocedure is not null
    and 'wm_outbox_claim(text, text, text, timestamptz, timestamptz, integer, text[])'::pg_catalog.regprocedure is not null
+   and 'wm_outbox_settle(text, text, text, text, integer, text, text, text)'::pg_catalog.regprocedure is not null
+   and 'wm_sign_in(text)'::pg_catalog.regprocedure is not null
    and 'wm_get_states(text, text, text[])'::pg_catalog.regprocedure is not null
    and 'wm_get_entries(text, text, text[])'::pg_catalog.regprocedure is not null`
-
-/** The problems of the application role (empty when it has no way out of row-level security). */
-export const ROLE_PROBLEMS_SQL = "select wm_app_role_problems() as problems"
 
 export interface CommitRow {
   readonly state_written: boolean

@@ -83,7 +83,7 @@ export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw
   // A keyed create without an instance id gets an id derived from (tenant, key), so a repeat finds
   // it. An id held by another instance (another tenant may have computed and taken it) is skipped
   // for the next derived id: a repeat walks the same ids and finds its own instance.
-  for (let attempt = 0; attempt < KEYED_ID_ATTEMPTS - 1; attempt++) {
+  for (let attempt = 0; attempt < KEYED_ID_ATTEMPTS; attempt++) {
     const id = keyedInstanceId(tenantId, key, { secret: ctx.keySecret, attempt })
     const result = yield* attemptAt(id).pipe(
       Effect.map((done) => ({ done })),
@@ -91,18 +91,13 @@ export const create = Effect.fnUntraced(function* <R>(ctx: EngineContext<R>, raw
     )
     if (result !== undefined) return result.done
   }
-  const last = keyedInstanceId(tenantId, key, { secret: ctx.keySecret, attempt: KEYED_ID_ATTEMPTS - 1 })
-  return yield* attemptAt(last).pipe(
-    Effect.catchIf(isTaken, () =>
-      Effect.fail(
-        storageError(
-          "create",
-          new Conflict({
-            message: `the ${KEYED_ID_ATTEMPTS} instance ids derived from idempotency key ${key} are held by other instances (set the engine's keySecret, or pass an instanceId); ${TAKEN}`,
-            expectedVersion: 0
-          })
-        )
-      )
+  return yield* Effect.fail(
+    storageError(
+      "create",
+      new Conflict({
+        message: `the ${KEYED_ID_ATTEMPTS} instance ids derived from idempotency key ${key} are held by other instances (set the engine's keySecret, or pass an instanceId)`,
+        expectedVersion: 0
+      })
     )
   )
 })
@@ -160,19 +155,21 @@ const createAt = Effect.fnUntraced(function* <R>(
   )
 })
 
-const TAKEN = "already exists"
+/** The errors {@link taken} made: a create whose id is held by another instance (no message matching). */
+const takenErrors = new WeakSet<object>()
 
 /** Whether a create failed because its id is held by another instance. */
-const isTaken = (error: unknown): boolean =>
-  typeof error === "object" &&
-  error !== null &&
-  (error as { _tag?: unknown })._tag === "StorageError" &&
-  (error as StorageError).reason._tag === "Conflict" &&
-  (error as StorageError).reason.message.endsWith(TAKEN)
+const isTaken = (error: unknown): boolean => typeof error === "object" && error !== null && takenErrors.has(error)
 
 /** The error of a create whose instance id exists, whoever holds it. */
-const taken = (instanceId: string) =>
-  storageError("create", new Conflict({ message: `workflow ${instanceId} ${TAKEN}`, expectedVersion: 0 }))
+const taken = (instanceId: string) => {
+  const error = storageError(
+    "create",
+    new Conflict({ message: `workflow ${instanceId} already exists`, expectedVersion: 0 })
+  )
+  takenErrors.add(error)
+  return error
+}
 
 /** The decider command's own fields (its envelope comes from the input). */
 type Fields = { readonly _tag: Command["_tag"] } & Record<string, unknown>
