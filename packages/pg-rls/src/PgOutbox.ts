@@ -147,7 +147,11 @@ export const makeOutbox = (config: StoreConfig): OutboxService => {
         if (failure === null || typeof failure !== "object") {
           return yield* Effect.fail(invalid(operation, "missing failure"))
         }
-        const error = String(failure.error).replaceAll("\u0000", "").slice(0, 2000)
+        if (typeof failure.error !== "string") {
+          return yield* Effect.fail(invalid(operation, "failure.error must be a string"))
+        }
+        // kept as a diagnostic: NUL cannot be stored in text, and 2,000 characters say enough
+        const error = failure.error.replaceAll("\u0000", "").slice(0, 2000)
         const retryAt =
           failure.retryAt === undefined ? null : yield* checkInstant(operation, "retryAt", failure.retryAt)
         return yield* settle(operation, access, claim, retryAt === null ? "dead" : "pending", error, retryAt)

@@ -131,6 +131,9 @@ export const makeWorkflowStore = (config: StoreConfig): WorkflowStoreService => 
     Effect.gen(function* () {
       const operation = "WorkflowStore.commit"
       yield* checkScope(operation, access)
+      if (batch === null || typeof batch !== "object") {
+        return yield* Effect.fail(invalid(operation, "missing commit batch"))
+      }
       const events = yield* prepareEvents(
         operation,
         access,

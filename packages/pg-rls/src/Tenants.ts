@@ -263,6 +263,9 @@ export const createOperatorOrganisation = (
 ): Effect.Effect<string, StorageError> =>
   Effect.gen(function* () {
     const operation = "createOperatorOrganisation"
+    if (organisation === null || typeof organisation !== "object") {
+      return yield* Effect.fail(invalid(operation, "missing organisation"))
+    }
     const id = organisation.id === undefined ? null : yield* checkUuid(operation, "organisation id", organisation.id)
     const companyName = yield* checkText(operation, "companyName", organisation.companyName, 300)
     const vatNumber = yield* checkVat(operation, organisation.vatNumber)

@@ -12,6 +12,7 @@ import {
 } from "@workflow-manager/core"
 import { Effect, Exit } from "effect"
 import { beforeAll, expect, it } from "vitest"
+import { createOperatorOrganisation } from "../src/index.js"
 import { describeBackends } from "./support/backends.js"
 import { createdEvent, eventsOf, newInstanceId, newTenantId, stateOf, template } from "./support/fixtures.js"
 
@@ -169,6 +170,18 @@ await describeBackends("bad input", (backend) => {
     // just below the limit is fine
     const fits = { ...stateOf(spec, 1), metadata: { fits: "y".repeat(512 * 1024) } }
     expect(await run(services.instanceStore.save(access, fits))).toBe(true)
+  })
+
+  it("non-objects where an object is expected: InvalidData, never a crash, nothing written", async () => {
+    const { services, admin } = backend()
+    const before = await counts()
+    for (const value of [null, undefined, "x", 42, []]) {
+      expect(await reason(services.workflowStore.commit(access, value as never))).toBe("InvalidData")
+      expect(await reason(createOperatorOrganisation(admin, value as never))).toBe("InvalidData")
+      expect(await reason(services.outbox.claim(access, value as never))).toBe("InvalidData")
+      expect(await reason(services.outbox.complete(access, value as never))).toBe("InvalidData")
+    }
+    expect(await counts()).toEqual(before)
   })
 
   it("NUL characters: InvalidData, nothing written", async () => {

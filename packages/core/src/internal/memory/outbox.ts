@@ -25,6 +25,7 @@ export const makeMemoryOutbox = (outbox: Map<string, Slot>): OutboxService => {
     (stored.status === "claimed" && Date.parse(stored.leaseUntil as string) <= now)
 
   const held = (operation: string, access: Access, claim: { id: string; owner: string; attempt: number }) => {
+    if (claim === null || typeof claim !== "object") return bad(operation, "missing claim")
     const slot = outbox.get(claim.id)
     if (slot === undefined || !covers(access, slot.stored.message.tenantId)) {
       return storageError(
@@ -48,6 +49,7 @@ export const makeMemoryOutbox = (outbox: Map<string, Slot>): OutboxService => {
     claim: (access, request) =>
       Effect.suspend(() => {
         const operation = "Outbox.claim"
+        if (request === null || typeof request !== "object") return Effect.fail(bad(operation, "missing claim request"))
         const now = Date.parse(request.now)
         if (Number.isNaN(now)) return Effect.fail(bad(operation, "now must be an ISO-8601 instant"))
         if (!Number.isInteger(request.limit) || request.limit < 1 || request.limit > 500) {
@@ -101,6 +103,9 @@ export const makeMemoryOutbox = (outbox: Map<string, Slot>): OutboxService => {
       }),
     fail: (access, claim, failure) =>
       Effect.suspend(() => {
+        if (failure === null || typeof failure !== "object" || typeof failure.error !== "string") {
+          return Effect.fail(bad("Outbox.fail", "failure.error must be a string"))
+        }
         const slot = held("Outbox.fail", access, claim)
         if ("_tag" in slot) return Effect.fail(slot)
         if (failure.retryAt !== undefined && Number.isNaN(Date.parse(failure.retryAt))) {
@@ -109,11 +114,11 @@ export const makeMemoryOutbox = (outbox: Map<string, Slot>): OutboxService => {
         const { owner: _, leaseUntil: __, ...rest } = slot.stored
         slot.stored =
           failure.retryAt === undefined
-            ? { ...rest, status: "dead", lastError: String(failure.error) }
+            ? { ...rest, status: "dead", lastError: failure.error }
             : {
                 ...rest,
                 status: "pending",
-                lastError: String(failure.error),
+                lastError: failure.error,
                 message: { ...rest.message, availableAt: failure.retryAt }
               }
         return Effect.void

@@ -164,6 +164,39 @@ export const outboxCases = (h: Harness, inspect: OutboxInspect): void => {
       expect((await inspect.outbox(instanceId)).map((m) => m.status)).toEqual(["done", "dead"])
     })
 
+    it("refuses malformed claims, claim references and failures with InvalidData, changing nothing", async () => {
+      const tenantId = await h.newTenant()
+      const access = tenantAccess(tenantId)
+      const { instanceId } = await commitWith(tenantId, (id) => [message(tenantId, id, 1)])
+      const [held] = await claim(access, "w", 0, 10, 1000)
+      const outbox = <A>(f: (o: Outbox["Service"]) => Effect.Effect<A, unknown>) => h.exit(Effect.flatMap(Outbox, f))
+      const malformed: ReadonlyArray<unknown> = [null, "x", 42, [], { owner: "w" }]
+      for (const request of malformed) {
+        expect(failureTag(await outbox((o) => o.claim(access, request as never)))).toBe("InvalidData")
+        expect(failureTag(await outbox((o) => o.complete(access, request as never)))).not.toBeUndefined()
+      }
+      for (const failure of [
+        null,
+        "x",
+        { error: 42 },
+        { error: { toString: null } },
+        { error: "e", retryAt: "soon" }
+      ]) {
+        expect(failureTag(await outbox((o) => o.fail(access, held as ClaimedMessage, failure as never)))).toBe(
+          "InvalidData"
+        )
+      }
+      for (const limit of [0, 501, 1.5, Number.NaN]) {
+        expect(
+          failureTag(await outbox((o) => o.claim(access, { owner: "w", now: instant(0), leaseMs: 1, limit })))
+        ).toBe("InvalidData")
+      }
+      // the claim is still held, untouched: it completes
+      expect((await inspect.outbox(instanceId)).map((m) => [m.status, m.attempt])).toEqual([["claimed", 1]])
+      await h.run(Effect.flatMap(Outbox, (o) => o.complete(access, held as ClaimedMessage)))
+      expect((await inspect.outbox(instanceId)).map((m) => m.status)).toEqual(["done"])
+    })
+
     it("queues a deadline's notification with the event that fired it", async () => {
       const tenantId = await h.newTenant()
       const actor = actorOf(tenantId)
