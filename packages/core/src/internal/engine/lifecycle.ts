@@ -18,7 +18,7 @@ import {
   RejectInput
 } from "../../Inputs.js"
 import type { Operation } from "../../Policy.js"
-import { Conflict, type StorageError, storageError } from "../../StorageError.js"
+import { Conflict, storageError } from "../../StorageError.js"
 import type { Template } from "../../Template.js"
 import { commitDecision, envelope, replayOnConflict, runCommand } from "./commit.js"
 import { authorize, type EngineContext, nowIso, policyContext } from "./context.js"
