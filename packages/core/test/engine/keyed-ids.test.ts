@@ -49,6 +49,21 @@ describe("keyed instance ids", () => {
     expect(await storage.inspect.events(first.state.instanceId)).toHaveLength(1)
   })
 
+  it("20 concurrent repeats past a squatted id create one instance, and every caller gets it", async () => {
+    const { engine, storage } = await promiseEngine([sequence1Template])
+    const predicted = keyedInstanceId(tenantId, "signup-race")
+    await engine.create({ actor: squatter, templateId: sequence1Template.id, instanceId: predicted })
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        engine.create({ actor: brpUser, templateId: sequence1Template.id, idempotencyKey: "signup-race" })
+      )
+    )
+    const ids = new Set(results.map((r) => r.state.instanceId))
+    expect([...ids]).toEqual([keyedInstanceId(tenantId, "signup-race", { attempt: 1 })])
+    expect(await storage.inspect.events([...ids][0] as string)).toHaveLength(1)
+    expect((await storage.inspect.state(predicted))?.tenantId).toBe("other-tenant")
+  })
+
   it("reports a typed conflict when every derived id is held, and never touches the holders", async () => {
     const { engine, storage } = await promiseEngine([sequence1Template])
     for (let attempt = 0; attempt < 4; attempt++) {
