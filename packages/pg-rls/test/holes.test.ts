@@ -367,6 +367,15 @@ await describeBackends("issue 10 holes", (backend) => {
         expect(repeat.state).toEqual(first.state)
         expect((await inspect.events(predicted as string)).map((e) => e.tenantId)).toEqual([B.tenantId])
         expect((await inspect.events(first.state.instanceId)).map((e) => e.tenantId)).toEqual([A.tenantId])
+        // 20 concurrent first creates past a squatted id: one instance, every caller gets it
+        const raced = `order-${hex()}`
+        await squat(raced, 1)
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => engine.create({ actor: owner, templateId, idempotencyKey: raced }))
+        )
+        const racedIds = [...new Set(results.map((r) => r.state.instanceId))]
+        expect(racedIds).toEqual([keyedInstanceId(A.tenantId, raced, { attempt: 1 })])
+        expect(await inspect.events(racedIds[0] as string)).toHaveLength(1)
         // weakened (no secret, every fallback squatted too): the attack blocks A
         const blocked = `order-${hex()}`
         await squat(blocked, 4)
