@@ -37,6 +37,7 @@ import type {
 } from "./Inputs.js"
 import type { EngineContext } from "./internal/engine/context.js"
 import { executeStep } from "./internal/engine/executeStep.js"
+import { automaticSteps } from "./internal/engine/handlers.js"
 import {
   approve,
   checkKeySecret,
@@ -243,7 +244,7 @@ export const makeEngine = <R>(
       limits: limits.success,
       ...(options.keySecret === undefined ? {} : { keySecret: options.keySecret }),
       templateCache: new Map(),
-      decideOptions: { automatic: (step) => registry.get(step.type)?.automatic === true }
+      decideOptions: { automatic: automaticSteps(registry) }
     }
     return {
       publishTemplate: (template) => publishTemplate(ctx, template),

@@ -204,10 +204,16 @@ export interface StepContext {
 export interface StepHandler<Type extends string = string, Config = unknown, Input = unknown, R = never> {
   readonly type: Type
   readonly description?: string
-  /** Run by the engine as the system actor when its step becomes current (input `null`). */
-  readonly automatic?: boolean
-  /** Each attempt is claimed under a lease and its outcome recorded later (by a worker). */
-  readonly deferred?: boolean
+  /**
+   * Run by the engine as the system actor when its step becomes current (input `null`). A function
+   * lets the step's (decoded) config decide, so one handler serves both kinds of step.
+   */
+  readonly automatic?: boolean | ((config: Config) => boolean)
+  /**
+   * Each attempt is claimed under a lease and its outcome recorded later (by a worker). A function
+   * lets the step's (decoded) config decide — e.g. an API call the template runs inline or deferred.
+   */
+  readonly deferred?: boolean | ((config: Config) => boolean)
   readonly configSchema: Schema.Decoder<Config>
   readonly inputSchema: Schema.Decoder<Input>
   readonly checkInput?: (args: {
@@ -273,6 +279,24 @@ export type HandlerServices<H> = H extends StepHandler<string, infer _C, infer _
 export const defineStepHandler = <const Type extends string, Config, Input, R = never>(
   handler: StepHandler<Type, Config, Input, R>
 ): StepHandler<Type, Config, Input, R> => handler
+
+/**
+ * Whether a handler runs a step with this (decoded) config by itself when the step becomes current.
+ *
+ * @since 0.1.0
+ * @category handlers
+ */
+export const isAutomatic = <C>(handler: StepHandler<string, C, unknown, unknown>, config: C): boolean =>
+  typeof handler.automatic === "function" ? handler.automatic(config) === true : handler.automatic === true
+
+/**
+ * Whether a handler defers the attempts of a step with this (decoded) config to a worker.
+ *
+ * @since 0.1.0
+ * @category handlers
+ */
+export const isDeferred = <C>(handler: StepHandler<string, C, unknown, unknown>, config: C): boolean =>
+  typeof handler.deferred === "function" ? handler.deferred(config) === true : handler.deferred === true
 
 /**
  * Handlers by type.

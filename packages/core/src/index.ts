@@ -146,6 +146,8 @@ export {
   defineStepHandler,
   type HandlerRegistry,
   type HandlerServices,
+  isAutomatic,
+  isDeferred,
   isStepResult,
   makeRegistry,
   NewMessage,

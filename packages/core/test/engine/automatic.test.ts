@@ -187,6 +187,54 @@ describe("deferred steps", () => {
       expect(ran.state.currentStepId).toBe("after")
     }).pipe(Effect.provide(live))
   })
+
+  it.effect("a handler's automatic and deferred may depend on the step's config: one type, inline or deferred", () => {
+    const lookup = defineStepHandler({
+      type: "lookup",
+      automatic: (config: { readonly mode: string }) => config.mode !== "manual",
+      deferred: (config: { readonly mode: string }) => config.mode === "deferred",
+      configSchema: Schema.Struct({ mode: Schema.Literals(["inline", "deferred", "manual"]) }),
+      inputSchema: Schema.NullOr(Schema.Struct({ vat: Schema.String })),
+      execute: ({ config }) => Effect.succeed({ ranAs: config.mode })
+    })
+    const flow = (mode: string): Template => ({
+      ...oneStep(`lookup-${mode}`, "lookup"),
+      steps: [
+        { id: "call", type: "lookup", config: { mode } },
+        { id: "after", type: "form", config: { fields: {} } }
+      ]
+    })
+    const templates = [flow("inline"), flow("deferred"), flow("manual")]
+    const { live, publish } = memoryEngine(templates, makeRegistry([lookup, formHandler]))
+    return Effect.gen(function* () {
+      const engine = yield* publish
+      const system = systemActor(tenantId)
+      const inline = yield* started(engine, "lookup-inline")
+      expect(inline.runAt).toBe(inline.entered?.at)
+      const ranInline = yield* engine.runAutomaticStep({ actor: system, instanceId: inline.instanceId })
+      expect(ranInline.events.map((e) => e.type)).toEqual(["STEP_STARTED", "STEP_COMPLETED"])
+      expect(ranInline.state.stepStates.call?.data).toEqual({ ranAs: "inline" })
+
+      const deferred = yield* started(engine, "lookup-deferred")
+      const claimed = yield* engine.runAutomaticStep({ actor: system, instanceId: deferred.instanceId })
+      expect(claimed.events.map((e) => e.type)).toContain("STEP_STARTED")
+      expect(claimed.events.map((e) => e.type)).toContain("STEP_COMPLETED")
+      expect(claimed.state.stepStates.call?.data).toEqual({ ranAs: "deferred" })
+
+      const manual = yield* started(engine, "lookup-manual")
+      expect(manual.runAt).toBeUndefined()
+      const nothing = yield* engine.runAutomaticStep({ actor: system, instanceId: manual.instanceId })
+      expect(nothing.events).toEqual([])
+      const byHand = yield* engine.executeStep({
+        actor: brpUser,
+        instanceId: manual.instanceId,
+        expectedVersion: manual.version,
+        stepId: "call",
+        input: { vat: "BE0403170701" }
+      })
+      expect(byHand.state.stepStates.call).toMatchObject({ status: "completed", data: { ranAs: "manual" } })
+    }).pipe(Effect.provide(live))
+  })
 })
 
 describe("retries with backoff", () => {

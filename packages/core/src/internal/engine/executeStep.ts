@@ -11,6 +11,7 @@ import { StepFailed } from "../../DomainError.js"
 import { ExecuteStepInput } from "../../Inputs.js"
 import type { Json } from "../../Json.js"
 import type { WorkflowState } from "../../State.js"
+import { isDeferred } from "../../StepHandler.js"
 import type { Template } from "../../Template.js"
 import { findStep } from "../../Template.js"
 import { stepContext } from "../stepContext.js"
@@ -62,7 +63,7 @@ const build = Effect.fnUntraced(function* <R>(
   const attempt = (state.stepStates[input.stepId]?.attempts ?? 0) + 1
   const context = stepContext(state, input.actor, input.stepId, attempt, at)
   yield* checkStepInput(ctx, resolved, decoded, context)
-  if (resolved.handler.deferred === true) {
+  if (isDeferred(resolved.handler, resolved.config)) {
     // queued for a worker: a claim by the caller that has already ended, so any worker may take it
     const command: Command = {
       _tag: "ClaimStep",

@@ -19,7 +19,15 @@ import {
 import type { Json } from "../../Json.js"
 import { forbidden } from "../../Policy.js"
 import type { WorkflowState } from "../../State.js"
-import { type AnyStepHandler, isStepResult, NewMessage, type StepContext, StepHandlerError } from "../../StepHandler.js"
+import {
+  type AnyStepHandler,
+  type HandlerRegistry,
+  isAutomatic,
+  isStepResult,
+  NewMessage,
+  type StepContext,
+  StepHandlerError
+} from "../../StepHandler.js"
 import { findStep, type Step, type Template } from "../../Template.js"
 import { checkJsonValue } from "../guard.js"
 import { decodeWithIssues } from "../issues.js"
@@ -48,6 +56,28 @@ export const resolveStep = <R>(ctx: EngineContext<R>, template: Template, stepId
       return Effect.fail(new TemplateInvalid({ templateId: template.id, issues: config.failure }))
     return Effect.succeed({ step, handler, config: config.success })
   })
+
+/**
+ * The decider's "is this step automatic?" for a registry: a handler's `automatic` function sees the
+ * step's decoded config (decoded once per step object; a config that does not decode is not
+ * automatic — running the step reports the problem).
+ */
+export const automaticSteps = <R>(registry: HandlerRegistry<R>): ((step: Step) => boolean) => {
+  const known = new WeakMap<Step, boolean>()
+  return (step) => {
+    const handler = registry.get(step.type)
+    if (handler === undefined || handler.automatic === undefined || typeof handler.automatic === "boolean") {
+      return handler?.automatic === true
+    }
+    let automatic = known.get(step)
+    if (automatic === undefined) {
+      const config = decodeWithIssues(handler.configSchema, step.config, "config")
+      automatic = Result.isSuccess(config) && isAutomatic(handler, config.success)
+      known.set(step, automatic)
+    }
+    return automatic
+  }
+}
 
 const encoders = new WeakMap<object, (value: unknown) => Result.Result<unknown, Schema.SchemaError>>()
 

@@ -23,7 +23,7 @@ import { SystemCommand } from "../../Inputs.js"
 import type { Json } from "../../Json.js"
 import { retryDelay } from "../../Retry.js"
 import type { WorkflowState } from "../../State.js"
-import type { StepContext } from "../../StepHandler.js"
+import { isAutomatic, isDeferred, type StepContext } from "../../StepHandler.js"
 import { stepContext } from "../stepContext.js"
 import { commitDecision } from "./commit.js"
 import { authorize, conflict, type EngineContext, isConflict, nowIso, policyContext } from "./context.js"
@@ -109,8 +109,8 @@ export const runAutomaticStep = <R>(ctx: EngineContext<R>, raw: unknown) =>
     const resolved = yield* resolveStep(ctx, template, stepId, "runAutomaticStep")
     const current = state.stepStates[stepId]
     const queued = current?.status === "running"
-    if (resolved.handler.deferred !== true && !queued) {
-      if (resolved.handler.automatic !== true) return nothing(state)
+    if (!isDeferred(resolved.handler, resolved.config) && !queued) {
+      if (!isAutomatic(resolved.handler, resolved.config)) return nothing(state)
       return yield* runAtOnce(ctx, access, input.actor, state, template, resolved, at)
     }
     return yield* runDeferred(ctx, access, input, state, template, resolved, at)

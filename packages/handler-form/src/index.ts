@@ -1,0 +1,2 @@
+// scaffold: replaced by the package's API
+export {}
