@@ -9,6 +9,7 @@
 import { Context, Effect } from "effect"
 import { type Actor, MARKET_OPS, SYSTEM_ROLE } from "./Actor.js"
 import { Forbidden, type ForbiddenReason } from "./DomainError.js"
+import type { JsonObject } from "./Json.js"
 import type { WorkflowState } from "./State.js"
 
 /**
@@ -37,6 +38,19 @@ export type Operation =
   | "stateAt"
 
 /**
+ * The step an operation acts on, as the policy sees it.
+ *
+ * @since 0.1.0
+ * @category policy
+ */
+export interface PolicyStep {
+  readonly id: string
+  readonly type: string
+  /** The step's `config` as the template has it (not decoded): a policy may read e.g. approver roles. */
+  readonly config: JsonObject
+}
+
+/**
  * What the policy knows of the target of an operation. `tenantId` is always there; the rest when
  * the operation addresses an instance (and, for `executeStep` and `runAutomaticStep`, a step).
  *
@@ -49,8 +63,8 @@ export interface PolicyContext {
   readonly marketRole?: string
   readonly templateId?: string
   readonly templateVersion?: number
-  /** The step the operation acts on, with its handler type. */
-  readonly step?: { readonly id: string; readonly type: string }
+  /** The step the operation acts on, with its handler type and its config in the template. */
+  readonly step?: PolicyStep
   /** The instance's current state (who submitted it, who completed each step, ...). */
   readonly state?: WorkflowState
 }

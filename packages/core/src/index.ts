@@ -114,6 +114,7 @@ export {
   Policy,
   type PolicyContext,
   type PolicyService,
+  type PolicyStep,
   reviewerOperations,
   systemOperations
 } from "./Policy.js"

@@ -161,7 +161,10 @@ describe("the handler contract", () => {
         input: { decision: "approve" }
       })
     expect(await rejection(decide(brpUser))).toMatchObject({ _tag: "Forbidden", reason: "MissingPermission" })
-    expect(seen.at(-1)).toMatchObject({ step: { id: "decision", type: "quorum-approval" }, marketRole: "BSP" })
+    expect(seen.at(-1)).toMatchObject({
+      step: { id: "decision", type: "quorum-approval", config: { quorum: 2, approves: "prequalification" } },
+      marketRole: "BSP"
+    })
     expect(await rejection(decide(alice))).toMatchObject({
       _tag: "Forbidden",
       reason: "NotPermitted",

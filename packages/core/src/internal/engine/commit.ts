@@ -13,7 +13,7 @@ import type { Forbidden, IdempotencyKeyReused, IllegalTransition, InvalidCommand
 import type { WorkflowEvent } from "../../Event.js"
 import { fold } from "../../Evolve.js"
 import type { OutboxMessage } from "../../Outbox.js"
-import type { Operation } from "../../Policy.js"
+import type { Operation, PolicyStep } from "../../Policy.js"
 import type { WorkflowState } from "../../State.js"
 import { type StorageError, storageError } from "../../StorageError.js"
 import type { Template } from "../../Template.js"
@@ -73,10 +73,7 @@ export interface CommandSpec<E, R2> {
   /** The arguments that make two commands under one key the same command. */
   readonly args: unknown
   /** The step the command acts on (for the policy), from the state and template. */
-  readonly step?: (
-    state: WorkflowState,
-    template: Template
-  ) => { readonly id: string; readonly type: string } | undefined
+  readonly step?: (state: WorkflowState, template: Template) => PolicyStep | undefined
   /** The decider command, built on the loaded state (may run a handler). */
   readonly build: (
     state: WorkflowState,

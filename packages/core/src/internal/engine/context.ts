@@ -8,7 +8,7 @@ import type { DecideOptions } from "../../Decide.js"
 import type { EventStoreService } from "../../EventStore.js"
 import type { IdGeneratorService } from "../../IdGenerator.js"
 import type { Limits } from "../../Limits.js"
-import { type Operation, Policy, type PolicyContext } from "../../Policy.js"
+import { type Operation, Policy, type PolicyContext, type PolicyStep } from "../../Policy.js"
 import type { WorkflowState } from "../../State.js"
 import type { AnyStepHandler, HandlerRegistry } from "../../StepHandler.js"
 import { Conflict, NotFound, storageError } from "../../StorageError.js"
@@ -69,10 +69,7 @@ export const authorize = Effect.fnUntraced(function* (actor: Actor, operation: O
 })
 
 /** What the policy is told about an instance (and a step of it). */
-export const policyContext = (
-  state: WorkflowState,
-  step?: { readonly id: string; readonly type: string }
-): PolicyContext => ({
+export const policyContext = (state: WorkflowState, step?: PolicyStep): PolicyContext => ({
   tenantId: state.tenantId,
   instanceId: state.instanceId,
   marketRole: state.marketRole,

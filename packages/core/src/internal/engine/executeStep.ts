@@ -86,7 +86,7 @@ export const executeStep = <R>(ctx: EngineContext<R>, raw: unknown) =>
       args: { stepId: input.stepId, input: input.input ?? null },
       step: (_, template) => {
         const step = findStep(template, input.stepId)
-        return step === undefined ? undefined : { id: step.id, type: step.type }
+        return step === undefined ? undefined : { id: step.id, type: step.type, config: step.config }
       },
       build: (state, template, at, fp) => build(ctx, input, state, template, at, fp)
     }).pipe(Effect.flatMap(failOnStepFailure))

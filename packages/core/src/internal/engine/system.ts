@@ -42,7 +42,11 @@ const loadFor = <R>(ctx: EngineContext<R>, operation: "fireDueTimers" | "runAuto
     const { state } = yield* loadInstance(ctx, access, input.instanceId, operation)
     const template = yield* loadTemplate(ctx, state.templateId, state.templateVersion, operation)
     const step = state.currentStepId === null ? undefined : template.steps.find((s) => s.id === state.currentStepId)
-    yield* authorize(input.actor, operation, policyContext(state, step && { id: step.id, type: step.type }))
+    yield* authorize(
+      input.actor,
+      operation,
+      policyContext(state, step && { id: step.id, type: step.type, config: step.config })
+    )
     if (input.expectedVersion !== undefined && input.expectedVersion !== state.version) {
       return yield* conflict(operation, input.expectedVersion, state.version)
     }
