@@ -29,8 +29,11 @@ export interface MemoryGuaranteeRegister {
   readonly issue: (guarantee: Guarantee) => void
   /** The bank changes a guarantee's status; `false` when there is no such guarantee. */
   readonly setStatus: (reference: string, status: Guarantee["status"]) => boolean
-  /** Every pledge ever made (live or released), in order, with whether it is live. */
-  readonly pledges: () => ReadonlyArray<Pledge & { readonly live: boolean }>
+  /**
+   * Every pledge ever made (live or released), in order: whether it is live, and the distinct
+   * idempotency keys it was answered under (a repeated key is not listed twice).
+   */
+  readonly pledges: () => ReadonlyArray<Pledge & { readonly live: boolean; readonly keys: ReadonlyArray<string> }>
 }
 
 /**
@@ -56,7 +59,7 @@ export interface MemoryGuaranteeRegister {
  */
 export const makeMemoryGuaranteeRegister = (): MemoryGuaranteeRegister => {
   const guarantees = new Map<string, Guarantee>()
-  const pledges = new Map<string, Pledge & { live: boolean }>()
+  const pledges = new Map<string, Pledge & { live: boolean; keys: Array<string> }>()
   const live = new Map<string, string>() // reference → pledgeId
   const byKey = new Map<string, Pledge>()
   const releasedByKey = new Map<string, boolean>()
@@ -89,8 +92,10 @@ export const makeMemoryGuaranteeRegister = (): MemoryGuaranteeRegister => {
           instanceId: request.instanceId
         }
         if (current === undefined) {
-          pledges.set(pledge.pledgeId, { ...pledge, live: true })
+          pledges.set(pledge.pledgeId, { ...pledge, live: true, keys: [key] })
           live.set(pledge.reference, pledge.pledgeId)
+        } else {
+          pledges.get(current.pledgeId)?.keys.push(key)
         }
         byKey.set(key, pledge)
         return Effect.succeed(pledge)
@@ -119,7 +124,7 @@ export const makeMemoryGuaranteeRegister = (): MemoryGuaranteeRegister => {
       guarantees.set(reference, { ...guarantee, status })
       return true
     },
-    pledges: () => [...pledges.values()].map((p) => ({ ...p }))
+    pledges: () => [...pledges.values()].map((p) => ({ ...p, keys: [...p.keys] }))
   }
 }
 
