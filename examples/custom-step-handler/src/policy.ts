@@ -29,9 +29,9 @@ export const bankGuaranteePolicy = (base: PolicyService = defaultPolicy): Policy
     Effect.flatMap(base.authorize(actor, operation, context), () => {
       const step = context.step
       if (operation !== "executeStep" || step?.type !== bankGuaranteeHandler.type) return Effect.void
-      // The template's config as published (validated, but read defensively: it is not decoded here).
+      // The template's config as published: validated at publish, but not decoded here — fail closed.
       const roles = step.config.lodgedBy
-      if (!Array.isArray(roles) || roles.includes(actor.role)) return Effect.void
+      if (roles === undefined || (Array.isArray(roles) && roles.includes(actor.role))) return Effect.void
       return Effect.fail(forbidden(actor, operation, "MissingPermission", "this role may not lodge a bank guarantee"))
     })
 })
