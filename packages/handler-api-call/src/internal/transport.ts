@@ -95,7 +95,12 @@ const send = (url: URL, address: string, request: Exchange, settings: TransportS
       port: portOf(url),
       path: `${url.pathname}${url.search}`,
       method: request.method,
-      headers: { ...request.headers, host: url.host },
+      headers: {
+        ...request.headers,
+        host: url.host,
+        // explicit, so a DELETE with a body is framed too (Node only chunks POST, PUT and PATCH)
+        ...(request.body === undefined ? {} : { "content-length": String(request.body.byteLength) })
+      },
       agent: false,
       maxHeaderSize: settings.maxHeaderBytes,
       signal,
