@@ -181,19 +181,20 @@ const addressesOf = (
     const seen = new Map<string, string>()
     for (const recipient of payload.to ?? []) {
       let found: ReadonlyArray<string>
-      if ("address" in recipient) found = [recipient.address]
+      const role = recipient.role
+      if (role === undefined) found = [recipient.address ?? ""]
       else if (recipients === undefined) {
         return yield* Effect.fail(
-          notificationError("Misconfigured", `no recipients directory to resolve the role ${recipient.role}`)
+          notificationError("Misconfigured", `no recipients directory to resolve the role ${role}`)
         )
       } else {
-        found = yield* recipients.resolve(recipient.role, {
+        found = yield* recipients.resolve(role, {
           tenantId: message.tenantId,
           instanceId: message.instanceId
         })
         if (!Array.isArray(found)) {
           return yield* Effect.fail(
-            notificationError("Misconfigured", `the directory's answer for ${recipient.role} is not a list`)
+            notificationError("Misconfigured", `the directory's answer for ${role} is not a list`)
           )
         }
       }
@@ -202,8 +203,8 @@ const addressesOf = (
         if (problem !== undefined) {
           return yield* Effect.fail(
             notificationError(
-              "address" in recipient ? "InvalidMessage" : "Misconfigured",
-              `${problem}${"role" in recipient ? ` (role ${recipient.role})` : ""}`
+              role === undefined ? "InvalidMessage" : "Misconfigured",
+              `${problem}${role === undefined ? "" : ` (role ${role})`}`
             )
           )
         }

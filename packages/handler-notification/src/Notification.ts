@@ -8,7 +8,7 @@
  */
 import { Identifier, Json } from "@workflow-manager/core"
 import { Schema } from "effect"
-import { ChannelName, Recipient } from "./NotificationConfig.js"
+import { ChannelName } from "./NotificationConfig.js"
 
 /**
  * The outbox message kind of notifications.
@@ -29,7 +29,14 @@ export const NotificationPayload = Schema.Struct({
   schemaVersion: Schema.Literal(1),
   channel: ChannelName,
   stepId: Identifier,
-  to: Schema.optionalKey(Schema.Array(Recipient).check(Schema.isMaxLength(50))),
+  to: Schema.optionalKey(
+    Schema.Array(
+      Schema.Struct({
+        role: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(100))),
+        address: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(500)))
+      })
+    ).check(Schema.isMaxLength(50))
+  ),
   subject: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(998))),
   text: Schema.optionalKey(Schema.String),
   html: Schema.optionalKey(Schema.String),

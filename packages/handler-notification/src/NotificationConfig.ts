@@ -45,49 +45,55 @@ export const ChannelName = Schema.String.check(
   Schema.isPattern(/^[a-z][a-z0-9_-]{0,63}$/u, { expected: "a channel name such as email, webhook or slack" })
 )
 
+const RoleName = Schema.String.check(
+  Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/u, { expected: "a role name such as market_ops" })
+)
+
+const AddressTemplate = Schema.String.check(Schema.isMaxLength(500), isAddressTemplate)
+
 /**
- * A role whose members a deployer's {@link Recipients} directory resolves at delivery.
- *
- * @since 0.1.0
- * @category config
+ * A struct that refuses keys it does not know (a typo such as `subjet` is an issue, not ignored).
  */
-export const RoleRecipient = Schema.Struct({
-  role: Schema.String.check(
-    Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/u, { expected: "a role name such as market_ops" })
+const closed = <F extends Schema.Struct.Fields>(fields: F) =>
+  Schema.StructWithRest(Schema.Struct(fields), [Schema.Record(Schema.String, Schema.Unknown)]).check(
+    Schema.makeFilter<{ readonly [key: string]: unknown }>((value) => {
+      const unknown = Object.keys(value).filter((key) => !Object.hasOwn(fields, key))
+      return unknown.length === 0
+        ? true
+        : unknown.map((key) => ({ path: [key], issue: `unknown key (known: ${Object.keys(fields).join(", ")})` }))
+    })
   )
-})
 
 /**
- * A recipient by address: a plain `local@domain` address, or a placeholder holding one
- * (`{{steps.contacts.data.email}}`, checked when the step runs).
+ * A recipient: `{ role }` — the members of a role, resolved at delivery by the deployer's
+ * {@link Recipients} directory — or `{ address }` — a plain `local@domain` address, or a placeholder
+ * holding one (`{{steps.contacts.data.email}}`, checked when the step runs). Exactly one of the two.
  *
  * @since 0.1.0
  * @category config
  */
-export const AddressRecipient = Schema.Struct({
-  address: Schema.String.check(Schema.isMaxLength(500), isAddressTemplate)
-})
+export const Recipient = closed({
+  role: Schema.optionalKey(RoleName),
+  address: Schema.optionalKey(AddressTemplate)
+}).check(
+  Schema.makeFilter<{ readonly role?: string; readonly address?: string }>((r) =>
+    (r.role === undefined) === (r.address === undefined) ? "a recipient has either a role or an address" : true
+  )
+)
 
 /**
- * A recipient: by role or by address.
+ * A recipient (`role` or `address`).
  *
  * @since 0.1.0
  * @category config
  */
-export const Recipient = Schema.Union([RoleRecipient, AddressRecipient])
-
-/**
- * A recipient.
- *
- * @since 0.1.0
- * @category config
- */
-export type Recipient = typeof Recipient.Type
+export interface Recipient {
+  readonly role?: string
+  readonly address?: string
+}
 
 /** The most recipient entries a step may name. */
 const MAX_RECIPIENTS = 50
-
-const KNOWN_KEYS = ["channel", "key", "to", "subject", "text", "html", "endpoint", "body"] as const
 
 interface Fields {
   readonly channel: string
@@ -130,11 +136,6 @@ const channelRules = (
 const isNotificationConfig = Schema.makeFilter<Fields>(
   (config) => {
     const issues: Array<{ path: ReadonlyArray<string | number>; issue: string }> = [...channelRules(config)]
-    for (const key of Object.keys(config)) {
-      if (!(KNOWN_KEYS as ReadonlyArray<string>).includes(key)) {
-        issues.push({ path: [key], issue: `unknown key (known: ${KNOWN_KEYS.join(", ")})` })
-      }
-    }
     if (config.body !== undefined) {
       const problem = checkJsonTemplate(config.body)
       if (problem !== undefined) issues.push({ path: ["body", ...problem.path], issue: problem.message })
@@ -160,7 +161,7 @@ const isNotificationConfig = Schema.makeFilter<Fields>(
  * @since 0.1.0
  * @category config
  */
-export const NotificationConfig = Schema.Struct({
+export const NotificationConfig = closed({
   channel: ChannelName,
   key: Schema.optionalKey(Identifier),
   to: Schema.optionalKey(Schema.Array(Recipient).check(Schema.isMinLength(1), Schema.isMaxLength(MAX_RECIPIENTS))),

@@ -112,8 +112,8 @@ class Renderer {
 const render = (config: NotificationConfig, state: WorkflowState, stepId: string) => {
   const r = new Renderer(scopeOf(state))
   const to = config.to?.map((recipient): Recipient => {
-    if ("role" in recipient) return recipient
-    const address = r.text(recipient.address)
+    if (recipient.role !== undefined) return { role: recipient.role }
+    const address = r.text(recipient.address ?? "")
     if (address !== undefined) {
       const problem = addressProblem(address)
       if (problem !== undefined) r.problems.push({ code: "InvalidAddress", message: problem })

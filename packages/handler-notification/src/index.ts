@@ -14,13 +14,7 @@ export {
   InvalidDeliveryOptions
 } from "./DeliverNotifications.js"
 export { NOTIFICATION_KIND, type Notification, NotificationPayload } from "./Notification.js"
-export {
-  AddressRecipient,
-  ChannelName,
-  NotificationConfig,
-  Recipient,
-  RoleRecipient
-} from "./NotificationConfig.js"
+export { ChannelName, NotificationConfig, Recipient } from "./NotificationConfig.js"
 export {
   InvalidTransportConfig,
   NotificationError,
