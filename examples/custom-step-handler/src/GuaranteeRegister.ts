@@ -54,6 +54,7 @@ export class AlreadyPledged extends Schema.TaggedError<AlreadyPledged>()("Alread
   instanceId: Schema.String
 }) {}
 
+// #region register-port
 /**
  * The register's operations.
  *
@@ -87,3 +88,4 @@ export interface GuaranteeRegisterService {
 export class GuaranteeRegister extends Context.Service<GuaranteeRegister, GuaranteeRegisterService>()(
   "@acme/handler-bank-guarantee/GuaranteeRegister"
 ) {}
+// #endregion register-port

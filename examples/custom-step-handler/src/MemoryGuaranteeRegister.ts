@@ -153,5 +153,7 @@ const withoutLive = (pledge: (Pledge & { live: boolean }) | undefined): Pledge |
  * @since 0.1.0
  * @category register
  */
+// #region memory-layer
 export const layerMemory = (register: MemoryGuaranteeRegister): Layer.Layer<GuaranteeRegister> =>
   Layer.succeed(GuaranteeRegister)(register.service)
+// #endregion memory-layer

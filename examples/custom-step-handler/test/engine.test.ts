@@ -43,15 +43,17 @@ afterEach(async () => {
 })
 
 const setUp = async (template: Template, register: MemoryGuaranteeRegister) => {
+  // #region engine-setup
   const storage = makeMemoryStorage()
   const engine = await createEngine({
     stores: storage.layer,
     handlers: [contactHandler, bankGuaranteeHandler],
-    services: layerMemory(register),
+    services: layerMemory(register), // what the handlers declare in R
     templates: [template],
-    policy: bankGuaranteePolicy(),
+    policy: bankGuaranteePolicy(), // the step's lodgedBy roles, before the handler runs
     ids: sequentialIdsLayer("wf")
   })
+  // #endregion engine-setup
   engines.push(engine)
   let { state } = await engine.create({ actor: finance, templateId: template.id })
   const instanceId = state.instanceId
@@ -93,6 +95,7 @@ describe("bank-guarantee in an engine", () => {
       [`${instanceId}:guarantee:${entry}:1:renewal`, "collateral.renewal-due", lodged.events[0]?.sequence]
     ])
 
+    // #region engine-rollback
     const rolledBack = await engine.rollback({
       actor: finance,
       instanceId,
@@ -106,6 +109,7 @@ describe("bank-guarantee in an engine", () => {
     ])
     expect(rolledBack.state.currentStepId).toBe("contact")
     expect(register.pledges()).toMatchObject([{ pledgeId: "pledge-1", live: false }])
+    // #endregion engine-rollback
 
     // Entered again, the step gets new keys: the guarantee is pledged anew, under another key.
     let version = rolledBack.state.version
