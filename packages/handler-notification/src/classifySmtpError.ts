@@ -1,11 +1,14 @@
 /**
  * The one place where nodemailer's failures become a {@link NotificationError}.
  *
+ * Checked in this order:
+ *
  * | nodemailer error | reason |
  * | --- | --- |
+ * | `EAUTH`, `ENOAUTH`: refused or missing credentials, whatever the reply code | `Misconfigured` |
  * | an SMTP reply `4xx` (`responseCode` 400–499: greylisting, mailbox busy, 451 local error) | `Unavailable` |
  * | an SMTP reply `5xx` (`responseCode` 500–599: no such user, message refused) | `Rejected` |
- * | `EAUTH`, `ENOAUTH`, `ECONFIG`, `EREQUIRETLS`, `ETLS`, `EOAUTH2` | `Misconfigured` |
+ * | `ECONFIG`, `EREQUIRETLS`, `ETLS`, `EOAUTH2` | `Misconfigured` |
  * | `ETIMEDOUT`, `EABORT` (the send was interrupted at its time bound) | `Timeout` |
  * | `EENVELOPE` without a reply code (an address nodemailer refuses) | `InvalidMessage` |
  * | `ECONNECTION`, `ESOCKET`, `EDNS`, `EPROTOCOL`, anything else | `Unavailable` |
@@ -40,6 +43,8 @@ export const classifySmtpError = (error: unknown): NotificationError => {
   const code = typeof rawCode === "string" ? rawCode : undefined
   const rawMessage = field(error, "message")
   const message = (typeof rawMessage === "string" && rawMessage.length > 0 ? rawMessage : String(error)).slice(0, 500)
+  // refused credentials are the deployment's problem, whatever the reply code: retried until fixed
+  if (code === "EAUTH" || code === "ENOAUTH") return notificationError("Misconfigured", message, code)
   if (typeof responseCode === "number" && Number.isInteger(responseCode)) {
     if (responseCode >= 400 && responseCode < 500)
       return notificationError("Unavailable", message, String(responseCode))
