@@ -7,7 +7,7 @@ import { type Actor, createEngine, makeMemoryStorage, type PolicyContext } from 
 import { compensateStep, runStep, testActor, validateStep } from "@workflow-manager/core/testing"
 import { Effect, Exit } from "effect"
 import { bankGuaranteeHandler, bankGuaranteePolicy, layerMemory } from "../src/index.js"
-import { actorWith, config, input, registerWithGuarantees } from "./fixtures.js"
+import { actorWith, collateralTemplate, config, input, registerWithGuarantees } from "./fixtures.js"
 
 const deep = (levels: number): unknown => {
   let value: unknown = "x"
@@ -124,19 +124,11 @@ describe("the policy", () => {
 describe("through the engine", () => {
   it("non-JSON and over-deep input is refused before the handler runs", async () => {
     const register = registerWithGuarantees()
-    const template = {
-      schemaVersion: 1,
-      id: "collateral",
-      version: 1,
-      name: "Collateral",
-      marketRole: "BRP",
-      steps: [{ id: "guarantee", type: "bank-guarantee", config }]
-    }
     const engine = await createEngine({
       stores: makeMemoryStorage().layer,
       handlers: [bankGuaranteeHandler],
       services: layerMemory(register),
-      templates: [template]
+      templates: [collateralTemplate]
     })
     try {
       const actor = actorWith("finance")

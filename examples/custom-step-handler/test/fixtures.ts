@@ -1,7 +1,7 @@
 /**
  * What the tests share: a register with Engie's guarantees, a step config, a valid input.
  */
-import type { Actor } from "@workflow-manager/core"
+import type { Actor, Template } from "@workflow-manager/core"
 import { testActor } from "@workflow-manager/core/testing"
 import { type Guarantee, makeMemoryGuaranteeRegister } from "../src/index.js"
 
@@ -45,3 +45,13 @@ export const input = {
 
 /** An actor of the harness's tenant with a role. */
 export const actorWith = (role: string, userId = `u-${role}`): Actor => ({ ...testActor, userId, role })
+
+/** A template of one step: the bank guarantee. */
+export const collateralTemplate: Template = {
+  schemaVersion: 1,
+  id: "collateral",
+  version: 1,
+  name: "Collateral",
+  marketRole: "BRP",
+  steps: [{ id: "guarantee", type: "bank-guarantee", config }]
+}

@@ -7,7 +7,7 @@ import { isStepResult } from "@workflow-manager/core"
 import { checkStepInput, compensateStep, runStep, runTemplate, validateStep } from "@workflow-manager/core/testing"
 import { Effect } from "effect"
 import { bankGuaranteeHandler, layerMemory } from "../src/index.js"
-import { at, config, input, kbcGuarantee, registerWithGuarantees } from "./fixtures.js"
+import { at, collateralTemplate, config, input, kbcGuarantee, registerWithGuarantees } from "./fixtures.js"
 
 // #region harness-run
 describe("execute", () => {
@@ -165,14 +165,7 @@ describe("a template end to end", () => {
     const register = registerWithGuarantees()
     return Effect.gen(function* () {
       const { state, storage } = yield* runTemplate({
-        template: {
-          schemaVersion: 1,
-          id: "collateral",
-          version: 1,
-          name: "Collateral",
-          marketRole: "BRP",
-          steps: [{ id: "guarantee", type: "bank-guarantee", config }]
-        },
+        template: collateralTemplate, // one step: { id: "guarantee", type: "bank-guarantee", config }
         handlers: [bankGuaranteeHandler],
         steps: [{ stepId: "guarantee", input }],
         approve: true // submit (runs validate) and approve
