@@ -156,7 +156,6 @@ const compensate = ({ output, context }: Recorded) =>
   })
 // #endregion compensate
 
-// #region define
 /**
  * The `bank-guarantee` step handler. It requires the {@link GuaranteeRegister} service.
  *
@@ -174,6 +173,7 @@ const compensate = ({ output, context }: Recorded) =>
  * @since 0.1.0
  * @category handlers
  */
+// #region define
 export const bankGuaranteeHandler = defineStepHandler({
   type: "bank-guarantee",
   description: "A bank guarantee lodged as collateral, checked at the guarantee register",

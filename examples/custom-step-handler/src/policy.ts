@@ -8,7 +8,6 @@ import { defaultPolicy, forbidden, type PolicyService } from "@workflow-manager/
 import { Effect } from "effect"
 import { bankGuaranteeHandler } from "./bankGuaranteeHandler.js"
 
-// #region policy
 /**
  * Wraps a policy (default: core's `defaultPolicy`): on `executeStep` of a `bank-guarantee` step whose
  * config lists `lodgedBy` roles, an actor with another role is `Forbidden` (`MissingPermission`).
@@ -24,6 +23,7 @@ import { bankGuaranteeHandler } from "./bankGuaranteeHandler.js"
  * @since 0.1.0
  * @category policy
  */
+// #region policy
 export const bankGuaranteePolicy = (base: PolicyService = defaultPolicy): PolicyService => ({
   authorize: (actor, operation, context) =>
     Effect.flatMap(base.authorize(actor, operation, context), () => {

@@ -15,6 +15,8 @@ const found = blocks(text)
 describe(guide, () => {
   it("has TypeScript blocks, each marked with the region it shows", () => {
     expect(found.length).toBeGreaterThan(10)
+    // a longer fence (a region quoting a Markdown fence) would hide its block from these checks
+    expect(text.split("\n").filter((line) => /^````/.test(line))).toEqual([])
     expect(found.filter((b) => b.source === undefined).map((b) => `${guide}:${b.line}`)).toEqual([])
   })
 
