@@ -46,7 +46,7 @@ const revocation = (output: unknown, context: StepContext): ApprovalRevocation =
     : { revoked: [], outcome: null, revokedAt: context.at, revokedBy: context.actor.userId }
 
 /**
- * The approval step handler. Register it, and give the engine {@link approvalPolicy} so that a
+ * The approval step handler. Register it, and give the engine `approvalPolicy` so that a
  * non-approver is refused before the handler runs.
  *
  * - `checkInput` — `to` only with (and required for) `delegate`, delegation allowed by the config,
@@ -54,7 +54,7 @@ const revocation = (output: unknown, context: StepContext): ApprovalRevocation =
  * - `execute` — refuses (`StepRefused`, nothing recorded) an actor who is neither an eligible
  *   approver nor a delegate (`forbidden`), who fails four-eyes (`forbidden`), who already decided in
  *   this round (`invalid`), a delegate delegating again (`forbidden`); records an approval below the
- *   quorum as a contribution; completes with an {@link ApprovalOutput} otherwise;
+ *   quorum as a contribution; completes with an `ApprovalOutput` otherwise;
  * - `validate` — at submission, an approval step whose outcome is not `approved` is an issue (a
  *   safety net for a template that forgot to route a rejection);
  * - `compensate` — revokes the recorded decisions and returns them (who, when, what).

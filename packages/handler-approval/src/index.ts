@@ -16,3 +16,4 @@ export {
   ApprovalRevocation,
   DecisionRecord
 } from "./ApprovalRecord.js"
+export { approvalRoutes } from "./approvalRoutes.js"

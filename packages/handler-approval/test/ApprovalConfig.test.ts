@@ -4,13 +4,22 @@
  */
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { ApprovalConfig } from "../src/index.js"
+import { ApprovalConfig, approvalRoutes } from "../src/index.js"
 import { makeEngine, onboarding, rejection } from "./fixtures.js"
 
 const withConfig = (config: unknown) => ({
   ...onboarding,
   id: "bad-approval",
   steps: onboarding.steps.map((s) => (s.id === "approval" ? { ...s, config } : s))
+})
+
+describe("approvalRoutes", () => {
+  it("builds the routes of the brief, as data", () => {
+    expect(approvalRoutes({ changesRequested: "portfolio", rejected: "$end" })).toEqual([
+      { when: { op: "eq", field: "outcome", value: "changes_requested" }, to: "portfolio" },
+      { when: { op: "eq", field: "outcome", value: "rejected" }, to: "$end" }
+    ])
+  })
 })
 
 describe("ApprovalConfig", () => {

@@ -17,7 +17,7 @@ import {
   type WorkflowState
 } from "@workflow-manager/core"
 import { Effect, Schema } from "effect"
-import { ApprovalOutput, approvalHandler } from "../src/index.js"
+import { ApprovalOutput, approvalHandler, approvalRoutes } from "../src/index.js"
 
 /** A data step: records what it is given (strings), compensation clears it. */
 export const recordHandler = defineStepHandler({
@@ -50,10 +50,7 @@ export const onboarding: Template = {
       id: "approval",
       type: "approval",
       config: approvalConfig,
-      routes: [
-        { when: { op: "eq", field: "outcome", value: "changes_requested" }, to: "portfolio" },
-        { when: { op: "eq", field: "outcome", value: "rejected" }, to: "closing" }
-      ],
+      routes: approvalRoutes({ changesRequested: "portfolio", rejected: "closing" }),
       next: "activation",
       compensation: { strategy: "handler" }
     },
