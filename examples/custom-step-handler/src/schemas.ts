@@ -64,7 +64,7 @@ export const BankGuaranteeConfig = Schema.Struct({
   ),
   /** Queue a renewal reminder this many days before the guarantee expires. */
   renewalNoticeDays: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 365 }))),
-  /** `deferred`: a worker checks the register (claimed under a lease, retried by the step's policy). */
+  /** `deferred`: the input is checked and queued, and a worker checks the register (under a lease). */
   run: Schema.optionalKey(Schema.Literals(["inline", "deferred"]))
 })
 // #endregion config-schema
