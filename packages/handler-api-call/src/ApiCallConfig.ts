@@ -49,12 +49,24 @@ const reservedHeaders = new Set([
   "idempotency-key"
 ])
 
-const HeaderName = Schema.String.check(
-  Schema.isPattern(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, { expected: "an HTTP header name" }),
-  problem((name) =>
-    reservedHeaders.has(name.toLowerCase()) ? "is set by the client and may not be configured" : undefined
-  )
-)
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/
+
+/** Record keys are checked here, not by a key schema (which would drop a bad key silently). */
+const keysProblem = (keys: ReadonlyArray<string>, max: number, check: (key: string) => string | undefined) => {
+  if (keys.length > max) return `has more than ${max} entries`
+  for (const key of keys) {
+    const found = check(key)
+    if (found !== undefined) return { path: [key], issue: found }
+  }
+  return undefined
+}
+
+const headerNameProblem = (name: string): string | undefined =>
+  !headerName.test(name) || name === "__proto__"
+    ? "is not an HTTP header name"
+    : reservedHeaders.has(name.toLowerCase())
+      ? "is set by the client and may not be configured"
+      : undefined
 
 /** A header value: visible ASCII, tabs and spaces — never CR, LF or NUL. */
 const HeaderText = Schema.String.check(
@@ -82,8 +94,8 @@ export const SecretRef = Schema.Struct({ secret: Identifier })
  */
 export type SecretRef = typeof SecretRef.Type
 
-const Headers = Schema.Record(HeaderName, Schema.Union([HeaderText, SecretRef])).check(
-  Schema.makeFilter((h) => (Object.keys(h).length > 50 ? "has more than 50 headers" : undefined))
+const Headers = Schema.Record(Schema.String, Schema.Union([HeaderText, SecretRef])).check(
+  Schema.makeFilter((h) => keysProblem(Object.keys(h), 50, headerNameProblem))
 )
 
 const UrlTemplate = Schema.String.check(Schema.isMaxLength(4096), problem(urlTemplateProblem))
@@ -166,8 +178,10 @@ export const ApiCallConfig = Schema.Struct({
   ...RequestFields,
   /** Output field → JSON Pointer (`/data/name`) or dot path (`data.name`) into the JSON response. */
   response: Schema.optionalKey(
-    Schema.Record(Identifier, ResponsePath).check(
-      Schema.makeFilter((m) => (Object.keys(m).length > 100 ? "maps more than 100 fields" : undefined))
+    Schema.Record(Schema.String, ResponsePath).check(
+      Schema.makeFilter((m) =>
+        keysProblem(Object.keys(m), 100, (k) => (Schema.is(Identifier)(k) ? undefined : "is not an identifier"))
+      )
     )
   ),
   /** Per request, capped by the deployer's `maxTimeoutMs`. */

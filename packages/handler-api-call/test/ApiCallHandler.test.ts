@@ -67,7 +67,11 @@ describe("retries within one attempt", () => {
     const server = await serve(failThen(99, 503, json(200, {})))
     const error = await failure(
       runStep(handlerFor(server), {
-        config: { method: "GET", url: `${server.origin}/`, retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 } },
+        config: {
+          method: "GET",
+          url: `${server.origin}/`,
+          retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 }
+        },
         input: null
       })
     )
@@ -241,7 +245,11 @@ describe("compensation", () => {
         config: {
           method: "POST",
           url: `${server.origin}/registrations`,
-          compensate: { method: "DELETE", url: `${server.origin}/registrations/{{output.id}}`, body: { why: "rollback" } }
+          compensate: {
+            method: "DELETE",
+            url: `${server.origin}/registrations/{{output.id}}`,
+            body: { why: "rollback" }
+          }
         },
         input: null,
         output: { id: "reg 42" }

@@ -11,9 +11,9 @@ import {
   Engine,
   engineLayer,
   MARKET_OPS,
+  type MemoryStorage,
   makeMemoryStorage,
   makeRegistry,
-  type MemoryStorage,
   sequentialIdsLayer,
   systemActor,
   type Template
@@ -24,7 +24,12 @@ import { makeApiCallHandler, secretsFromMap } from "../src/index.js"
 import { failThen, json, type Respond, startServer, type TestServer } from "./support/servers.js"
 
 const tenant = "engie-be"
-const bob: Actor = { userId: "u-bob", tenantId: tenant, role: "brp_admin", permissions: ["workflow:read", "workflow:execute"] }
+const bob: Actor = {
+  userId: "u-bob",
+  tenantId: tenant,
+  role: "brp_admin",
+  permissions: ["workflow:read", "workflow:execute"]
+}
 const ops: Actor = { userId: "mo-alice", tenantId: "tso", role: MARKET_OPS, permissions: ["workflow:*"] }
 const secret = "Bearer tok-5e5e-SECRET-a1b2c3"
 
@@ -46,7 +51,11 @@ const companyForm = defineStepHandler({
   execute: ({ input }) => Effect.succeed({ vat: input.vat })
 })
 
-const template = (server: TestServer, run: "inline" | "deferred", retry?: Template["steps"][number]["retry"]): Template => ({
+const template = (
+  server: TestServer,
+  run: "inline" | "deferred",
+  retry?: Template["steps"][number]["retry"]
+): Template => ({
   schemaVersion: 1,
   id: `registry-${run}`,
   version: 1,

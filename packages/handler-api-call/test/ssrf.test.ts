@@ -178,7 +178,11 @@ describe("redirects", () => {
   })
 
   it("on: each hop is checked the same way — the hop to the canary is Blocked", async () => {
-    for (const target of [`http://127.0.0.1:${canary.port}/`, `http://[::ffff:7f00:1]:${canary.port}/`, `http://canary.test:${canary.port}/`]) {
+    for (const target of [
+      `http://127.0.0.1:${canary.port}/`,
+      `http://[::ffff:7f00:1]:${canary.port}/`,
+      `http://canary.test:${canary.port}/`
+    ]) {
       redirectTo = target
       const before = canaryConnections()
       const outcome = refusal(await send(`${redirector.origin}/go`, { allow: allowRedirector(), maxRedirects: 3 }))
