@@ -106,7 +106,7 @@ describe("smtpTransport", () => {
       { to: ["Ops <ops@tso.example>"] },
       { to: [] },
       { subject: undefined as unknown as string },
-      { text: undefined, html: undefined }
+      { text: undefined as unknown as string, html: undefined as unknown as string }
     ] satisfies ReadonlyArray<Partial<Notification>>) {
       expect(errorOf(await send("m-hostile", overrides))?.reason).toBe("InvalidMessage")
     }
