@@ -6,12 +6,13 @@
  *
  * @since 0.1.0
  */
-import { defineStepHandler, type Issue, type Json, type StepContext } from "@workflow-manager/core"
+import { defineStepHandler, type Issue, type Json, type StepContext, StepHandlerError } from "@workflow-manager/core"
 import { Effect, Schema } from "effect"
 import { ApprovalConfig } from "./ApprovalConfig.js"
 import { ApprovalInput } from "./ApprovalInput.js"
 import { ApprovalOutput, type ApprovalRevocation } from "./ApprovalRecord.js"
 import { decide } from "./internal/decide.js"
+import { isActor, isConfig, isInput, whenReadable } from "./internal/readable.js"
 import { settingsOf } from "./internal/settings.js"
 
 /**
@@ -40,10 +41,18 @@ const inputIssues = (config: ApprovalConfig, input: ApprovalInput): ReadonlyArra
   return issues
 }
 
-const revocation = (output: unknown, context: StepContext): ApprovalRevocation =>
-  isOutput(output)
-    ? { revoked: output.decisions, outcome: output.outcome, revokedAt: context.at, revokedBy: context.actor.userId }
-    : { revoked: [], outcome: null, revokedAt: context.at, revokedBy: context.actor.userId }
+const revocation = (output: unknown, context: StepContext) => {
+  const c = context as Partial<StepContext> | null | undefined
+  if (typeof c?.at !== "string" || !isActor(c.actor)) {
+    return Effect.fail(
+      new StepHandlerError({ message: "compensate was called without a readable context", retryable: false })
+    )
+  }
+  const revoked: ApprovalRevocation = isOutput(output)
+    ? { revoked: output.decisions, outcome: output.outcome, revokedAt: c.at, revokedBy: c.actor.userId }
+    : { revoked: [], outcome: null, revokedAt: c.at, revokedBy: c.actor.userId }
+  return Effect.succeed(revoked as unknown as Json)
+}
 
 /**
  * The approval step handler. Register it, and give the engine `approvalPolicy` so that a
@@ -79,8 +88,13 @@ export const approvalHandler = defineStepHandler({
   description: "Approval by a quorum of eligible approvers, with four-eyes, delegation and request for changes",
   configSchema: ApprovalConfig,
   inputSchema: ApprovalInput,
-  checkInput: ({ config, input }) => Effect.succeed(inputIssues(config, input)),
-  execute: ({ config, input, context }) => decide(settingsOf(config), input, context),
+  checkInput: ({ config, input }) =>
+    Effect.succeed(
+      isConfig(config) && isInput(input)
+        ? inputIssues(config, input)
+        : [{ path: "", message: "the approval handler was called with a config or input it cannot read" }]
+    ),
+  execute: (args) => whenReadable(args, () => decide(settingsOf(args.config), args.input, args.context)),
   validate: ({ output }) =>
     Effect.succeed(
       isOutput(output) && output.outcome === "approved"
@@ -94,5 +108,5 @@ export const approvalHandler = defineStepHandler({
             }
           ]
     ),
-  compensate: ({ output, context }) => Effect.succeed(revocation(output, context) as unknown as Json)
+  compensate: ({ output, context }) => revocation(output, context)
 })

@@ -5,10 +5,19 @@
  *
  * @since 0.1.0
  */
-import { defaultPolicy, forbidden, type PolicyService } from "@workflow-manager/core"
+import {
+  type Actor,
+  defaultPolicy,
+  Forbidden,
+  forbidden,
+  type Operation,
+  type PolicyContext,
+  type PolicyService
+} from "@workflow-manager/core"
 import { Effect, Schema } from "effect"
 import { ApprovalConfig } from "./ApprovalConfig.js"
 import { APPROVAL_TYPE } from "./ApprovalHandler.js"
+import { isActor, isState } from "./internal/readable.js"
 import { currentRound } from "./internal/round.js"
 import { settingsOf } from "./internal/settings.js"
 import { standingOf } from "./internal/standing.js"
@@ -39,20 +48,36 @@ const decodeConfig = Schema.decodeUnknownOption(ApprovalConfig)
  * @category policy
  */
 export const approvalPolicy = (base: PolicyService = defaultPolicy): PolicyService => ({
-  authorize: (actor, operation, context) =>
-    Effect.flatMap(base.authorize(actor, operation, context), () => {
-      const step = context.step
-      if (operation !== "executeStep" || step === undefined || step.type !== APPROVAL_TYPE) return Effect.void
-      const config = decodeConfig(step.config)
-      if (config._tag === "None") {
-        return Effect.fail(
-          forbidden(actor, operation, "MissingPermission", `the config of approval step ${step.id} is invalid`)
-        )
-      }
-      const round = context.state === undefined ? [] : currentRound(context.state, step.id)
-      const standing = standingOf(settingsOf(config.value), actor, round)
-      return standing._tag === "None"
-        ? Effect.fail(forbidden(actor, operation, "MissingPermission", standing.reason))
-        : Effect.void
-    })
+  authorize: (actor, operation, context) => {
+    if (!isActor(actor) || typeof operation !== "string" || typeof context !== "object" || context === null) {
+      return Effect.fail(
+        new Forbidden({
+          operation: typeof operation === "string" ? operation : "(unreadable)",
+          userId: isActor(actor) ? actor.userId : "(unreadable)",
+          reason: "MissingPermission",
+          detail: "the actor, the operation or its target cannot be read"
+        })
+      )
+    }
+    return Effect.flatMap(base.authorize(actor, operation, context), () => approverCheck(actor, operation, context))
+  }
 })
+
+const approverCheck = (actor: Actor, operation: Operation, context: PolicyContext): Effect.Effect<void, Forbidden> => {
+  const step: unknown = context.step
+  if (operation !== "executeStep" || typeof step !== "object" || step === null) return Effect.void
+  const { id, type, config } = step as { readonly id?: unknown; readonly type?: unknown; readonly config?: unknown }
+  if (type !== APPROVAL_TYPE) return Effect.void
+  const decoded = decodeConfig(config)
+  if (typeof id !== "string" || decoded._tag === "None") {
+    return Effect.fail(forbidden(actor, operation, "MissingPermission", "the config of this approval step is invalid"))
+  }
+  if (context.state !== undefined && !isState(context.state)) {
+    return Effect.fail(forbidden(actor, operation, "MissingPermission", "the instance state cannot be read"))
+  }
+  const round = context.state === undefined ? [] : currentRound(context.state, id)
+  const standing = standingOf(settingsOf(decoded.value), actor, round)
+  return standing._tag === "None"
+    ? Effect.fail(forbidden(actor, operation, "MissingPermission", standing.reason))
+    : Effect.void
+}

@@ -14,6 +14,7 @@ const on = (outcome: ApprovalOutcome, to: string): Route => ({
 /**
  * The `routes` of an approval step: `changes_requested` back to the step to correct, `rejected` to
  * a closing step (or `"$end"`). `approved` follows the step's `next` (or the next step in the list).
+ * It never throws: a target that is not a step id is refused when the template is published.
  *
  * @example
  * ```ts
@@ -34,4 +35,8 @@ const on = (outcome: ApprovalOutcome, to: string): Route => ({
 export const approvalRoutes = (targets: {
   readonly changesRequested: string
   readonly rejected: string
-}): ReadonlyArray<Route> => [on("changes_requested", targets.changesRequested), on("rejected", targets.rejected)]
+}): ReadonlyArray<Route> => {
+  // never throws: what is not a step id here is refused with the template (TemplateInvalid)
+  const given = (typeof targets === "object" && targets !== null ? targets : {}) as Partial<typeof targets>
+  return [on("changes_requested", given.changesRequested as string), on("rejected", given.rejected as string)]
+}

@@ -146,6 +146,34 @@ describe("quorum of 2", () => {
   })
 })
 
+describe("concurrent decisions", () => {
+  it("two approvals at the same version: one is recorded, the other is a conflict and counts nothing", async () => {
+    const { engine, storage } = await makeEngine()
+    const wf = await instance(engine)
+    await wf.fill()
+    const at = wf.state.version
+    const decide = (actor: typeof alice) =>
+      engine.executeStep({
+        actor,
+        instanceId: wf.id,
+        expectedVersion: at,
+        stepId: "approval",
+        input: { decision: "approve" }
+      })
+    const results = await Promise.allSettled([decide(alice), decide(carol)])
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"])
+    const lost = results.find((r) => r.status === "rejected")
+    expect(lost?.status === "rejected" && lost.reason).toMatchObject({
+      _tag: "StorageError",
+      reason: { _tag: "Conflict" }
+    })
+    const log = await storage.inspect.events(wf.id)
+    expect(log.filter((e) => e.type === "STEP_CONTRIBUTED")).toHaveLength(1)
+    const state = await engine.get({ actor: alice, instanceId: wf.id })
+    expect(state.stepStates.approval?.status).toBe("collecting")
+  })
+})
+
 describe("request changes", () => {
   it("routes back to the data step; when it is corrected, round 2 needs fresh decisions", async () => {
     const { engine, storage } = await makeEngine()
@@ -175,8 +203,10 @@ describe("request changes", () => {
 
     await wf.run(bob, "portfolio", { accessPoints: "541449000000000001,541449000000000002" })
     expect(wf.state.currentStepId).toBe("approval")
-    // core keeps round 1's contributions in the state; they do not count any more
-    expect(wf.state.stepStates.approval?.contributions?.map((c) => c.by)).toEqual(["mo-alice", "mo-carol"])
+    // whatever core keeps of round 1's contributions, they belong to the earlier entry and do not count
+    const kept = wf.state.stepStates.approval?.contributions ?? []
+    expect(kept.every((c) => (c.contribution as { entry?: unknown }).entry === round1.entry)).toBe(true)
+    expect(wf.state.entered?.sequence).toBeGreaterThan(round1.entry)
     const fresh = await wf.decide(alice, { decision: "approve" })
     expect(types(fresh.events)).toEqual(["STEP_STARTED", "STEP_CONTRIBUTED"])
     expect(wf.state.stepStates.approval?.status).toBe("collecting")

@@ -96,7 +96,7 @@ describe("approvalPolicy on its own", () => {
       expect(error).toBeInstanceOf(Forbidden)
       expect(error).toMatchObject({
         reason: "MissingPermission",
-        detail: "the config of approval step approval is invalid"
+        detail: "the config of this approval step is invalid"
       })
     }
   })
