@@ -208,7 +208,7 @@ const addressesOf = (
             )
           )
         }
-        seen.set(address.toLowerCase(), address)
+        if (!seen.has(address.toLowerCase())) seen.set(address.toLowerCase(), address)
       }
     }
     if (seen.size > MAX_RECIPIENTS) {
