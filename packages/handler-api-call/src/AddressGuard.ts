@@ -87,7 +87,8 @@ export const classifyAddress = (address: string): string => {
 export interface AllowList {
   /** `host:port` entries: a lower-case host name or a normalised address, and a port. */
   readonly exact: ReadonlyArray<{ readonly host: string; readonly port: number }>
-  readonly ranges: ReadonlyArray<readonly [Address, number]>
+  /** CIDR ranges (any port): the network address, normalised, and the prefix length. */
+  readonly ranges: ReadonlyArray<{ readonly network: string; readonly bits: number }>
 }
 
 const normalise = (address: Address): Address =>
@@ -100,18 +101,22 @@ const hostKey = (host: string): string => {
   return ipaddr.isValid(bare) ? normalise(ipaddr.parse(bare)).toNormalizedString() : bare.toLowerCase()
 }
 
-const parseEntry = (entry: unknown): AllowList["exact"][number] | readonly [Address, number] | string => {
+type Range = AllowList["ranges"][number]
+
+const rangeOf = (address: Address, bits: number): Range => ({ network: address.toNormalizedString(), bits })
+
+const parseEntry = (entry: unknown): AllowList["exact"][number] | Range | string => {
   if (typeof entry !== "string" || entry.length === 0 || entry.length > 300) {
     return "must be a non-empty string of at most 300 characters"
   }
   if (entry.includes("/")) {
     if (!ipaddr.isValidCIDR(entry)) return "is not a valid CIDR range"
     const [address, bits] = ipaddr.parseCIDR(entry)
-    return [address, bits] as const
+    return rangeOf(address, bits)
   }
   if (ipaddr.isValid(entry)) {
     const address = normalise(ipaddr.parse(entry))
-    return [address, address.kind() === "ipv4" ? 32 : 128] as const
+    return rangeOf(address, address.kind() === "ipv4" ? 32 : 128)
   }
   const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(entry)
   const port = Number(match?.[2])
@@ -141,13 +146,13 @@ export const parseAllowList = (
 ): { readonly allow: AllowList } | { readonly problems: ReadonlyArray<string> } => {
   if (!Array.isArray(entries)) return { problems: ["allow must be an array of strings"] }
   const exact: Array<AllowList["exact"][number]> = []
-  const ranges: Array<readonly [Address, number]> = []
+  const ranges: Array<Range> = []
   const problems: Array<string> = []
   entries.forEach((entry: unknown, i) => {
     const parsed = parseEntry(entry)
     if (typeof parsed === "string") problems.push(`allow[${i}] ${parsed}`)
-    else if (Array.isArray(parsed)) ranges.push(parsed as readonly [Address, number])
-    else exact.push(parsed as AllowList["exact"][number])
+    else if ("network" in parsed) ranges.push(parsed)
+    else exact.push(parsed)
   })
   return problems.length > 0 ? { problems } : { allow: { exact, ranges } }
 }
@@ -183,6 +188,9 @@ export const checkAddress = (
   if (allow.exact.some((e) => e.port === target.port && (e.host === name || e.host === key))) return undefined
   if (verdict === "unicast") return undefined
   if (verdict === "cloud metadata") return verdict
-  const inRange = allow.ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits))
+  const inRange = allow.ranges.some((range) => {
+    const network = ipaddr.parse(range.network)
+    return network.kind() === ip.kind() && ip.match(network, range.bits)
+  })
   return inRange ? undefined : verdict
 }

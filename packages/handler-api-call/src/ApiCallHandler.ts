@@ -112,9 +112,7 @@ const fieldsOf = (error: ApiCallError) => ({
  * Makes the `api-call` step handler for a deployment; throws {@link InvalidApiCallOptions} listing
  * every bad setting.
  *
- * Template authors then write steps such as:
- * `{ id: "registry", type: "api-call", config: { method: "GET", url: "https://registry.example/{{step.company.vat}}",
- * headers: { authorization: { secret: "registry-token" } }, response: { name: "/company/name" } } }`.
+ * Template authors then configure each step (see `ApiCallConfig` and the example).
  *
  * @example
  * ```ts
@@ -128,6 +126,18 @@ const fieldsOf = (error: ApiCallError) => ({
  *   defaultTimeoutMs: 5000
  * })
  * const handlers = makeRegistry([apiCall])
+ *
+ * // a step of a template:
+ * const step = {
+ *   id: "registry",
+ *   type: "api-call",
+ *   config: {
+ *     method: "GET",
+ *     url: "https://registry.example/companies/{{step.company.vat}}",
+ *     headers: { authorization: { secret: "registry-token" } },
+ *     response: { name: "/company/name" }
+ *   }
+ * }
  * ```
  *
  * @since 0.1.0

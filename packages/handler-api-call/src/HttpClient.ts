@@ -25,9 +25,13 @@ import { exchange } from "./internal/transport.js"
  * @category client
  */
 export interface HttpResponse {
+  /** The HTTP status code. */
   readonly status: number
+  /** Lower-case header names; repeated values joined with `, `. */
   readonly headers: Readonly<Record<string, string>>
+  /** The body as read (at most the size cap; empty for a redirect not followed). */
   readonly body: Buffer
+  /** The URL that answered, after any redirects. */
   readonly url: string
 }
 
@@ -78,9 +82,13 @@ export interface HttpClientOptions {
  * @category client
  */
 export interface HttpRequest {
+  /** An HTTP method such as `GET`. */
   readonly method: string
+  /** An absolute http or https URL. */
   readonly url: string
+  /** Header values as sent (the client adds `Host`, and `Content-Length` for a body). */
   readonly headers?: Readonly<Record<string, string>>
+  /** The request body, sent as is. */
   readonly body?: Uint8Array
   /** Wall-clock bound of the whole exchange (DNS, redirects and body included). */
   readonly timeoutMs: number

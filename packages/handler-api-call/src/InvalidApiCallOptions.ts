@@ -15,6 +15,7 @@ import { Schema } from "effect"
 export class InvalidApiCallOptions extends Schema.TaggedError<InvalidApiCallOptions>()("InvalidApiCallOptions", {
   problems: Schema.Array(Schema.String)
 }) {
+  /** Every problem, on one line. */
   override get message(): string {
     return `invalid API-call options: ${this.problems.join("; ")}`
   }

@@ -66,7 +66,11 @@ describe("parseAllowList", () => {
       { host: "registry.internal", port: 8443 },
       { host: "0:0:0:0:0:0:0:1", port: 8080 }
     ])
-    expect(allow.ranges).toHaveLength(3)
+    expect(allow.ranges).toEqual([
+      { network: "10.20.0.0", bits: 16 },
+      { network: "fd12:0:0:0:0:0:0:0", bits: 64 },
+      { network: "192.0.2.7", bits: 32 }
+    ])
   })
 
   it("lists every bad entry", () => {
