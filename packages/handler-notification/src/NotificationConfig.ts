@@ -66,7 +66,7 @@ const closed = <F extends Schema.Struct.Fields>(fields: F) =>
 
 /**
  * A recipient: `{ role }` — the members of a role, resolved at delivery by the deployer's
- * {@link Recipients} directory — or `{ address }` — a plain `local@domain` address, or a placeholder
+ * `Recipients` directory — or `{ address }` — a plain `local@domain` address, or a placeholder
  * holding one (`{{steps.contacts.data.email}}`, checked when the step runs). Exactly one of the two.
  *
  * @since 0.1.0

@@ -146,7 +146,7 @@ const render = (config: NotificationConfig, state: WorkflowState, stepId: string
 
 /**
  * The `notification` step handler (automatic). Register it with the engine; configure a step with
- * a {@link NotificationConfig}.
+ * a `NotificationConfig`.
  *
  * @example
  * ```ts
