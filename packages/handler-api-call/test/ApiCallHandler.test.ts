@@ -7,20 +7,11 @@
 import { isStepResult, type Json, type StepHandlerError } from "@workflow-manager/core"
 import { compensateStep, runStep } from "@workflow-manager/core/testing"
 import { Effect, Exit } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { makeApiCallHandler, secretsFromMap } from "../src/index.js"
-import { failThen, hang, json, type Respond, startServer, type TestServer } from "./support/servers.js"
+import { failThen, hang, json, serversPerTest, type TestServer } from "./support/servers.js"
 
-const servers: Array<TestServer> = []
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-})
-
-const serve = async (respond: Respond) => {
-  const server = await startServer(respond)
-  servers.push(server)
-  return server
-}
+const serve = serversPerTest()
 
 const handlerFor = (server: TestServer, extra: Parameters<typeof makeApiCallHandler>[0] = {}) =>
   makeApiCallHandler({ allow: [`127.0.0.1:${server.port}`], ...extra })

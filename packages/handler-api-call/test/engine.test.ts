@@ -19,9 +19,9 @@ import {
   type Template
 } from "@workflow-manager/core"
 import { Effect, Layer, Schema } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { makeApiCallHandler, secretsFromMap } from "../src/index.js"
-import { failThen, json, type Respond, startServer, type TestServer } from "./support/servers.js"
+import { failThen, json, serversPerTest, type TestServer } from "./support/servers.js"
 
 const tenant = "engie-be"
 const bob: Actor = {
@@ -33,16 +33,7 @@ const bob: Actor = {
 const ops: Actor = { userId: "mo-alice", tenantId: "tso", role: MARKET_OPS, permissions: ["workflow:*"] }
 const secret = "Bearer tok-5e5e-SECRET-a1b2c3"
 
-const servers: Array<TestServer> = []
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-})
-
-const serve = async (respond: Respond) => {
-  const server = await startServer(respond)
-  servers.push(server)
-  return server
-}
+const serve = serversPerTest()
 
 const companyForm = defineStepHandler({
   type: "company-form",

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { afterEach } from "vitest"
 
 export interface Recorded {
   readonly method: string
@@ -85,3 +86,16 @@ export const failThen =
 
 /** Accepts the request and never answers (the test's `close` ends the connection). */
 export const hang: Respond = () => undefined
+
+/** A `serve(respond)` whose servers are all closed after each test of the calling file. */
+export const serversPerTest = (): ((respond: Respond) => Promise<TestServer>) => {
+  const servers: Array<TestServer> = []
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()))
+  })
+  return async (respond) => {
+    const server = await startServer(respond)
+    servers.push(server)
+    return server
+  }
+}
