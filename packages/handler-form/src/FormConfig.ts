@@ -49,10 +49,13 @@ export interface FieldCommon {
  * @category config
  */
 export interface StringField extends FieldCommon {
+  /** The field type. */
   readonly type: "string"
+  /** The fewest characters (code points). */
   readonly min?: number
   /** Default {@link formLimits}.defaultStringMax. */
   readonly max?: number
+  /** An RE2 regular expression (also valid as a JavaScript `u` regex), at most 500 characters. */
   readonly pattern?: string
   /** The message when `pattern` does not match (default: "must match the pattern …"). */
   readonly patternMessage?: string
@@ -65,8 +68,11 @@ export interface StringField extends FieldCommon {
  * @category config
  */
 export interface NumberField extends FieldCommon {
+  /** The field type. */
   readonly type: "number" | "integer"
+  /** The smallest value allowed. */
   readonly min?: number
+  /** The largest value allowed. */
   readonly max?: number
 }
 
@@ -77,6 +83,7 @@ export interface NumberField extends FieldCommon {
  * @category config
  */
 export interface BooleanField extends FieldCommon {
+  /** The field type. */
   readonly type: "boolean"
 }
 
@@ -87,6 +94,7 @@ export interface BooleanField extends FieldCommon {
  * @category config
  */
 export interface DateField extends FieldCommon {
+  /** The field type. */
   readonly type: "date"
 }
 
@@ -97,7 +105,9 @@ export interface DateField extends FieldCommon {
  * @category config
  */
 export interface EnumField extends FieldCommon {
+  /** The field type. */
   readonly type: "enum"
+  /** The allowed values: 1 to 1,000 distinct non-empty strings. */
   readonly values: ReadonlyArray<string>
 }
 
@@ -108,7 +118,9 @@ export interface EnumField extends FieldCommon {
  * @category config
  */
 export interface ObjectField extends FieldCommon {
+  /** The field type. */
   readonly type: "object"
+  /** The nested fields, by name. */
   readonly fields: FormFields
 }
 
@@ -119,8 +131,11 @@ export interface ObjectField extends FieldCommon {
  * @category config
  */
 export interface ArrayField extends FieldCommon {
+  /** The field type. */
   readonly type: "array"
+  /** The field each item must be (its `required` is ignored). */
   readonly item: FormField
+  /** The fewest items. */
   readonly min?: number
   /** Default {@link formLimits}.defaultItemsMax. */
   readonly max?: number
@@ -151,8 +166,11 @@ export interface FormFields {
  * @category config
  */
 export interface FormConfig {
+  /** The form's title (the JSON Schema `title`). */
   readonly title?: string
+  /** What the form is for. */
   readonly description?: string
+  /** The fields, by name (at least one). */
   readonly fields: FormFields
 }
 

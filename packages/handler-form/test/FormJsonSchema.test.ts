@@ -22,6 +22,7 @@ const handlerAccepts = (config: FormConfig, data: unknown) => Result.isSuccess(c
 
 describe("formJsonSchema", () => {
   it("renders titles, required, types, formats, patterns, bounds and x-validator", () => {
+    // biome-ignore lint/suspicious/noExplicitAny: reading into the generated document by keyword
     const schema = schemaOf(companyForm) as Record<string, any>
     expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema")
     expect(schema.title).toBe("Company identification")
