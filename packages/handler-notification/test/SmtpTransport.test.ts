@@ -8,6 +8,7 @@ import { Effect, Exit } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { classifySmtpError, type Notification, smtpTransport } from "../src/index.js"
 import { startSmtpServer, type TestSmtpServer } from "./support/smtp.js"
+import { thrown } from "./support/thrown.js"
 
 let smtp: TestSmtpServer
 beforeAll(async () => {
@@ -114,14 +115,7 @@ describe("smtpTransport", () => {
   })
 
   it("bad options are an InvalidTransportConfig listing every problem", () => {
-    const attempt = (options: unknown) => {
-      try {
-        smtpTransport(options as Parameters<typeof smtpTransport>[0])
-        return undefined
-      } catch (error) {
-        return error as { _tag: string; problems: ReadonlyArray<string> }
-      }
-    }
+    const attempt = (options: unknown) => thrown(() => smtpTransport(options as Parameters<typeof smtpTransport>[0]))
     expect(attempt(null)).toMatchObject({ _tag: "InvalidTransportConfig" })
     expect(attempt({ from: "x\r\nBcc: a@b.example", host: "", port: 0, timeoutMs: -1 })).toMatchObject({
       _tag: "InvalidTransportConfig",

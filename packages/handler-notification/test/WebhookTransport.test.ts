@@ -9,6 +9,7 @@ import { Effect, Exit } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Notification, signWebhook, webhookTransport } from "../src/index.js"
 import { startHttpServer, type TestHttpServer } from "./support/http.js"
+import { thrown } from "./support/thrown.js"
 
 const secret = "a-signing-secret-of-32-characters"
 let http: TestHttpServer
@@ -120,14 +121,8 @@ describe("webhookTransport", () => {
   })
 
   it("bad options are an InvalidTransportConfig listing every problem", () => {
-    const attempt = (options: unknown) => {
-      try {
-        webhookTransport(options as Parameters<typeof webhookTransport>[0])
-        return undefined
-      } catch (error) {
-        return error as { _tag: string; problems: ReadonlyArray<string> }
-      }
-    }
+    const attempt = (options: unknown) =>
+      thrown(() => webhookTransport(options as Parameters<typeof webhookTransport>[0]))
     expect(attempt(undefined)).toMatchObject({ _tag: "InvalidTransportConfig" })
     expect(attempt({ endpoints: null })?.problems).toEqual(["endpoints must be an object"])
     expect(

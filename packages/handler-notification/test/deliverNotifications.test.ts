@@ -18,7 +18,7 @@ import {
   webhookTransport
 } from "../src/index.js"
 import { deliver, later } from "./support/deliver.js"
-import { brpUser, memoryEngine, tenantId } from "./support/engine.js"
+import { memoryEngine, tenantId, throughFirstStep } from "./support/engine.js"
 import { startHttpServer, type TestHttpServer } from "./support/http.js"
 import { startSmtpServer, type TestSmtpServer } from "./support/smtp.js"
 
@@ -59,16 +59,8 @@ const queued = async (step: Template["steps"][number], input: Record<string, Jso
   await Effect.runPromise(
     Effect.gen(function* () {
       const engine = yield* publish
-      const created = yield* engine.create({ actor: brpUser, templateId: "t" })
-      const started = yield* engine.start({ actor: brpUser, instanceId: created.state.instanceId, expectedVersion: 1 })
-      const done = yield* engine.executeStep({
-        actor: brpUser,
-        instanceId: started.state.instanceId,
-        expectedVersion: started.state.version,
-        stepId: "company",
-        input
-      })
-      yield* engine.runAutomaticStep({ actor: systemActor(tenantId), instanceId: done.state.instanceId })
+      const done = yield* throughFirstStep(engine, "t", input)
+      yield* engine.runAutomaticStep({ actor: systemActor(tenantId), instanceId: done.instanceId })
     }).pipe(Effect.provide(live))
   )
   expect(await storage.inspect.outbox()).toHaveLength(1)

@@ -8,6 +8,7 @@
  */
 import {
   defineStepHandler,
+  type EngineService,
   makeRegistry,
   Outbox,
   StepHandlerError,
@@ -24,7 +25,7 @@ import { Effect, Layer } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { notificationHandler, smtpTransport, staticRecipients } from "../src/index.js"
 import { deliver, later } from "./support/deliver.js"
-import { brpUser, dataHandler, memoryEngine, registry, tenantId } from "./support/engine.js"
+import { brpUser, dataHandler, memoryEngine, registry, tenantId, throughFirstStep } from "./support/engine.js"
 import { startSmtpServer, type TestSmtpServer } from "./support/smtp.js"
 
 let smtp: TestSmtpServer
@@ -80,19 +81,20 @@ const email = () => ({
 })
 
 /** Creates and starts an instance and completes `company`: `notify` is current and due. */
-const atNotify = (engine: Effect.Success<ReturnType<typeof memoryEngine>["publish"]>) =>
-  Effect.gen(function* () {
-    const created = yield* engine.create({ actor: brpUser, templateId: "brp-onboarding" })
-    const started = yield* engine.start({ actor: brpUser, instanceId: created.state.instanceId, expectedVersion: 1 })
-    const done = yield* engine.executeStep({
-      actor: brpUser,
-      instanceId: started.state.instanceId,
-      expectedVersion: started.state.version,
-      stepId: "company",
-      input: company
-    })
-    return done.state
-  })
+const atNotify = (engine: EngineService) => throughFirstStep(engine, "brp-onboarding", company)
+
+/** An instance whose `notify` step has run: one notification queued. */
+const queuedNotification = async () => {
+  const { storage, live, publish } = memoryEngine([template()])
+  const state = await Effect.runPromise(
+    Effect.gen(function* () {
+      const engine = yield* publish
+      const current = yield* atNotify(engine)
+      return (yield* engine.runAutomaticStep({ actor: systemActor(tenantId), instanceId: current.instanceId })).state
+    }).pipe(Effect.provide(live))
+  )
+  return { storage, state }
+}
 
 const statuses = (messages: ReadonlyArray<StoredMessage>) => messages.map((m) => [m.message.id, m.status, m.attempt])
 
@@ -218,14 +220,7 @@ describe("a step retried 3 times delivers exactly one message to the SMTP server
   })
 
   it("(c) the first SMTP send is refused with 451: retried at the backoff time, accepted once", async () => {
-    const { storage, live, publish } = memoryEngine([template()])
-    const state = await Effect.runPromise(
-      Effect.gen(function* () {
-        const engine = yield* publish
-        const current = yield* atNotify(engine)
-        return (yield* engine.runAutomaticStep({ actor: systemActor(tenantId), instanceId: current.instanceId })).state
-      }).pipe(Effect.provide(live))
-    )
+    const { storage, state } = await queuedNotification()
     smtp.script.push({ refuse: 451, message: "greylisted, try again later" })
     const now = new Date().toISOString()
     const retry = { initialDelayMs: 60_000, jitter: 0 }
@@ -248,14 +243,7 @@ describe("a step retried 3 times delivers exactly one message to the SMTP server
   })
 
   it("(c) a deliverer crashed holding the claim: after its lease another delivers it, once", async () => {
-    const { storage, live, publish } = memoryEngine([template()])
-    await Effect.runPromise(
-      Effect.gen(function* () {
-        const engine = yield* publish
-        const current = yield* atNotify(engine)
-        yield* engine.runAutomaticStep({ actor: systemActor(tenantId), instanceId: current.instanceId })
-      }).pipe(Effect.provide(live))
-    )
+    const { storage } = await queuedNotification()
     const now = new Date().toISOString()
     const crashed = await Effect.runPromise(
       Effect.gen(function* () {
@@ -270,14 +258,7 @@ describe("a step retried 3 times delivers exactly one message to the SMTP server
   })
 
   it("(c) a lease lost mid-send (a paused deliverer): the late one's completion is a Conflict (lost), both copies carry one Message-ID", async () => {
-    const { storage, live, publish } = memoryEngine([template()])
-    await Effect.runPromise(
-      Effect.gen(function* () {
-        const engine = yield* publish
-        const current = yield* atNotify(engine)
-        yield* engine.runAutomaticStep({ actor: systemActor(tenantId), instanceId: current.instanceId })
-      }).pipe(Effect.provide(live))
-    )
+    const { storage } = await queuedNotification()
     // the server takes 1.5 s to answer A's message, and keeps it (an MTA queues before it replies)
     smtp.script.push({ delayMs: 1_500 })
     const now = new Date().toISOString()
@@ -294,14 +275,7 @@ describe("a step retried 3 times delivers exactly one message to the SMTP server
   })
 
   it("(c) a send that would outlast the lease is cut off before the lease ends and retried, not completed late", async () => {
-    const { storage, live, publish } = memoryEngine([template()])
-    await Effect.runPromise(
-      Effect.gen(function* () {
-        const engine = yield* publish
-        const current = yield* atNotify(engine)
-        yield* engine.runAutomaticStep({ actor: systemActor(tenantId), instanceId: current.instanceId })
-      }).pipe(Effect.provide(live))
-    )
+    const { storage } = await queuedNotification()
     smtp.script.push({ delayMs: 2_500 })
     const report = await deliver(storage, { ...email(), leaseMs: 1_000 })
     expect(report).toMatchObject({ claimed: 1, retried: 1, delivered: 0, lost: 0 })

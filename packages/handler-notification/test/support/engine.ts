@@ -7,8 +7,10 @@ import {
   completeStep,
   defineStepHandler,
   Engine,
+  type EngineService,
   engineLayer,
   type HandlerRegistry,
+  type Json,
   type MemoryStorage,
   makeMemoryStorage,
   makeRegistry,
@@ -77,3 +79,18 @@ export const brpUser = {
   role: "brp_admin",
   permissions: ["workflow:read", "workflow:execute"]
 } as const
+
+/** Creates and starts an instance of `templateId` and completes its first step (`company`) with `input`. */
+export const throughFirstStep = (engine: EngineService, templateId: string, input: Record<string, Json>) =>
+  Effect.gen(function* () {
+    const created = yield* engine.create({ actor: brpUser, templateId })
+    const started = yield* engine.start({ actor: brpUser, instanceId: created.state.instanceId, expectedVersion: 1 })
+    const done = yield* engine.executeStep({
+      actor: brpUser,
+      instanceId: started.state.instanceId,
+      expectedVersion: started.state.version,
+      stepId: "company",
+      input
+    })
+    return done.state
+  })
