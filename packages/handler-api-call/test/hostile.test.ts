@@ -60,6 +60,12 @@ describe("hostile step config → TemplateInvalid", () => {
     ["file scheme", () => ({ method: "GET", url: "file:///etc/passwd" })],
     ["javascript scheme", () => ({ method: "GET", url: "javascript:alert(1)" })],
     ["a template in the scheme", () => ({ method: "GET", url: "{{input.scheme}}://example.com/" })],
+    ["a variable host", () => ({ method: "GET", url: "https://{{input.host}}/x" })],
+    ["a variable port", () => ({ method: "GET", url: "https://registry.example:{{input.port}}/x" })],
+    [
+      "a variable after the host without a slash",
+      () => ({ method: "GET", url: "https://registry.example{{input.x}}" })
+    ],
     ["unbalanced braces", () => ({ method: "GET", url: `${url()}{{step.a.b` })],
     ["an unknown variable root", () => ({ method: "GET", url: `${url()}{{process.env.HOME}}` })],
     ["an expression", () => ({ method: "GET", url: `${url()}{{step.a.b + 1}}` })],
@@ -117,7 +123,9 @@ describe("hostile input and runtime values → typed errors", () => {
       [`${server.origin}/{{input.obj}}`, { obj: { a: 1 } }],
       [`${server.origin}/{{input.__proto__}}`, {}],
       [`${server.origin}/{{input.constructor}}`, {}],
-      [`${server.origin}/{{step.nothing.here}}`, null]
+      [`${server.origin}/{{step.nothing.here}}`, null],
+      [`${server.origin}/a/{{input.v}}/admin`, { v: ".." }],
+      [`${server.origin}/a/{{input.v}}`, { v: "." }]
     ]
     for (const [url, input] of cases) {
       expect(await failureOf({ method: "GET", url }, input), url).toMatchObject({
@@ -138,6 +146,25 @@ describe("hostile input and runtime values → typed errors", () => {
     expect(server.requests.at(-1)?.path).toBe(
       "/c/x%2F..%2F..%2Fadmin%3Fy%3D1%23%40evil.example%3A80?q=x%2F..%2F..%2Fadmin%3Fy%3D1%23%40evil.example%3A80"
     )
+  })
+
+  it("a caller's Host, Content-Length or Transfer-Encoding header is dropped by the client", async () => {
+    const client = makeHttpClient({ allow: [`127.0.0.1:${server.port}`] })
+    const response = await Effect.runPromise(
+      client.request({
+        method: "POST",
+        url: `${server.origin}/framing`,
+        headers: { Host: "internal.example", "Content-Length": "1", "Transfer-Encoding": "chunked" },
+        body: new TextEncoder().encode('{"a":1}'),
+        timeoutMs: 5000
+      })
+    )
+    expect(response.status).toBe(200)
+    const seen = server.requests.at(-1)
+    expect(seen?.headers.host).toBe(`127.0.0.1:${server.port}`)
+    expect(seen?.headers["content-length"]).toBe("7")
+    expect(seen?.headers["transfer-encoding"]).toBeUndefined()
+    expect(seen?.body).toBe('{"a":1}')
   })
 
   it("a header value rendered with CR/LF from data → InvalidRequest, nothing sent", async () => {

@@ -84,8 +84,14 @@ export const renderString = (template: string, scope: Scope, encode: (s: string)
   return parts.map((p) => (typeof p === "string" ? p : encode(scalar(scope, p)))).join("")
 }
 
+/** Percent-encodes a URL value; `.` and `..` are refused (a whole path segment of them would climb the path). */
+const encodeUrlValue = (value: string): string => {
+  if (value === "." || value === "..") throw new RenderError(`a URL value may not be "${value}"`)
+  return encodeURIComponent(value)
+}
+
 /** Renders a URL template, percent-encoding every substituted value. */
-export const renderUrl = (template: string, scope: Scope): string => renderString(template, scope, encodeURIComponent)
+export const renderUrl = (template: string, scope: Scope): string => renderString(template, scope, encodeUrlValue)
 
 /** Renders a JSON template: a string that is one variable takes its JSON value; others are string templates. */
 export const renderJson = (template: Json, scope: Scope): Json => {
@@ -107,10 +113,18 @@ export const renderJson = (template: Json, scope: Scope): Json => {
   return template
 }
 
-/** Whether a URL template, its variables replaced by a placeholder, is an http(s) URL. */
+/**
+ * Whether a URL template, its variables replaced by a placeholder, is an http(s) URL whose scheme,
+ * host and port are written out: variables may only appear in the path, query or fragment, so no
+ * data can choose where a request (and its secret headers) goes.
+ */
 export const urlTemplateProblem = (template: string): string | undefined => {
   const parts = parse(template)
   if (typeof parts === "string") return parts
+  const head = typeof parts[0] === "string" ? parts[0] : ""
+  if (parts.length > 1 && !/^https?:\/\/[^/?#{}]+[/?#]/i.test(head)) {
+    return "must spell out its scheme, host and port; variables may only appear after them (in the path or query)"
+  }
   const sample = parts.map((p) => (typeof p === "string" ? p : "x")).join("")
   if (!URL.canParse(sample)) return "is not a URL"
   const protocol = new URL(sample).protocol

@@ -36,6 +36,12 @@ const fail = (reason: ApiCallError["reason"], message: string, extra: { status?:
 
 const alwaysDrop = ["authorization", "cookie", "proxy-authorization"]
 
+/** Headers the client frames and routes by itself; a caller's copies are dropped. */
+const framing = new Set(["host", "content-length", "transfer-encoding", "connection", "upgrade"])
+
+const callerHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !framing.has(name.toLowerCase())))
+
 export const parseTarget = (raw: string): URL => {
   if (typeof raw !== "string" || raw.length > 8192) throw fail("InvalidUrl", "the URL is missing or too long")
   if (!URL.canParse(raw)) throw fail("InvalidUrl", "the URL does not parse")
@@ -96,7 +102,7 @@ const send = (url: URL, address: string, request: Exchange, settings: TransportS
       path: `${url.pathname}${url.search}`,
       method: request.method,
       headers: {
-        ...request.headers,
+        ...callerHeaders(request.headers),
         host: url.host,
         // explicit, so a DELETE with a body is framed too (Node only chunks POST, PUT and PATCH)
         ...(request.body === undefined ? {} : { "content-length": String(request.body.byteLength) })
