@@ -144,17 +144,40 @@ export const clientSettings = (options: HttpClientOptions, problems: Array<strin
   }
 }
 
+const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/
+
+/** What is wrong with a request's shape (a caller outside TypeScript may send anything). */
+const requestProblem = (request: HttpRequest): string | undefined => {
+  if (typeof request !== "object" || request === null) return "the request must be an object"
+  if (typeof request.method !== "string" || !token.test(request.method)) return "the method must be an HTTP token"
+  if (!Number.isSafeInteger(request.timeoutMs) || request.timeoutMs < 1) return "timeoutMs must be a positive integer"
+  if (request.body !== undefined && !(request.body instanceof Uint8Array)) return "the body must be a Uint8Array"
+  const headers: unknown = request.headers ?? {}
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers)) return "headers must be an object"
+  for (const [name, value] of Object.entries(headers)) {
+    if (!token.test(name) || typeof value !== "string" || /[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      return `the header ${JSON.stringify(name.slice(0, 100))} is not a valid name and string value`
+    }
+  }
+  if (request.sensitiveHeaders !== undefined && !Array.isArray(request.sensitiveHeaders)) {
+    return "sensitiveHeaders must be an array"
+  }
+  return undefined
+}
+
 const clientOf = (settings: ClientSettings): HttpClient => ({
-  request: (request) =>
-    Effect.callback<HttpResponse, ApiCallError>((resume, signal) => {
-      const timeoutMs = Number.isSafeInteger(request.timeoutMs) && request.timeoutMs > 0 ? request.timeoutMs : 1
+  request: (request) => {
+    const problem = requestProblem(request)
+    if (problem !== undefined) return Effect.fail(new ApiCallError({ reason: "InvalidRequest", message: problem }))
+    return Effect.callback<HttpResponse, ApiCallError>((resume, signal) => {
+      const timeoutMs = request.timeoutMs
       exchange(
         {
           method: request.method,
           url: request.url,
           headers: request.headers ?? {},
           ...(request.body === undefined ? {} : { body: request.body }),
-          sensitive: new Set((request.sensitiveHeaders ?? []).map((h) => h.toLowerCase()))
+          sensitive: new Set((request.sensitiveHeaders ?? []).map((h) => String(h).toLowerCase()))
         },
         {
           allow: settings.allow,
@@ -178,6 +201,7 @@ const clientOf = (settings: ClientSettings): HttpClient => ({
           )
       )
     })
+  }
 })
 
 /**

@@ -238,6 +238,33 @@ describe("hostile deployer options → InvalidApiCallOptions at start-up", () =>
     }
   })
 
+  it("a malformed client request → InvalidRequest, never a TypeError or a defect", async () => {
+    const client = makeHttpClient({ allow: [`127.0.0.1:${server.port}`] })
+    const url = `${server.origin}/`
+    const bad: ReadonlyArray<unknown> = [
+      null,
+      "GET /",
+      { method: "GET\r\nX: 1", url, timeoutMs: 1000 },
+      { method: 7, url, timeoutMs: 1000 },
+      { method: "GET", url, timeoutMs: 0 },
+      { method: "GET", url, timeoutMs: Number.POSITIVE_INFINITY },
+      { method: "POST", url, timeoutMs: 1000, body: "text" },
+      { method: "GET", url, timeoutMs: 1000, headers: "x" },
+      { method: "GET", url, timeoutMs: 1000, headers: { "x-a": { nested: 1 } } },
+      { method: "GET", url, timeoutMs: 1000, headers: { "x-a": "v\r\nInjected: 1" } },
+      { method: "GET", url, timeoutMs: 1000, headers: { "bad name": "v" } },
+      { method: "GET", url, timeoutMs: 1000, sensitiveHeaders: "x-a" }
+    ]
+    const before = server.connections
+    for (const request of bad) {
+      const exit = await Effect.runPromiseExit(client.request(request as never))
+      expect(Exit.isFailure(exit) && JSON.stringify(exit.cause), JSON.stringify(request)).toContain(
+        '"reason":"InvalidRequest"'
+      )
+    }
+    expect(server.connections).toBe(before)
+  })
+
   it("a secret map with odd entries keeps only string values; unknown or inherited names are not found", async () => {
     const secrets = secretsFromMap(JSON.parse('{"__proto__":"x","ok":"v","n":1}'))
     expect(await Effect.runPromise(Effect.flip(secrets.resolve("toString")))).toMatchObject({ _tag: "SecretNotFound" })
