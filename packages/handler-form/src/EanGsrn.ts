@@ -24,7 +24,8 @@
 export const checkEanGsrn = (code: string, prefix?: string): string | undefined => {
   if (typeof code !== "string") return "must be a string"
   if (!/^\d{18}$/.test(code)) return "is not an EAN-GSRN (18 digits, e.g. 541448965001060702)"
-  if (prefix !== undefined && !code.startsWith(prefix)) return `does not start with ${prefix}`
+  if (prefix !== undefined && (typeof prefix !== "string" || !code.startsWith(prefix)))
+    return `does not start with ${String(prefix).slice(0, 18)}`
   let sum = 0
   for (let i = 16; i >= 0; i--) sum += Number(code[i]) * ((16 - i) % 2 === 0 ? 3 : 1)
   return Number(code[17]) === (10 - (sum % 10)) % 10 ? undefined : "fails its GS1 check digit: a typo?"

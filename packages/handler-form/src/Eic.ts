@@ -58,6 +58,9 @@ const checkCharacter = (first15: string): string | undefined => {
  */
 export const checkEic = (code: string, type?: EicType): string | undefined => {
   if (typeof code !== "string") return "must be a string"
+  if (type !== undefined && !(eicTypes as ReadonlyArray<unknown>).includes(type)) {
+    return `cannot be checked: ${String(type).slice(0, 20)} is not an EIC type (${eicTypes.join(", ")})`
+  }
   if (!/^[0-9A-Z]{2}[A-Z][0-9A-Z-]{13}$/.test(code)) {
     return "is not an EIC (16 characters: 0-9, A-Z or '-', e.g. 10X1001A1001A094)"
   }

@@ -19,7 +19,7 @@ import type { FormConfig } from "./FormConfig.js"
 import type { FormValidator } from "./FormValidator.js"
 import { checkData } from "./internal/checkData.js"
 import { checkConfig, configIssues } from "./internal/configIssues.js"
-import { validatorRegistry } from "./internal/registry.js"
+import { registryOf } from "./internal/registry.js"
 import { isRecord } from "./internal/values.js"
 
 /**
@@ -87,7 +87,7 @@ const configSchema = (validators: ReadonlyMap<string, FormValidator>): Schema.De
  * @category handler
  */
 export const makeFormHandler = (options: FormHandlerOptions = {}): FormHandler => {
-  const validators = validatorRegistry(options.validators)
+  const validators = registryOf(options)
   if (typeof validators === "string") throw new Error(`makeFormHandler: ${validators}`)
   return defineStepHandler({
     type: "form",
@@ -145,7 +145,7 @@ export const checkForm = (
   data: unknown,
   options: FormHandlerOptions = {}
 ): Result.Result<JsonObject, ValidationFailed | TemplateInvalid> =>
-  Result.flatMap(checkConfig(config, options.validators), ({ config, validators }) => {
+  Result.flatMap(checkConfig(config, options), ({ config, validators }) => {
     const checked = checkData(config.fields, data, validators)
     return checked.data === undefined
       ? Result.fail(new ValidationFailed({ issues: checked.issues }))

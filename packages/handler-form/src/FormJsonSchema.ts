@@ -105,7 +105,7 @@ export const formJsonSchema = (
   config: FormConfig,
   options: { readonly validators?: Readonly<Record<string, FormValidator>> } = {}
 ): Result.Result<JsonSchema, TemplateInvalid> => {
-  const checked = checkConfig(config, options.validators)
+  const checked = checkConfig(config, options)
   if (Result.isFailure(checked)) return checked
   return Result.succeed({
     $schema: "https://json-schema.org/draft/2020-12/schema",

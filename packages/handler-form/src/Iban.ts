@@ -55,7 +55,7 @@ export const checkIban = (iban: string, country?: string): string | undefined =>
     return "is not an IBAN (a country code, 2 check digits and the account, e.g. BE31 4354 1116 1155)"
   }
   const code = compact.slice(0, 2)
-  if (country !== undefined && code !== country) return `is not a ${country} IBAN`
+  if (country !== undefined && code !== country) return `is not a ${String(country).slice(0, 2)} IBAN`
   const length = lengths[code]
   if (length === undefined || !Object.hasOwn(lengths, code)) return `has an unknown IBAN country code ${code}`
   if (compact.length !== length) return `has ${compact.length} characters; a ${code} IBAN has ${length}`

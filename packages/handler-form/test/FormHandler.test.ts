@@ -7,7 +7,20 @@
 import { checkStepInput, compensateStep, runStep, validateStep } from "@workflow-manager/core/testing"
 import { Effect, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { checkForm, formHandler, formLimits, makeFormHandler, stringValidator } from "../src/index.js"
+import {
+  checkBelgianEnterpriseNumber,
+  checkEanGsrn,
+  checkEic,
+  checkForm,
+  checkIban,
+  formatBelgianVat,
+  formatIban,
+  formHandler,
+  formJsonSchema,
+  formLimits,
+  makeFormHandler,
+  stringValidator
+} from "../src/index.js"
 import { companyForm, normalisedCompany, validCompany } from "./fixtures.js"
 
 const check = (config: unknown, input: unknown, handler = formHandler) =>
@@ -215,7 +228,7 @@ describe("checkForm (outside the engine)", () => {
     const badValidators = checkForm(companyForm, validCompany, { validators: { "": null } as never })
     expect(Result.isFailure(badValidators) && badValidators.failure).toMatchObject({
       _tag: "TemplateInvalid",
-      issues: [{ path: "validators" }]
+      issues: [{ path: "options" }]
     })
   })
 })
@@ -290,5 +303,84 @@ describe("hostile input", () => {
     const config = { fields: { a: { type: "string", max: 2 } } }
     expect(await check(config, { a: "😀😀" })).toEqual([])
     expect(await check(config, { a: "😀😀😀" })).toEqual([{ path: "a", message: "must be at most 2 characters" }])
+  })
+})
+
+describe("hostile calls of the public functions", () => {
+  const config = { fields: { a: { type: "string", validator: "eic" } } } as const
+
+  it("bad options are TemplateInvalid or a clear Error, never a TypeError", () => {
+    for (const options of [null, 5, "x", []]) {
+      const checked = checkForm(config, { a: "x" }, options as never)
+      expect(Result.isFailure(checked) && checked.failure).toMatchObject({
+        _tag: "TemplateInvalid",
+        issues: [{ path: "options" }]
+      })
+      const schema = formJsonSchema(config, options as never)
+      expect(Result.isFailure(schema) && schema.failure).toMatchObject({ _tag: "TemplateInvalid" })
+      expect(() => makeFormHandler(options as never)).toThrow(/^makeFormHandler: /)
+    }
+  })
+
+  it("a config or data that throws when read is an issue", () => {
+    const trap = {
+      get fields(): never {
+        throw new Error("trap")
+      }
+    }
+    const bad = checkForm(trap as never, {})
+    expect(Result.isFailure(bad) && bad.failure).toMatchObject({
+      _tag: "TemplateInvalid",
+      issues: [{ path: "config", message: "could not be read: Error: trap" }]
+    })
+    const data = {
+      get a(): never {
+        throw new Error("trap")
+      }
+    }
+    const checked = checkForm(config, data)
+    expect(Result.isFailure(checked) && checked.failure).toMatchObject({
+      _tag: "ValidationFailed",
+      issues: [{ path: "", message: "could not be read: Error: trap" }]
+    })
+  })
+
+  it("cyclic configs and data stop at the depth bound", () => {
+    const field: { type: "object"; fields: Record<string, unknown> } = { type: "object", fields: {} }
+    field.fields.self = field
+    expect(Result.isFailure(formJsonSchema({ fields: { root: field } } as never))).toBe(true)
+    const cyclic: Record<string, unknown> = {}
+    cyclic.a = cyclic
+    expect(Result.isFailure(checkForm(config, cyclic))).toBe(true)
+  })
+
+  it("the validator functions take anything", () => {
+    for (const value of [undefined, null, 1, {}, [], Symbol("s"), "x".repeat(1_000_000)]) {
+      for (const check of [checkBelgianEnterpriseNumber, checkEanGsrn, checkEic, checkIban]) {
+        expect(typeof check(value as never)).toBe("string")
+      }
+      expect(formatBelgianVat(value as never)).toBeUndefined()
+      expect(formatIban(value as never)).toBeUndefined()
+    }
+    expect(checkEic("10X1001A1001A094", "Q" as never)).toMatch(/Q is not an EIC type/)
+    expect(checkEanGsrn("541448965001060702", 5 as never)).toBe("does not start with 5")
+    expect(checkIban("BE31435411161155", {} as never)).toMatch(/^is not a/)
+  })
+
+  it("a user validator returning null passes, an empty message fails, a normalise returning nothing keeps the value", async () => {
+    const handler = makeFormHandler({
+      validators: {
+        lenient: {
+          description: "",
+          types: ["string"],
+          check: () => null as never,
+          normalise: () => undefined as never
+        },
+        strict: { description: "", types: ["string"], check: () => "" }
+      }
+    })
+    const form = { fields: { a: { type: "string", validator: "lenient" }, b: { type: "string", validator: "strict" } } }
+    expect(await check(form, { a: "x", b: "y" }, handler)).toEqual([{ path: "b", message: "is not valid" }])
+    expect(await Effect.runPromise(runStep(handler, { config: form, input: { a: "x" } }))).toEqual({ a: "x" })
   })
 })

@@ -51,25 +51,21 @@ const started = async (template: unknown = onboardingTemplate) => {
   engines.push(engine)
   const { state: created } = await engine.create({ actor: brpUser, templateId: onboardingTemplate.id })
   const { state } = await engine.start({ actor: brpUser, instanceId: created.instanceId, expectedVersion: 1 })
-  return { engine, storage, state }
+  const execute = (stepId: string, input: unknown, expectedVersion = state.version) =>
+    engine.executeStep({ actor: brpUser, instanceId: state.instanceId, expectedVersion, stepId, input })
+  return { engine, storage, state, execute }
 }
 
 describe("the form handler in the engine", () => {
   it("three invalid fields → one ValidationFailed listing all three paths; no event recorded, no attempt used", async () => {
-    const { engine, storage, state } = await started()
+    const { engine, storage, state, execute } = await started()
     const before = await storage.inspect.events(state.instanceId)
     const error = await rejection(
-      engine.executeStep({
-        actor: brpUser,
-        instanceId: state.instanceId,
-        expectedVersion: state.version,
-        stepId: "company",
-        input: {
-          ...validCompany,
-          company: { ...validCompany.company, vat: "BE0476388377" },
-          contacts: [...validCompany.contacts, { ...validCompany.contacts[1], email: "settlement(at)example.be" }],
-          iban: "BE31 4354 1116 1156"
-        }
+      execute("company", {
+        ...validCompany,
+        company: { ...validCompany.company, vat: "BE0476388377" },
+        contacts: [...validCompany.contacts, { ...validCompany.contacts[1], email: "settlement(at)example.be" }],
+        iban: "BE31 4354 1116 1156"
       })
     )
     expect(error).toMatchObject({ _tag: "ValidationFailed" })
@@ -84,13 +80,7 @@ describe("the form handler in the engine", () => {
     expect(after.stepStates.company).toBeUndefined()
 
     // the corrected input is the first attempt, and the step records the normalised data
-    const { state: done, events } = await engine.executeStep({
-      actor: brpUser,
-      instanceId: state.instanceId,
-      expectedVersion: state.version,
-      stepId: "company",
-      input: validCompany
-    })
+    const { state: done, events } = await execute("company", validCompany)
     expect(events.map((e) => e.type)).toEqual(["STEP_STARTED", "STEP_COMPLETED"])
     expect(done.stepStates.company).toMatchObject({ status: "completed", attempts: 1, data: normalisedCompany })
     expect(done.currentStepId).toBe("portfolio")
@@ -118,7 +108,7 @@ describe("the form handler in the engine", () => {
   })
 
   it("hostile input is a typed error and records nothing: __proto__, wrong types, deep nesting, oversize", async () => {
-    const { engine, storage, state } = await started()
+    const { storage, state, execute } = await started()
     const before = await storage.inspect.events(state.instanceId)
     let deep: unknown = "x"
     for (let i = 0; i < 10_000; i++) deep = { a: deep }
@@ -131,15 +121,7 @@ describe("the form handler in the engine", () => {
       { ...validCompany, contacts: "x".repeat(2 * 1024 * 1024) }
     ]
     for (const input of inputs) {
-      const error = await rejection(
-        engine.executeStep({
-          actor: brpUser,
-          instanceId: state.instanceId,
-          expectedVersion: state.version,
-          stepId: "company",
-          input
-        })
-      )
+      const error = await rejection(execute("company", input))
       expect((error as { _tag?: string })._tag, String(input).slice(0, 40)).toMatch(/^(ValidationFailed|InvalidInput)$/)
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()

@@ -100,9 +100,11 @@ const runValidator = (walk: Walk, name: string, value: Json, path: string): Json
   const validator = walk.validators.get(name)
   if (validator === undefined) return report(walk, path, `cannot be checked: the validator "${name}" is unknown`)
   try {
-    const problem = validator.check(value)
-    if (problem !== undefined) return report(walk, path, String(problem))
-    return validator.normalise === undefined ? value : validator.normalise(value)
+    const problem: unknown = validator.check(value)
+    if (problem !== undefined && problem !== null) {
+      return report(walk, path, typeof problem === "string" && problem !== "" ? problem : "is not valid")
+    }
+    return validator.normalise === undefined ? value : (validator.normalise(value) ?? value)
   } catch (error) {
     return report(walk, path, `cannot be checked: the validator "${name}" failed (${String(error).slice(0, 200)})`)
   }
@@ -186,9 +188,15 @@ export const checkData = (
   validators: ReadonlyMap<string, FormValidator>
 ): { readonly issues: ReadonlyArray<Issue>; readonly data: JsonObject | undefined } => {
   const walk: Walk = { issues: [], validators, dropped: 0 }
-  const checked = isRecord(data)
-    ? checkFields(walk, fields, data, "")
-    : report(walk, "", `must be an object of fields, not ${typeName(data)}`)
+  let checked: JsonObject | undefined
+  try {
+    checked = isRecord(data)
+      ? checkFields(walk, fields, data, "")
+      : report(walk, "", `must be an object of fields, not ${typeName(data)}`)
+  } catch (error) {
+    // only a value that is not JSON (a throwing getter, a proxy) gets here
+    return { issues: [{ path: "", message: `could not be read: ${String(error).slice(0, 200)}` }], data: undefined }
+  }
   if (walk.dropped > 0) walk.issues.push({ path: "", message: `and ${walk.dropped} more problems` })
   return { issues: walk.issues, data: walk.issues.length === 0 ? checked : undefined }
 }

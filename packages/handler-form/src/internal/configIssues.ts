@@ -8,7 +8,7 @@ import { Result } from "effect"
 import { type FieldType, type FormConfig, fieldTypes, formLimits } from "../FormConfig.js"
 import type { FormValidator } from "../FormValidator.js"
 import { compilePattern } from "./pattern.js"
-import { validatorRegistry } from "./registry.js"
+import { registryOf } from "./registry.js"
 import { isRecord, keyForPath } from "./values.js"
 
 /** A config problem: a path as segments (for a Schema filter) and a message. */
@@ -233,23 +233,29 @@ const toIssue = (issue: ConfigIssue): Issue => ({
 })
 
 /**
- * Checks a config outside the engine (for `formJsonSchema` and `checkForm`): the validators the
- * caller names, then the config; `TemplateInvalid` with the issues under `config`.
+ * Checks a config outside the engine (for `formJsonSchema` and `checkForm`): the options' validators,
+ * then the config; `TemplateInvalid` with the issues under `config` (or `options`). A config that
+ * cannot even be read (a throwing getter) is an issue too, never an exception.
  */
 export const checkConfig = (
   config: unknown,
-  extra: unknown
+  options: unknown
 ): Result.Result<
   { readonly config: FormConfig; readonly validators: ReadonlyMap<string, FormValidator> },
   TemplateInvalid
 > => {
-  const validators = validatorRegistry(extra)
+  const validators = registryOf(options)
   if (typeof validators === "string") {
     return Result.fail(
-      new TemplateInvalid({ templateId: "(form)", issues: [{ path: "validators", message: validators }] })
+      new TemplateInvalid({ templateId: "(form)", issues: [{ path: "options", message: validators }] })
     )
   }
-  const issues = configIssues(config, validators)
+  let issues: ReadonlyArray<ConfigIssue>
+  try {
+    issues = configIssues(config, validators)
+  } catch (error) {
+    issues = [{ path: [], message: `could not be read: ${String(error).slice(0, 200)}` }]
+  }
   return issues.length > 0
     ? Result.fail(new TemplateInvalid({ templateId: "(form)", issues: issues.map(toIssue) }))
     : Result.succeed({ config: config as FormConfig, validators })

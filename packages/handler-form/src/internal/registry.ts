@@ -7,6 +7,15 @@ const VALIDATOR_NAME = /^[a-z][a-z0-9-]{0,39}(?::[A-Za-z0-9-]{1,20})?$/
 
 const defaults: ReadonlyMap<string, FormValidator> = new Map(Object.entries(defaultValidators))
 
+/** The registry of `{ validators }` options (absent options: the defaults), or what is wrong with them. */
+export const registryOf = (options: unknown): ReadonlyMap<string, FormValidator> | string => {
+  if (options === undefined) return defaults
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    return "the options must be an object ({ validators })"
+  }
+  return validatorRegistry((options as { readonly validators?: unknown }).validators)
+}
+
 /**
  * The default validators merged with `extra` (which wins on a name), or what is wrong with `extra`:
  * a bad name, a validator without `check` or `types`.
