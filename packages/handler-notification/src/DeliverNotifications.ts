@@ -20,7 +20,9 @@ import {
   type OutboxService,
   type RetryPolicy,
   retryDelay,
-  type StorageError
+  type StorageError,
+  storageError,
+  Unavailable
 } from "@workflow-manager/core"
 import { Clock, Effect, Random, Result, Schema } from "effect"
 import { addressProblem } from "./internal/address.js"
@@ -257,6 +259,16 @@ const notificationOf = (
 
 type Outcome = "delivered" | "retried" | "dead" | "lost" | "expired" | { readonly unrecorded: StorageError }
 
+/** Runs an outbox call; an adapter that throws instead of failing is an `Unavailable` storage error, not a crash. */
+const guard = <A>(operation: string, call: () => Effect.Effect<A, StorageError>): Effect.Effect<A, StorageError> =>
+  Effect.suspend(call).pipe(
+    Effect.catchDefect((defect) =>
+      Effect.fail(
+        storageError(operation, new Unavailable({ message: `the outbox threw: ${String(defect).slice(0, 300)}` }))
+      )
+    )
+  )
+
 const describe = (error: NotificationError): string =>
   `${error.reason}${error.code === undefined ? "" : ` ${error.code}`}: ${error.message}`.slice(0, 1000)
 
@@ -300,18 +312,18 @@ export const deliverNotifications = (
     const { outbox, access, owner, limit, leaseMs } = checked.options
     const started = yield* Clock.currentTimeMillis
     const nowMs = checked.options.now === undefined ? started : Date.parse(checked.options.now)
-    const claims = yield* outbox.claim(access, {
-      owner,
-      now: new Date(nowMs).toISOString(),
-      leaseMs,
-      limit,
-      kinds: [NOTIFICATION_KIND]
-    })
+    const claims = yield* guard("Outbox.claim", () =>
+      outbox.claim(access, { owner, now: new Date(nowMs).toISOString(), leaseMs, limit, kinds: [NOTIFICATION_KIND] })
+    )
     // every send ends this long before the lease does
     const deadline = started + leaseMs - Math.min(2000, Math.floor(leaseMs / 5))
 
-    const record = (effect: Effect.Effect<void, StorageError>, outcome: Outcome): Effect.Effect<Outcome> =>
-      effect.pipe(
+    const record = (
+      operation: string,
+      effect: () => Effect.Effect<void, StorageError>,
+      outcome: Outcome
+    ): Effect.Effect<Outcome> =>
+      guard(operation, effect).pipe(
         Effect.as(outcome),
         Effect.catch((error: StorageError) =>
           Effect.succeed<Outcome>(error.reason._tag === "Conflict" ? "lost" : { unrecorded: error })
@@ -338,15 +350,20 @@ export const deliverNotifications = (
           ),
           Effect.result
         )
-        if (sent._tag === "Success") return yield* record(outbox.complete(access, ref), "delivered")
+        if (sent._tag === "Success")
+          return yield* record("Outbox.complete", () => outbox.complete(access, ref), "delivered")
         const error = sent.failure
         if (!error.isRetryable || message.attempt >= checked.retry.maxAttempts) {
-          return yield* record(outbox.fail(access, ref, { error: describe(error) }), "dead")
+          return yield* record("Outbox.fail", () => outbox.fail(access, ref, { error: describe(error) }), "dead")
         }
         const delay = retryDelay(checked.retry, message.attempt, yield* Random.next)
         const elapsed = (yield* Clock.currentTimeMillis) - started
         const retryAt = new Date(nowMs + elapsed + delay).toISOString()
-        return yield* record(outbox.fail(access, ref, { error: describe(error), retryAt }), "retried")
+        return yield* record(
+          "Outbox.fail",
+          () => outbox.fail(access, ref, { error: describe(error), retryAt }),
+          "retried"
+        )
       })
 
     const outcomes = yield* Effect.forEach(claims, deliverOne, { concurrency: checked.concurrency })

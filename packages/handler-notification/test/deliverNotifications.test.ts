@@ -6,7 +6,7 @@
  * typed outcomes, never a crash.
  */
 import { createHmac } from "node:crypto"
-import { type Json, systemActor, type Template } from "@workflow-manager/core"
+import { type Json, systemAccess, systemActor, type Template } from "@workflow-manager/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import {
@@ -337,6 +337,26 @@ describe("hostile input", () => {
       )
       expect([options, (error as { _tag?: string })?._tag]).toEqual([options, "InvalidDeliveryOptions"])
     }
+    const throwing = {
+      claim: () => {
+        throw new Error("driver bug")
+      },
+      complete: () => Effect.void,
+      fail: () => Effect.void
+    }
+    const crashed = await Effect.runPromise(
+      Effect.flip(
+        deliverNotifications({
+          outbox: throwing as never,
+          access: systemAccess("n"),
+          transports: [],
+          owner: "n",
+          limit: 1,
+          leaseMs: 5000
+        })
+      )
+    )
+    expect(crashed).toMatchObject({ _tag: "StorageError", operation: "Outbox.claim", reason: { _tag: "Unavailable" } })
     const none = await Effect.runPromise(Effect.flip(deliverNotifications(null as never)))
     expect(none._tag).toBe("InvalidDeliveryOptions")
   })
