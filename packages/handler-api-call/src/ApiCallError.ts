@@ -19,6 +19,7 @@ import { Schema } from "effect"
  * | `SecretNotFound` | a `{ secret }` reference the resolver does not know | no |
  * | `DnsFailed` | the host name did not resolve | yes |
  * | `Network` | the connection failed or was reset | yes |
+ * | `TlsFailed` | the server's certificate is not trusted or not for the URL's host name | no |
  * | `Timeout` | no complete response within the timeout | yes |
  * | `ResponseTooLarge` | the response body passed the size cap (the download was aborted) | no |
  * | `HeadersTooLarge` | the response headers passed the header size cap | no |
@@ -37,6 +38,7 @@ export const ApiCallErrorReason = Schema.Literals([
   "SecretNotFound",
   "DnsFailed",
   "Network",
+  "TlsFailed",
   "Timeout",
   "ResponseTooLarge",
   "HeadersTooLarge",

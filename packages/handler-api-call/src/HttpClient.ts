@@ -73,6 +73,11 @@ export interface HttpClientOptions {
   readonly maxRedirects?: number
   /** Time allowed until the response headers arrive, per hop (default: the request's timeout). */
   readonly headersTimeoutMs?: number
+  /**
+   * Certificate authorities (PEM) trusted for https instead of Node's defaults — for an internal
+   * registry with a private CA. Certificates are always verified against the URL's host name.
+   */
+  readonly ca?: string | ReadonlyArray<string>
 }
 
 /**
@@ -116,6 +121,16 @@ const positive = (name: string, value: unknown, fallback: number, max: number, p
   return value
 }
 
+const caOf = (ca: unknown, problems: Array<string>): ReadonlyArray<string> | undefined => {
+  if (ca === undefined) return undefined
+  const list: ReadonlyArray<unknown> = Array.isArray(ca) ? ca : [ca]
+  if (list.length === 0 || !list.every((c) => typeof c === "string" && c.includes("-----BEGIN CERTIFICATE-----"))) {
+    problems.push("ca must be one or more PEM certificates")
+    return undefined
+  }
+  return list as ReadonlyArray<string>
+}
+
 /** The checked settings (internal to the package). */
 export interface ClientSettings {
   readonly allow: AllowList
@@ -124,6 +139,7 @@ export interface ClientSettings {
   readonly maxHeaderBytes: number
   readonly maxRedirects: number
   readonly headersTimeoutMs: number | undefined
+  readonly ca: ReadonlyArray<string> | undefined
 }
 
 /** Checks the client options, collecting every problem. */
@@ -137,6 +153,7 @@ export const clientSettings = (options: HttpClientOptions, problems: Array<strin
     maxResponseBytes: positive("maxResponseBytes", options.maxResponseBytes, 1024 * 1024, 2 ** 31 - 1, problems),
     maxHeaderBytes: positive("maxHeaderBytes", options.maxHeaderBytes, 16 * 1024, 1024 * 1024, problems),
     maxRedirects: positive("maxRedirects", options.maxRedirects, 0, 20, problems),
+    ca: caOf(options.ca, problems),
     headersTimeoutMs:
       options.headersTimeoutMs === undefined
         ? undefined
@@ -186,7 +203,8 @@ const clientOf = (settings: ClientSettings): HttpClient => ({
           headersTimeoutMs: Math.min(settings.headersTimeoutMs ?? timeoutMs, timeoutMs),
           maxResponseBytes: settings.maxResponseBytes,
           maxHeaderBytes: settings.maxHeaderBytes,
-          maxRedirects: settings.maxRedirects
+          maxRedirects: settings.maxRedirects,
+          ...(settings.ca === undefined ? {} : { ca: settings.ca })
         },
         signal
       ).then(

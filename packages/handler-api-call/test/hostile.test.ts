@@ -212,14 +212,15 @@ describe("hostile deployer options → InvalidApiCallOptions at start-up", () =>
         defaultTimeoutMs: Number.NaN,
         maxAttempts: 1e9,
         secrets: {} as never,
-        lookup: "dns" as never
+        lookup: "dns" as never,
+        ca: "not a certificate"
       })
     expect(attempt).toThrow(InvalidApiCallOptions)
     try {
       attempt()
     } catch (e) {
       const problems = (e as InvalidApiCallOptions).problems
-      expect(problems).toHaveLength(10)
+      expect(problems).toHaveLength(11)
       expect(problems.join("\n")).toMatch(/allow\[0\][\s\S]*allow\[4\][\s\S]*maxResponseBytes/)
     }
   })

@@ -29,6 +29,7 @@ export interface TransportSettings {
   readonly maxResponseBytes: number
   readonly maxHeaderBytes: number
   readonly maxRedirects: number
+  readonly ca?: ReadonlyArray<string>
 }
 
 const fail = (reason: ApiCallError["reason"], message: string, extra: { status?: number } = {}) =>
@@ -80,9 +81,14 @@ const resolveChecked = async (url: URL, settings: TransportSettings, method: str
   return addresses[0] as string
 }
 
+const tlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_)/
+
 const networkError = (error: unknown, label: string): ApiCallError => {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined
   if (code === "HPE_HEADER_OVERFLOW") return fail("HeadersTooLarge", `${label}: the response headers are too large`)
+  if (typeof code === "string" && tlsCodes.test(code)) {
+    return fail("TlsFailed", `${label}: the server's certificate was refused (${code.slice(0, 60)})`)
+  }
   return fail("Network", `${label}: the connection failed${typeof code === "string" ? ` (${code.slice(0, 40)})` : ""}`)
 }
 
@@ -113,7 +119,8 @@ const send = (url: URL, address: string, request: Exchange, settings: TransportS
       // defence in depth: the host is always an address, so Node never looks it up
       lookup: (_host, _options, callback) =>
         (callback as (e: Error) => void)(new Error("the guarded client never resolves names here")),
-      ...(url.protocol === "https:" && isIP(bare) === 0 ? { servername: bare } : {})
+      ...(url.protocol === "https:" && isIP(bare) === 0 ? { servername: bare } : {}),
+      ...(url.protocol === "https:" && settings.ca !== undefined ? { ca: [...settings.ca] } : {})
     }
     let req: http.ClientRequest
     try {
