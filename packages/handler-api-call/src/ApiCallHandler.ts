@@ -12,12 +12,14 @@ import { defineStepHandler, type Json, type StepContext, type StepHandler } from
 import { Effect } from "effect"
 import { ApiCallConfig } from "./ApiCallConfig.js"
 import { ApiCallError, toStepHandlerError } from "./ApiCallError.js"
-import { type ClientSettings, clientFromSettings, clientSettings, type HttpClientOptions } from "./HttpClient.js"
+import type { HttpClientOptions } from "./HttpClient.js"
 import { InvalidApiCallOptions } from "./InvalidApiCallOptions.js"
+import { type ClientSettings, clientOf, clientSettings } from "./internal/client.js"
 import { buildRequest } from "./internal/request.js"
 import { mapResponse, statusError } from "./internal/response.js"
 import { type Backoff, withRetries } from "./internal/retry.js"
 import { boundedJsonInput, scopeOf } from "./internal/scope.js"
+import { integer } from "./internal/settings.js"
 import { type Secrets, secretsFromMap } from "./Secrets.js"
 
 /**
@@ -58,13 +60,6 @@ interface Settings {
   readonly maxAttempts: number
   readonly maxDelayMs: number
   readonly maxRequestBytes: number
-}
-
-const integer = (name: string, value: unknown, fallback: number, min: number, max: number, problems: Array<string>) => {
-  if (value === undefined) return fallback
-  if (typeof value === "number" && Number.isSafeInteger(value) && value >= min && value <= max) return value
-  problems.push(`${name} must be an integer from ${min} to ${max}`)
-  return fallback
 }
 
 const settingsOf = (raw: ApiCallOptions): Settings => {
@@ -145,7 +140,7 @@ const fieldsOf = (error: ApiCallError) => ({
  */
 export const makeApiCallHandler = (options: ApiCallOptions = {}): ApiCallHandler => {
   const settings = settingsOf(options)
-  const client = clientFromSettings(settings.client)
+  const client = clientOf(settings.client)
 
   const call = (
     config: ApiCallConfig,

@@ -23,9 +23,8 @@ export {
   type HttpClientOptions,
   type HttpRequest,
   type HttpResponse,
-  type Lookup,
-  makeHttpClient,
-  systemLookup
+  makeHttpClient
 } from "./HttpClient.js"
 export { InvalidApiCallOptions } from "./InvalidApiCallOptions.js"
+export { type Lookup, systemLookup } from "./Lookup.js"
 export { SecretNotFound, type Secrets, secretEnvName, secretsFromEnv, secretsFromMap } from "./Secrets.js"
