@@ -130,6 +130,50 @@ describe("timeouts and caps", () => {
     expect(elapsed).toBeLessThan(10_000)
   })
 
+  it("the head timeout ends a request whose headers never come, well before the request timeout", async () => {
+    const server = await serve(hang)
+    const error = await failure(
+      runStep(handlerFor(server, { headersTimeoutMs: 100 }), {
+        config: { method: "GET", url: `${server.origin}/`, timeoutMs: 60_000, retry: { maxAttempts: 1 } },
+        input: null
+      })
+    )
+    expect(error).toMatchObject({ code: "Timeout", retryable: true })
+    expect(error.message).toContain("no response headers within 100 ms")
+  })
+
+  it("a body that trickles forever ends at the request timeout", async () => {
+    const server = await serve((_r, _i, res) => {
+      res.writeHead(200, { "content-type": "application/json" })
+      res.write("[")
+    })
+    const error = await failure(
+      runStep(handlerFor(server), {
+        config: {
+          method: "GET",
+          url: `${server.origin}/`,
+          timeoutMs: 200,
+          retry: { maxAttempts: 1 },
+          response: { a: "a" }
+        },
+        input: null
+      })
+    )
+    expect(error).toMatchObject({ code: "Timeout", retryable: true })
+    expect(error.message).toContain("no complete response within 200 ms")
+  })
+
+  it("a failing resolver is a retryable DnsFailed; a resolver that never answers ends at the timeout", async () => {
+    const failing = makeApiCallHandler({ lookup: () => Effect.fail("SERVFAIL") })
+    const silent = makeApiCallHandler({ lookup: () => Effect.never })
+    const config = { method: "GET", url: "http://registry.test/", timeoutMs: 200, retry: { maxAttempts: 1 } }
+    expect(await failure(runStep(failing, { config, input: null }))).toMatchObject({
+      code: "DnsFailed",
+      retryable: true
+    })
+    expect(await failure(runStep(silent, { config, input: null }))).toMatchObject({ code: "Timeout", retryable: true })
+  })
+
   it("a response over the size cap is aborted with ResponseTooLarge (streamed and declared)", async () => {
     const streamed = await serve((_r, _i, res) => {
       res.writeHead(200, { "content-type": "application/json" })

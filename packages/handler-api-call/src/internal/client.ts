@@ -87,7 +87,11 @@ export const clientOf = (settings: ClientSettings): HttpClient => ({
         },
         {
           allow: settings.allow,
-          lookup: (hostname) => Effect.runPromise(settings.lookup(hostname)),
+          lookup: (hostname, lookupSignal) =>
+            Effect.runPromise(
+              Effect.suspend(() => settings.lookup(hostname)),
+              { signal: lookupSignal }
+            ),
           timeoutMs,
           headersTimeoutMs: Math.min(settings.headersTimeoutMs ?? timeoutMs, timeoutMs),
           maxResponseBytes: settings.maxResponseBytes,

@@ -23,7 +23,8 @@ export interface Exchange {
 
 export interface TransportSettings {
   readonly allow: AllowList
-  readonly lookup: (hostname: string) => Promise<ReadonlyArray<string>>
+  /** Resolves a name; `signal` aborts it when the exchange ends first. */
+  readonly lookup: (hostname: string, signal: AbortSignal) => Promise<ReadonlyArray<string>>
   readonly timeoutMs: number
   readonly headersTimeoutMs: number
   readonly maxResponseBytes: number
@@ -57,14 +58,19 @@ export const parseTarget = (raw: string): URL => {
 const portOf = (url: URL): number => (url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port))
 
 /** Resolves the URL's host once and checks every address; returns the one to connect to. */
-const resolveChecked = async (url: URL, settings: TransportSettings, method: string): Promise<string> => {
+const resolveChecked = async (
+  url: URL,
+  settings: TransportSettings,
+  method: string,
+  signal: AbortSignal
+): Promise<string> => {
   const bare = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname
   const port = portOf(url)
   let addresses: ReadonlyArray<string>
   if (isIP(bare) !== 0) addresses = [bare]
   else {
     try {
-      addresses = await settings.lookup(bare)
+      addresses = await settings.lookup(bare, signal)
     } catch {
       throw fail("DnsFailed", `${method} ${url.origin}: the host name did not resolve`)
     }
@@ -249,7 +255,7 @@ const hops = async (first: Exchange, settings: TransportSettings, signal: AbortS
   let url = parseTarget(request.url)
   // bounded: one hop more than the redirects allowed
   for (let hop = 0; hop <= settings.maxRedirects; hop++) {
-    const address = await resolveChecked(url, settings, request.method)
+    const address = await resolveChecked(url, settings, request.method, signal)
     const sent = await send(url, address, request, settings, signal)
     const status = sent.response.statusCode ?? 0
     const label = `${request.method} ${url.origin}`
