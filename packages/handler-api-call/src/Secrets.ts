@@ -27,6 +27,7 @@ export class SecretNotFound extends Schema.TaggedError<SecretNotFound>()("Secret
  * @category secrets
  */
 export interface Secrets {
+  /** The value of the secret `name`, at the moment of the call; {@link SecretNotFound} when there is none. */
   readonly resolve: (name: string) => Effect.Effect<Redacted.Redacted<string>, SecretNotFound>
 }
 
