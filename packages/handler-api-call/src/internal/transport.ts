@@ -242,9 +242,9 @@ export const exchange = async (
   try {
     return await Promise.race([hops(first, settings, controller.signal), deadline])
   } finally {
+    // nothing is in flight any more: the exchange settled, or the deadline aborted it
     clearTimeout(timer)
     signal.removeEventListener("abort", abort)
-    controller.abort()
   }
 }
 
