@@ -1,10 +1,19 @@
 /**
  * Template validation: every rule, each problem at its exact path.
  */
-import { Result } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { graphIssues, type Issue, type Template, TemplateInvalid, validateTemplate } from "../../src/index.js"
-import { registry, routedTemplate, sequence1Template, sequence4Template } from "../fixtures/index.js"
+import {
+  compose,
+  defineStepHandler,
+  graphIssues,
+  type Issue,
+  makeRegistry,
+  type Template,
+  TemplateInvalid,
+  validateTemplate
+} from "../../src/index.js"
+import { formHandler, registry, routedTemplate, sequence1Template, sequence4Template } from "../fixtures/index.js"
 
 const form = (id: string, extra: object = {}) => ({ id, type: "form", config: { fields: {} }, ...extra })
 const template = (steps: ReadonlyArray<object>, extra: object = {}): unknown => ({
@@ -106,6 +115,76 @@ describe("validateTemplate", () => {
       "steps[3].config.system"
     ])
     expect(issues[0]?.message).toBe("must be a valid regular expression")
+  })
+
+  it("a handler's checkStep sees the whole template; its issues are at the step's paths", () => {
+    // a decision step must route its rejections and name only steps before it
+    const decision = defineStepHandler({
+      type: "decision",
+      configSchema: Schema.Struct({ reviews: Schema.Array(Schema.String) }),
+      inputSchema: Schema.Null,
+      checkStep: ({ config, step, template }) => {
+        const before = template.steps.slice(0, template.steps.indexOf(step)).map((s) => s.id)
+        return [
+          ...config.reviews.flatMap((id, j) =>
+            before.includes(id)
+              ? []
+              : [{ path: `config.reviews[${j}]`, message: `"${id}" is not a step before this one` }]
+          ),
+          ...((step.routes ?? []).length === 0 ? [{ path: "routes", message: "rejections need a route" }] : [])
+        ]
+      },
+      execute: () => Effect.succeed(null)
+    })
+    const throwing = defineStepHandler({
+      type: "throwing",
+      configSchema: Schema.Struct({}),
+      inputSchema: Schema.Null,
+      checkStep: () => {
+        throw new Error("boom")
+      },
+      execute: () => Effect.succeed(null)
+    })
+    const withChecks = makeRegistry([formHandler, decision, throwing])
+    const result = validateTemplate(
+      template([
+        form("data"),
+        { id: "review", type: "decision", config: { reviews: ["data", "later"] } },
+        { id: "later", type: "throwing", config: {} }
+      ]),
+      withChecks
+    )
+    expect(Result.isFailure(result) && result.failure.issues).toEqual([
+      { path: "steps[1].config.reviews[1]", message: '"later" is not a step before this one' },
+      { path: "steps[1].routes", message: "rejections need a route" },
+      { path: "steps[2]", message: "the throwing handler failed checking the step: boom" }
+    ])
+    const fine = template([
+      form("data"),
+      {
+        id: "review",
+        type: "decision",
+        config: { reviews: ["data"] },
+        routes: [{ when: { op: "eq", field: "rejected", value: true }, to: "data" }]
+      }
+    ])
+    expect(Result.isSuccess(validateTemplate(fine, withChecks))).toBe(true)
+    // composing: the issue points into the change that brought the step
+    const composed = compose(
+      fine as Template,
+      {
+        schemaVersion: 1,
+        id: "t-ext",
+        version: 1,
+        name: "T ext",
+        extends: { id: "t", version: 1 },
+        changes: [{ op: "configure", stepId: "review", config: { reviews: ["data", "nowhere"] } }]
+      },
+      withChecks
+    )
+    expect(Result.isFailure(composed) && composed.failure.issues.map((i) => i.path)).toEqual([
+      "changes[0].config.reviews[1]"
+    ])
   })
 
   it("shape errors, all of them, with their paths", () => {
