@@ -191,7 +191,7 @@ export const validateTemplate = <R>(
       })
       return
     }
-    const config = decodeWithIssues(handler.configSchema, step.config, `steps[${i}].config`)
+    const config = decodeWithIssues(handler.configSchema, step.config, `steps[${i}].config`, { closed: true })
     if (Result.isFailure(config)) issues.push(...config.failure)
     else if (handler.checkStep !== undefined) issues.push(...stepIssues(handler, config.success, step, template, i))
   })

@@ -57,12 +57,16 @@ describe("ApprovalConfig", () => {
     }
   })
 
-  it("a __proto__ key in the config is dropped, never merged into a prototype", async () => {
+  it("a __proto__ key in the config is refused at publication, never merged into a prototype", async () => {
     const { engine } = await makeEngine()
     const config = JSON.parse('{"approverRoles":["approver"],"__proto__":{"quorum":0,"polluted":true}}')
-    const published = await engine.publishTemplate(withConfig(config))
-    expect(published.steps[2]?.config).toMatchObject({ approverRoles: ["approver"] })
+    const refused = await engine.publishTemplate(withConfig(config)).then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(refused).toMatchObject({ _tag: "TemplateInvalid", issues: [{ path: "steps[2].config.__proto__" }] })
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    // the schema alone (no publication) drops it
     expect(Schema.decodeUnknownSync(ApprovalConfig)(config)).toEqual({ approverRoles: ["approver"] })
   })
 })

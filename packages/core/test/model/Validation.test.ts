@@ -117,6 +117,14 @@ describe("validateTemplate", () => {
     expect(issues[0]?.message).toBe("must be a valid regular expression")
   })
 
+  it("a config key the handler does not declare (a typo) is refused, not dropped", () => {
+    expect(
+      issuesOf(template([{ id: "activate", type: "activation", config: { system: "metering", sytem: "x" } }]))
+    ).toEqual([
+      { path: "steps[0].config.sytem", message: expect.stringMatching(/unexpected|excess|not allowed|unknown/i) }
+    ])
+  })
+
   it("a handler's checkStep sees the whole template; its issues are at the step's paths", () => {
     // a decision step must route its rejections and name only steps before it
     const decision = defineStepHandler({

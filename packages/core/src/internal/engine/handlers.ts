@@ -59,7 +59,7 @@ export const resolveStep = <R>(ctx: EngineContext<R>, template: Template, stepId
     if (handler === undefined) return Effect.fail(new UnknownHandler({ type: step.type }))
     const known = resolved.get(step)
     if (known !== undefined && known.handler === handler) return Effect.succeed(known as ResolvedStep<R>)
-    const config = decodeWithIssues(handler.configSchema, step.config, `steps.${step.id}.config`)
+    const config = decodeWithIssues(handler.configSchema, step.config, `steps.${step.id}.config`, { closed: true })
     if (Result.isFailure(config))
       return Effect.fail(new TemplateInvalid({ templateId: template.id, issues: config.failure }))
     const resolution: ResolvedStep<R> = { step, handler, config: config.success }
@@ -81,7 +81,7 @@ export const automaticSteps = <R>(registry: HandlerRegistry<R>): ((step: Step) =
     }
     let automatic = known.get(step)
     if (automatic === undefined) {
-      const config = decodeWithIssues(handler.configSchema, step.config, "config")
+      const config = decodeWithIssues(handler.configSchema, step.config, "config", { closed: true })
       automatic = Result.isSuccess(config) && isAutomatic(handler, config.success)
       known.set(step, automatic)
     }
