@@ -14,6 +14,7 @@ import { ApprovalOutput, type ApprovalRevocation } from "./ApprovalRecord.js"
 import { decide } from "./internal/decide.js"
 import { isActor, isConfig, isInput, whenReadable } from "./internal/readable.js"
 import { settingsOf } from "./internal/settings.js"
+import { approvalStepIssues } from "./internal/stepIssues.js"
 
 /**
  * The step type the approval handler serves.
@@ -58,14 +59,18 @@ const revocation = (output: unknown, context: StepContext) => {
  * The approval step handler. Register it, and give the engine `approvalPolicy` so that a
  * non-approver is refused before the handler runs.
  *
+ * - `checkStep` — when the template is validated (published, composed): `approves` names steps of
+ *   the template that come before this one (some path of the template leads from them here), and
+ *   the routes send every `rejected` and every `changes_requested` outcome somewhere — issues at
+ *   `config.approves[i]` and `routes`;
  * - `checkInput` — `to` only with (and required for) `delegate`, delegation allowed by the config,
  *   a comment for `reject` / `request_changes` when `requireComment` (the default);
  * - `execute` — refuses (`StepRefused`, nothing recorded) an actor who is neither an eligible
  *   approver nor a delegate (`forbidden`), who fails four-eyes (`forbidden`), who already decided in
  *   this round (`invalid`), a delegate delegating again (`forbidden`); records an approval below the
  *   quorum as a contribution; completes with an `ApprovalOutput` otherwise;
- * - `validate` — at submission, an approval step whose outcome is not `approved` is an issue (a
- *   safety net for a template that forgot to route a rejection);
+ * - `validate` — at submission, an approval step whose outcome is not `approved` is an issue (the
+ *   second line of defence behind `checkStep`: a rejection routed to `"$end"` ends here);
  * - `compensate` — revokes the recorded decisions and returns them (who, when, what).
  *
  * @example
@@ -88,6 +93,7 @@ export const approvalHandler = defineStepHandler({
   description: "Approval by a quorum of eligible approvers, with four-eyes, delegation and request for changes",
   configSchema: ApprovalConfig,
   inputSchema: ApprovalInput,
+  checkStep: (args) => approvalStepIssues(args),
   checkInput: ({ config, input }) =>
     Effect.succeed(
       isConfig(config) && isInput(input)

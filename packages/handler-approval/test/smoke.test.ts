@@ -42,6 +42,8 @@ describe("built package (dist/)", () => {
       join(consumer, "node_modules", "@workflow-manager", "core"),
       "dir"
     )
+    // effect is a peer dependency: the user has it too
+    symlinkSync(join(packageDir, "node_modules", "effect"), join(consumer, "node_modules", "effect"), "dir")
   })
 
   afterAll(() => {
@@ -52,25 +54,43 @@ describe("built package (dist/)", () => {
     assertBuilt()
     writeFileSync(
       join(consumer, "esm.mjs"),
-      `import { createEngine, makeMemoryStorage, makeRegistry } from "@workflow-manager/core"
+      `import { createEngine, defineStepHandler, makeMemoryStorage, makeRegistry } from "@workflow-manager/core"
+import { Effect, Schema } from "effect"
 import * as approval from ${JSON.stringify(manifest.name)}
+const record = defineStepHandler({
+  type: "record",
+  configSchema: Schema.Struct({}),
+  inputSchema: Schema.Record(Schema.String, Schema.String),
+  execute: ({ input }) => Effect.succeed(input)
+})
+const steps = [
+  { id: "data", type: "record", config: {} },
+  { id: "approval", type: "approval", config: { approverRoles: ["approver"], approves: ["data"] },
+    routes: approval.approvalRoutes({ changesRequested: "data", rejected: "$end" }) }
+]
 const engine = await createEngine({
   stores: makeMemoryStorage().layer,
-  handlers: makeRegistry([approval.approvalHandler]),
+  handlers: makeRegistry([record, approval.approvalHandler]),
   policy: approval.approvalPolicy(),
-  templates: [{ schemaVersion: 1, id: "t", version: 1, name: "T", marketRole: "BRP",
-    steps: [{ id: "approval", type: "approval", config: { approverRoles: ["approver"] } }] }]
+  templates: [{ schemaVersion: 1, id: "t", version: 1, name: "T", marketRole: "BRP", steps }]
 })
+// an approval step that does not route its rejections is refused at publication
+const { routes: _, ...unrouted } = steps[1]
+const refused = await engine
+  .publishTemplate({ schemaVersion: 1, id: "u", version: 1, name: "U", steps: [steps[0], unrouted] })
+  .catch((e) => e)
 const brp = { userId: "u-bob", tenantId: "engie-be", role: "brp_admin", permissions: [] }
 const ann = { userId: "u-ann", tenantId: "engie-be", role: "approver", permissions: [] }
 let { state } = await engine.create({ actor: brp, templateId: "t" })
 state = (await engine.start({ actor: brp, instanceId: state.instanceId, expectedVersion: 1 })).state
+state = (await engine.executeStep({ actor: brp, instanceId: state.instanceId, expectedVersion: state.version, stepId: "data", input: { company: "Engie" } })).state
 const run = (actor) => engine.executeStep({ actor, instanceId: state.instanceId, expectedVersion: state.version, stepId: "approval", input: { decision: "approve" } })
 const error = await run(brp).catch((e) => e)
 const done = await run(ann)
 console.log(JSON.stringify({
   keys: Object.keys(approval).sort(),
   error: [error._tag, error.reason],
+  refused: [refused._tag, refused.issues?.map((i) => i.path)],
   status: done.state.status,
   outcome: done.state.stepStates.approval.data.outcome
 }))
@@ -79,12 +99,14 @@ console.log(JSON.stringify({
     const result = runNode(consumer, "esm.mjs") as {
       keys: ReadonlyArray<string>
       error: [string, string]
+      refused: [string, ReadonlyArray<string>]
       status: string
       outcome: string
     }
     expect(result.keys).toContain("approvalHandler")
     expect(result.keys).toContain("approvalPolicy")
     expect(result.error).toEqual(["Forbidden", "MissingPermission"])
+    expect(result.refused).toEqual(["TemplateInvalid", ["steps[1].routes", "steps[1].routes"]])
     expect([result.status, result.outcome]).toEqual(["AWAITING_VALIDATION", "approved"])
   })
 
