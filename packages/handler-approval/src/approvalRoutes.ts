@@ -14,7 +14,9 @@ const on = (outcome: ApprovalOutcome, to: string): Route => ({
 /**
  * The `routes` of an approval step: `changes_requested` back to the step to correct, `rejected` to
  * a closing step (or `"$end"`). `approved` follows the step's `next` (or the next step in the list).
- * It never throws: a target that is not a step id is refused when the template is published.
+ * An approval step needs both: one whose routes do not take every rejection and every request for
+ * changes is refused when the template is published (the handler's `checkStep`). It never throws: a
+ * target that is not a step id is refused when the template is published too.
  *
  * @example
  * ```ts
