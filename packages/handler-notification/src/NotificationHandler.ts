@@ -28,6 +28,7 @@ import {
 import { Effect, Schema } from "effect"
 import { addressProblem, headerProblem } from "./internal/address.js"
 import { renderJson } from "./internal/jsonTemplate.js"
+import { notificationStepIssues } from "./internal/stepIssues.js"
 import { escapeHtml, type Parts, parseTemplate, type Rendered, renderText } from "./internal/template.js"
 import { NOTIFICATION_KIND, type NotificationPayload } from "./Notification.js"
 import { NotificationConfig, type Recipient } from "./NotificationConfig.js"
@@ -170,6 +171,7 @@ export const notificationHandler = defineStepHandler({
   description: "Queues an e-mail, a webhook call or a message on a deployer's channel, once per attempt",
   automatic: true,
   configSchema: NotificationConfig,
+  checkStep: (args) => notificationStepIssues(args),
   inputSchema: Schema.Null,
   execute: ({ config, context }) =>
     Effect.map(render(config, context.state, context.stepId), (payload) => {
