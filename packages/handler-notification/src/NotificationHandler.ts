@@ -10,7 +10,10 @@
  * Variables: `{{steps.<stepId>.data.<key>...}}` (a step's output; also `.completedAt`,
  * `.completedBy`), `{{metadata.<key>...}}` (the instance metadata), `{{instance.<field>}}` (`id`,
  * `tenantId`, `templateId`, `templateVersion`, `marketRole`, `createdAt`, `createdBy`). Syntax and
- * paths are checked when the template is published. A variable with no value (absent or `null`)
+ * paths are checked when the template is published, and so (`checkStep`) is every step a variable
+ * names: a step of the template whose completion can lead to this step — not a step the template
+ * does not have, not one only reached after this one, not this step unless a path leads back to it.
+ * A variable with no value (absent or `null`)
  * when the step runs fails the step (`STEP_FAILED`, code `MissingVariable`, not retryable, every
  * missing path named) and queues nothing; so does a value that is not text (an object) in a text
  * template (`NotText`), a rendered subject with a line break (`HeaderInjection`) and a rendered
@@ -147,7 +150,9 @@ const render = (config: NotificationConfig, state: WorkflowState, stepId: string
 
 /**
  * The `notification` step handler (automatic). Register it with the engine; configure a step with
- * a `NotificationConfig`.
+ * a `NotificationConfig`. Its `checkStep` refuses, when the template is published, a
+ * `{{steps.<id>…}}` variable naming a step the template does not have or one that never completes
+ * before this step (issue at the field, `config.text`, `config.body.company`).
  *
  * @example
  * ```ts
