@@ -1,3 +1,3 @@
 import { packageProject } from "../vitest.shared.js"
 
-export default packageProject(import.meta.url, { testTimeout: 60_000 })
+export default packageProject(import.meta.url, { testTimeout: 60_000, hookTimeout: 120_000 })
