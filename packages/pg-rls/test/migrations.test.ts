@@ -79,6 +79,7 @@ const behaviour = (fresh: () => Promise<PgClient>) => {
       "tenants",
       "users",
       "wm_instance_owners",
+      "wm_login_throttle",
       "wm_operator_organisations",
       "wm_schema_migrations",
       "workflow_events",
@@ -221,7 +222,7 @@ await describeWithService(PostgreSQL, "migrate [postgres]", (url) => {
     expect(second.stdout).toContain(`schema is current (version ${latest})`)
     const status = await run(process.execPath, [cli, "--url", dbUrl(name), "--status"])
     expect(status.stdout).toMatch(/0001 initial {2}applied /)
-    expect((await tables(client)).length).toBe(11)
+    expect((await tables(client)).length).toBe(12)
     const bad = await run(process.execPath, [cli, "--url", "postgres://postgres@127.0.0.1:1/none"]).catch(
       (error: { code: number; stderr: string }) => error
     )
