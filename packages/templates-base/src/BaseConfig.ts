@@ -85,31 +85,49 @@ export const BaseConfig = Schema.Struct({
  */
 export type BaseConfig = typeof BaseConfig.Type
 
-const decodeBaseConfig = Schema.decodeUnknownExit(BaseConfig)
+/**
+ * A checker for a pack's configuration schema: decodes a value (defaults applied; a decoded one
+ * passes unchanged) or throws core's `TemplateInvalid` (path `config`) — never a `TypeError`.
+ * Template functions call it first, so they are safe to call with anything.
+ *
+ * @example
+ * ```ts
+ * import { BaseConfig, configChecker } from "@workflow-manager/templates-base"
+ * import { Schema } from "effect"
+ *
+ * const XyzConfig = Schema.Struct({ ...BaseConfig.fields })
+ * export const checkXyzConfig = configChecker(XyzConfig, "an XYZ configuration")
+ * ```
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const configChecker = <A>(schema: Schema.Decoder<A>, what: string): ((config: unknown) => A) => {
+  const decode = Schema.decodeUnknownExit(schema)
+  return (config) => {
+    let exit: ReturnType<typeof decode>
+    try {
+      exit = decode(config)
+    } catch (error) {
+      throw new TemplateInvalid({
+        templateId: "(config)",
+        issues: [{ path: "config", message: String(error).slice(0, 500) }]
+      })
+    }
+    if (exit._tag === "Success") return exit.value
+    throw new TemplateInvalid({
+      templateId: "(config)",
+      issues: [{ path: "config", message: `is not ${what}: ${String(exit.cause)}`.slice(0, 2000) }]
+    })
+  }
+}
 
 /**
- * `config` decoded as a `BaseConfig` (defaults applied; a decoded one passes unchanged).
- * The template functions call it first, so a caller passing anything else gets core's
- * `TemplateInvalid` (path `config`), never a `TypeError`.
+ * `config` decoded as a `BaseConfig` (see {@link configChecker}).
  *
  * @throws TemplateInvalid when `config` is not a base configuration
  *
  * @since 0.1.0
  * @category configuration
  */
-export const checkBaseConfig = (config: unknown): BaseConfig => {
-  let exit: ReturnType<typeof decodeBaseConfig>
-  try {
-    exit = decodeBaseConfig(config)
-  } catch (error) {
-    throw new TemplateInvalid({
-      templateId: "(config)",
-      issues: [{ path: "config", message: String(error).slice(0, 500) }]
-    })
-  }
-  if (exit._tag === "Success") return exit.value
-  throw new TemplateInvalid({
-    templateId: "(config)",
-    issues: [{ path: "config", message: `is not a base configuration: ${String(exit.cause)}`.slice(0, 2000) }]
-  })
-}
+export const checkBaseConfig: (config: unknown) => BaseConfig = configChecker(BaseConfig, "a base configuration")

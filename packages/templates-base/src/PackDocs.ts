@@ -111,6 +111,7 @@ const approvers = (step: Step): string => {
   const c = step.config
   const parts = [
     `roles ${strings(c.approverRoles).join(", ")}`,
+    ...(Array.isArray(c.approvers) ? [`only users ${strings(c.approvers).join(", ")}`] : []),
     `quorum ${typeof c.quorum === "number" ? c.quorum : 1}`,
     c.fourEyes === false ? "no four-eyes" : "four-eyes"
   ]

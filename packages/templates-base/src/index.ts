@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { BaseConfig, checkBaseConfig, RegisterApi } from "./BaseConfig.js"
+export { BaseConfig, checkBaseConfig, configChecker, RegisterApi } from "./BaseConfig.js"
 export { BASE_PACK_VERSION, basePack } from "./BasePack.js"
 export { CONTRACT_ONBOARDING, contractOnboarding, onboardingSteps } from "./ContractOnboarding.js"
 export { type Extension, extendTemplate, packHandlers } from "./extendTemplate.js"

@@ -1,7 +1,7 @@
 /**
  * `@workflow-manager/templates-base/testing` — what every template pack's tests share: a harness
  * that drives templates through a real engine (memory storage, the real handler plugins, a loopback
- * register, a test clock), the staff policy it runs with, and the templates' JSON snapshots.
+ * register, a test clock) and the templates' JSON snapshots.
  *
  * @packageDocumentation
  */
@@ -13,4 +13,3 @@ export {
 } from "./testing/PackHarness.js"
 export { packSnapshots, type TemplateSnapshot } from "./testing/packSnapshots.js"
 export { type RegisterRequest, type RegisterServer, startRegister } from "./testing/RegisterServer.js"
-export { defaultStaffRoles, staffPolicy } from "./testing/staffPolicy.js"

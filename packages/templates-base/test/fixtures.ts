@@ -21,8 +21,7 @@ const staff = (userId: string, role: string): Actor => ({
   permissions: ["workflow:read", "workflow:review"]
 })
 
-/** The operator's customer support and market operations people. */
-export const support = staff("u-cara", "customer_support")
+/** The operator's market operations people (core lets only `market_ops` act on a participant's tenant). */
 export const opsAnn = staff("u-ann", "market_ops")
 export const opsAva = staff("u-ava", "market_ops")
 export const opsMax = staff("u-max", "market_ops")

@@ -1,7 +1,7 @@
 /**
  * The harness each pack's test drives its templates with: a real engine on core's memory storage,
  * the real handler plugins (form, approval, notification, api-call — the api-call handler allowed
- * to reach only a loopback register started for the test), the staff policy, and a test clock that
+ * to reach only a loopback register started for the test), `approvalPolicy`, and a test clock that
  * moves only when told (a minute before each command, or `advance`).
  *
  * @since 0.1.0
@@ -27,13 +27,12 @@ import {
   type WorkflowState
 } from "@workflow-manager/core"
 import { makeApiCallHandler } from "@workflow-manager/handler-api-call"
-import { approvalHandler } from "@workflow-manager/handler-approval"
+import { approvalHandler, approvalPolicy } from "@workflow-manager/handler-approval"
 import { formHandler } from "@workflow-manager/handler-form"
 import { notificationHandler } from "@workflow-manager/handler-notification"
 import { Clock, Effect, Exit, Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
 import { type RegisterServer, startRegister } from "./RegisterServer.js"
-import { staffPolicy } from "./staffPolicy.js"
 
 /**
  * Options of {@link makePackHarness}.
@@ -42,8 +41,8 @@ import { staffPolicy } from "./staffPolicy.js"
  * @category testing
  */
 export interface PackHarnessOptions {
-  /** The operator's staff roles, acting on every tenant (default `market_ops`, `customer_support`). */
-  readonly staffRoles?: ReadonlyArray<string>
+  /** The engine's policy (default: `approvalPolicy()` — core's default policy, approval steps guarded). */
+  readonly policy?: PolicyService
   /** The test clock's start (default `2026-03-02T08:00:00.000Z`, a Monday). */
   readonly now?: string
   /** Test-clock time before each command (default one minute). */
@@ -104,7 +103,7 @@ export interface PackHarness {
 
 /**
  * Starts a harness: the register on loopback, then an engine with the real handlers on a fresh
- * memory storage, sequential instance ids (`wf-1`, ...), {@link staffPolicy} and a test clock.
+ * memory storage, sequential instance ids (`wf-1`, ...), `approvalPolicy()` and a test clock.
  *
  * @example
  * ```ts
@@ -135,7 +134,7 @@ export const makePackHarness = async (options: PackHarnessOptions = {}): Promise
     Layer.provideMerge(TestClock.layer())
   )
   const runtime = ManagedRuntime.make(live)
-  const policy: PolicyService = staffPolicy(options.staffRoles)
+  const policy: PolicyService = options.policy ?? approvalPolicy()
   const interval = options.intervalMs ?? 60_000
   const run = async <A, E>(f: (engine: EngineService) => Effect.Effect<A, E>): Promise<A> => {
     const exit = await runtime.runPromiseExit(
