@@ -230,6 +230,8 @@ export interface StepHandler<Type extends string = string, Config = unknown, Inp
   readonly checkStep?: (args: {
     readonly config: Config
     readonly step: Step
+    /** The step's position in `template.steps`. */
+    readonly index: number
     readonly template: Template
   }) => ReadonlyArray<Issue>
   readonly inputSchema: Schema.Decoder<Input>

@@ -12,7 +12,7 @@ import { checkJsonValue } from "./internal/guard.js"
 import { decodeWithIssues } from "./internal/issues.js"
 import { defaultLimits, type Limits } from "./Limits.js"
 import type { AnyStepHandler, HandlerRegistry } from "./StepHandler.js"
-import { END, type Step, successors, Template } from "./Template.js"
+import { END, moves, type Step, Template } from "./Template.js"
 
 /** The nesting depth of a condition (a comparison is 1). */
 const conditionDepth = (condition: Condition): number => {
@@ -41,7 +41,7 @@ const stepIssues = (
 ): ReadonlyArray<Issue> => {
   const at = (path: string) => (path === "" ? `steps[${i}]` : `steps[${i}].${path}`)
   try {
-    const found = handler.checkStep?.({ config, step, template }) ?? []
+    const found = handler.checkStep?.({ config, step, index: i, template }) ?? []
     if (!Array.isArray(found)) throw new TypeError("checkStep did not return an array of issues")
     return found.map((issue: Issue) =>
       typeof issue?.path === "string" && typeof issue.message === "string"
@@ -100,8 +100,8 @@ export const graphIssues = (template: Template): ReadonlyArray<Issue> => {
     })
   })
   if (issues.length > 0) return issues
-  // Reachability from the first step, and co-reachability of the end.
-  const edges = template.steps.map((_, i) => successors(template, i))
+  // Reachability from the first step, and co-reachability of the end (deadlines that route count).
+  const edges = template.steps.map((_, i) => moves(template, i))
   const reached = new Set<string>()
   const stack = [template.steps[0]?.id as string]
   while (stack.length > 0) {

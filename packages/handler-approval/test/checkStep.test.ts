@@ -283,8 +283,8 @@ describe("checkStep called directly", () => {
       }
     }
     // a step that is not in the template
-    expect(check({ config: approvalConfig, step: { ...step, id: "elsewhere" }, template: onboarding })).toEqual([
-      { path: "", message: 'step "elsewhere" is not in the template it is checked against' }
-    ])
+    expect(
+      check({ config: approvalConfig, step: { ...step, id: "elsewhere" }, index: -1, template: onboarding })
+    ).toEqual([{ path: "", message: 'step "elsewhere" is not in the template it is checked against' }])
   })
 })

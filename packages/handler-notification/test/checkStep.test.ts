@@ -199,8 +199,8 @@ describe("checkStep called directly", () => {
         expect(issues.every((i) => typeof i.path === "string" && typeof i.message === "string")).toBe(true)
       }
     }
-    expect(check({ config: config as never, step, template: good })).toEqual([])
-    expect(check({ config: config as never, step: { ...step, id: "elsewhere" }, template: good })).toEqual([
+    expect(check({ config: config as never, step, index: good.steps.indexOf(step), template: good })).toEqual([])
+    expect(check({ config: config as never, step: { ...step, id: "elsewhere" }, index: -1, template: good })).toEqual([
       { path: "", message: 'step "elsewhere" is not in the template it is checked against' }
     ])
   })

@@ -9,6 +9,7 @@ import {
   graphIssues,
   type Issue,
   makeRegistry,
+  stepsBefore,
   type Template,
   TemplateInvalid,
   validateTemplate
@@ -115,6 +116,37 @@ describe("validateTemplate", () => {
       "steps[3].config.system"
     ])
     expect(issues[0]?.message).toBe("must be a valid regular expression")
+  })
+
+  it("a step reached only through a deadline that routes to it is reachable", () => {
+    const escalated = template([
+      form("data", {
+        next: "$end",
+        deadlines: [{ id: "late", offset: "P2D", escalation: { kind: "route", to: "chase" } }]
+      }),
+      form("chase", { next: "data" })
+    ])
+    expect(Result.isSuccess(validateTemplate(escalated, registry))).toBe(true)
+  })
+
+  it("stepsBefore: the steps whose completion can lead to a step — cycles and routing deadlines included", () => {
+    const t = template([
+      form("company"),
+      form("contacts", { deadlines: [{ id: "late", offset: "P2D", escalation: { kind: "route", to: "reminder" } }] }),
+      form("review", { routes: [{ when: { op: "eq", field: "ok", value: false }, to: "contacts" }] }),
+      form("activation", { next: "$end" }),
+      form("reminder", { next: "contacts" })
+    ]) as Template
+    expect([...stepsBefore(t, "review")].sort()).toEqual(["company", "contacts", "reminder", "review"])
+    expect([...stepsBefore(t, "company")]).toEqual([])
+    expect([...stepsBefore(t, "activation")].sort()).toEqual(["company", "contacts", "reminder", "review"])
+    // the reminder is entered by the deadline of contacts: company has completed by then, and contacts
+    // may have (a review sends it back, it completes again, then its next round's deadline passes)
+    expect([...stepsBefore(t, "reminder")].sort()).toEqual(["company", "contacts", "reminder", "review"])
+    const linear = template([form("a"), form("b", { deadlines: [] }), form("c")]) as Template
+    expect([...stepsBefore(linear, "b")]).toEqual(["a"])
+    expect([...stepsBefore(linear, "c")].sort()).toEqual(["a", "b"])
+    expect([...stepsBefore(t, "nowhere")]).toEqual([])
   })
 
   it("a config key the handler does not declare (a typo) is refused, not dropped", () => {

@@ -4,12 +4,11 @@
  * `rejected` and `changes_requested` outcomes are both routed — a decision the template does not
  * route would carry on to the step's `next` as if approved.
  */
-import { END, type Issue, Step, type Template } from "@workflow-manager/core"
+import { END, type Issue, Step, stepsBefore, type Template } from "@workflow-manager/core"
 import { Schema } from "effect"
 import type { ApprovalConfig } from "../ApprovalConfig.js"
 import type { ApprovalOutcome } from "../ApprovalRecord.js"
 import { routesOutcome } from "./outcomeRoutes.js"
-import { stepsBefore } from "./precedence.js"
 import { isConfig } from "./readable.js"
 
 /** What the check reads of a step (its config is the handler's, decoded apart). */
@@ -34,7 +33,7 @@ const routed: ReadonlyArray<readonly [ApprovalOutcome, string]> = [
 const approvesIssues = (config: ApprovalConfig, template: Template, index: number): ReadonlyArray<Issue> => {
   const self = template.steps[index]?.id
   const ids = new Set(template.steps.map((s) => s.id))
-  const before = stepsBefore(template, index)
+  const before = stepsBefore(template, template.steps[index]?.id ?? "")
   return (config.approves ?? []).flatMap((id, j): ReadonlyArray<Issue> => {
     const path = `config.approves[${j}]`
     if (id === self) return [{ path, message: "an approval step cannot approve its own decisions" }]

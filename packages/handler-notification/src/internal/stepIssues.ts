@@ -6,10 +6,9 @@
  * way back, or this step itself when nothing leads back to it, could never have a value when the
  * step runs: the step would fail with `MissingVariable` every time it runs for the first time.
  */
-import { type Issue, type Json, Step, type Template } from "@workflow-manager/core"
+import { type Issue, type Json, Step, stepsBefore, type Template } from "@workflow-manager/core"
 import { Schema } from "effect"
 import { NotificationConfig } from "../NotificationConfig.js"
-import { stepsBefore } from "./precedence.js"
 import { parseTemplate } from "./template.js"
 
 /** What the check reads of a step (its config is decoded apart). */
@@ -100,7 +99,7 @@ export const notificationStepIssues = (args: unknown): ReadonlyArray<Issue> => {
     const index = found >= 0 ? found : steps.findIndex((s) => s.id === step.id)
     if (index < 0) return [{ path: "", message: `step "${step.id}" is not in the template it is checked against` }]
     const ids = new Set(steps.map((s) => s.id))
-    const before = stepsBefore(template as Template, index)
+    const before = stepsBefore(template as Template, steps[index]?.id ?? "")
     return variablesOf(config).flatMap((variable): ReadonlyArray<Issue> => {
       const message = problem(variable, step.id, ids, before)
       return message === undefined ? [] : [{ path: variable.path, message }]
