@@ -9,10 +9,10 @@
  * @since 0.1.0
  */
 import type { Template } from "@workflow-manager/core"
-import { approvalRoutes } from "@workflow-manager/handler-approval"
 import { type BaseConfig, checkBaseConfig } from "./BaseConfig.js"
 import { baseContactServices, companyFields, contactField, guaranteeFields } from "./Fields.js"
-import { registerHeaders } from "./internal/register.js"
+import { emailNotice } from "./internal/notice.js"
+import { approvalStep, registerCall } from "./Steps.js"
 
 /**
  * The id of the Contract Onboarding template.
@@ -163,82 +163,57 @@ export const contractOnboarding = (given: BaseConfig): Template => {
           }
         }
       },
-      {
+      emailNotice({
         id: s.applicationReceived,
-        type: "notification",
         name: "Notify the operator",
-        config: {
-          channel: "email",
-          key: "application-received",
-          to: config.operatorRoles.map((role) => ({ role })),
-          subject: "Application to review: {{steps.company.data.legalName}} ({{instance.marketRole}})",
-          text:
-            "{{steps.company.data.legalName}} ({{steps.company.data.vat}}) completed its {{instance.marketRole}} " +
-            "application {{instance.id}}; it awaits your approval."
-        }
-      },
-      {
+        to: config.operatorRoles.map((role) => ({ role })),
+        subject: "Application to review: {{steps.company.data.legalName}} ({{instance.marketRole}})",
+        text:
+          "{{steps.company.data.legalName}} ({{steps.company.data.vat}}) completed its {{instance.marketRole}} " +
+          "application {{instance.id}}; it awaits your approval."
+      }),
+      approvalStep({
         id: s.review,
-        type: "approval",
         name: "Operator approval",
-        config: { approverRoles: [...config.operatorRoles], quorum: config.approvalQuorum, fourEyes: true },
-        routes: approvalRoutes({ changesRequested: s.company, rejected: s.rejectionNotice }),
-        next: s.activation,
-        compensation: { strategy: "handler" }
-      },
-      {
+        roles: config.operatorRoles,
+        quorum: config.approvalQuorum,
+        changesRequested: s.company,
+        rejected: s.rejectionNotice,
+        next: s.activation
+      }),
+      registerCall({
         id: s.activation,
-        type: "api-call",
         name: "Activation (register entry)",
-        config: {
-          method: "POST",
-          url: `${config.register.url}/registrations`,
-          ...registerHeaders(config.register),
-          body: {
-            onboarding: "{{instance.id}}",
-            tenant: "{{instance.tenantId}}",
-            marketRole: "{{instance.marketRole}}",
-            company: "{{step.company}}",
-            roleData: "{{step.role-data}}"
-          },
-          response: { registrationId: "/id", status: "/status" },
-          compensate: {
-            method: "DELETE",
-            url: `${config.register.url}/registrations/{{output.registrationId}}`,
-            ...registerHeaders(config.register)
-          }
+        register: config.register,
+        path: "/registrations",
+        body: {
+          onboarding: "{{instance.id}}",
+          tenant: "{{instance.tenantId}}",
+          marketRole: "{{instance.marketRole}}",
+          company: "{{step.company}}",
+          roleData: "{{step.role-data}}"
         },
-        retry: { maxAttempts: 5, initialDelayMs: 60_000 },
-        compensation: { strategy: "handler" }
-      },
-      {
+        response: { registrationId: "/id", status: "/status" },
+        undo: "/registrations/{{output.registrationId}}"
+      }),
+      emailNotice({
         id: s.welcome,
-        type: "notification",
         name: "Welcome notice",
-        config: {
-          channel: "email",
-          key: "welcome",
-          to: [{ address: applicant }],
-          subject: "Your {{instance.marketRole}} contract is active",
-          text:
-            "{{steps.company.data.legalName}} is registered as {{instance.marketRole}} " +
-            "(registration {{steps.activation.data.registrationId}})."
-        },
+        to: [{ address: applicant }],
+        subject: "Your {{instance.marketRole}} contract is active",
+        text:
+          "{{steps.company.data.legalName}} is registered as {{instance.marketRole}} " +
+          "(registration {{steps.activation.data.registrationId}}).",
         next: "$end"
-      },
-      {
+      }),
+      emailNotice({
         id: s.rejectionNotice,
-        type: "notification",
         name: "Rejection notice",
-        config: {
-          channel: "email",
-          key: "rejection",
-          to: [{ address: applicant }],
-          subject: "Your {{instance.marketRole}} application {{instance.id}} was not accepted",
-          text: "The operator did not accept the application of {{steps.company.data.legalName}}."
-        },
+        to: [{ address: applicant }],
+        subject: "Your {{instance.marketRole}} application {{instance.id}} was not accepted",
+        text: "The operator did not accept the application of {{steps.company.data.legalName}}.",
         next: "$end"
-      }
+      })
     ]
   }
 }

@@ -11,10 +11,10 @@
  * @since 0.1.0
  */
 import type { Route, Template } from "@workflow-manager/core"
-import { approvalRoutes } from "@workflow-manager/handler-approval"
 import { type BaseConfig, checkBaseConfig } from "./BaseConfig.js"
 import { baseContactServices, contactField, guaranteeFields, pointField } from "./Fields.js"
-import { registerHeaders } from "./internal/register.js"
+import { emailNotice } from "./internal/notice.js"
+import { approvalStep, registerCall } from "./Steps.js"
 
 /**
  * The id of the Portfolio Management template.
@@ -205,61 +205,46 @@ export const portfolioManagement = (given: BaseConfig): Template => {
         ],
         next: s.review
       },
-      {
+      approvalStep({
         id: s.review,
-        type: "approval",
         name: "Operator approval",
-        config: { approverRoles: [...config.operatorRoles], quorum: config.changeQuorum, fourEyes: true },
-        routes: approvalRoutes({ changesRequested: s.request, rejected: s.rejectionNotice }),
-        next: s.apply,
-        compensation: { strategy: "handler" }
-      },
-      {
+        roles: config.operatorRoles,
+        quorum: config.changeQuorum,
+        changesRequested: s.request,
+        rejected: s.rejectionNotice,
+        next: s.apply
+      }),
+      registerCall({
         id: s.apply,
-        type: "api-call",
         name: "Apply in the register",
-        config: {
-          method: "POST",
-          url: `${config.register.url}/changes`,
-          ...registerHeaders(config.register),
-          body: {
-            change: "{{instance.id}}",
-            tenant: "{{instance.tenantId}}",
-            marketRole: "{{instance.marketRole}}",
-            request: "{{step.change-request}}"
-          },
-          response: { changeId: "/id", status: "/status" }
+        register: config.register,
+        path: "/changes",
+        body: {
+          change: "{{instance.id}}",
+          tenant: "{{instance.tenantId}}",
+          marketRole: "{{instance.marketRole}}",
+          request: "{{step.change-request}}"
         },
-        retry: { maxAttempts: 5, initialDelayMs: 60_000 }
-      },
-      {
+        response: { changeId: "/id", status: "/status" }
+      }),
+      emailNotice({
         id: s.confirmation,
-        type: "notification",
         name: "Confirmation",
-        config: {
-          channel: "email",
-          key: "confirmation",
-          to: config.operatorRoles.map((role) => ({ role })),
-          subject: "Portfolio change {{steps.change-request.data.change}} applied ({{instance.marketRole}})",
-          text:
-            "Change {{instance.id}} ({{steps.change-request.data.change}}, effective " +
-            "{{steps.change-request.data.effectiveFrom}}) is applied: {{steps.apply.data.changeId}}."
-        },
+        to: config.operatorRoles.map((role) => ({ role })),
+        subject: "Portfolio change {{steps.change-request.data.change}} applied ({{instance.marketRole}})",
+        text:
+          "Change {{instance.id}} ({{steps.change-request.data.change}}, effective " +
+          "{{steps.change-request.data.effectiveFrom}}) is applied: {{steps.apply.data.changeId}}.",
         next: "$end"
-      },
-      {
+      }),
+      emailNotice({
         id: s.rejectionNotice,
-        type: "notification",
         name: "Rejection notice",
-        config: {
-          channel: "email",
-          key: "rejection",
-          to: config.operatorRoles.map((role) => ({ role })),
-          subject: "Portfolio change {{instance.id}} rejected",
-          text: "The change {{steps.change-request.data.change}} was not accepted."
-        },
+        to: config.operatorRoles.map((role) => ({ role })),
+        subject: "Portfolio change {{instance.id}} rejected",
+        text: "The change {{steps.change-request.data.change}} was not accepted.",
         next: "$end"
-      }
+      })
     ]
   }
 }

@@ -28,3 +28,4 @@ export {
   portfolioManagement,
   portfolioSteps
 } from "./PortfolioManagement.js"
+export { approvalStep, registerCall } from "./Steps.js"

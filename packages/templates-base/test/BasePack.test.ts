@@ -14,13 +14,7 @@ import {
   PORTFOLIO_MANAGEMENT,
   portfolioManagement
 } from "../src/index.js"
-import { makePackHarness, type PackHarness } from "../src/testing.js"
-
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
+import { issuePaths, makePackHarness, type PackHarness, rejectionOf } from "../src/testing.js"
 
 let harness: PackHarness
 beforeAll(async () => {
@@ -83,13 +77,13 @@ describe("base pack", () => {
   })
 
   it("refuses a bad configuration with its path, publishing nothing", async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       harness.publish(basePack, { register: { url: "ftp://register.example" }, approvalQuorum: 0, languages: [] })
     )
     expect(error).toMatchObject({ _tag: "TemplateInvalid" })
-    const paths = (error as { issues: ReadonlyArray<{ path: string }> }).issues.map((i) => i.path)
+    const paths = issuePaths(error)
     expect(paths).toEqual(expect.arrayContaining(["config.register.url", "config.approvalQuorum", "config.languages"]))
-    expect(await rejection(harness.publish(basePack))).toMatchObject({
+    expect(await rejectionOf(harness.publish(basePack))).toMatchObject({
       _tag: "TemplateInvalid",
       issues: [expect.objectContaining({ path: "config.register" })]
     })

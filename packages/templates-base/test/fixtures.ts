@@ -2,29 +2,17 @@
  * Test data: the applicant's and the operator's people, and a realistic participant (identifiers
  * from DOMAIN.md, checked by computation there).
  */
-import type { Actor } from "@workflow-manager/core"
+import { operator, participant } from "../src/testing.js"
 
 export const tenantId = "engie-be"
 
 /** The participant's administrator: creates the instances and fills in the forms. */
-export const applicant: Actor = {
-  userId: "u-bob",
-  tenantId,
-  role: "participant_admin",
-  permissions: ["workflow:read", "workflow:execute"]
-}
-
-const staff = (userId: string, role: string): Actor => ({
-  userId,
-  tenantId: "tso",
-  role,
-  permissions: ["workflow:read", "workflow:review"]
-})
+export const applicant = participant("u-bob", tenantId)
 
 /** The operator's market operations people (core lets only `market_ops` act on a participant's tenant). */
-export const opsAnn = staff("u-ann", "market_ops")
-export const opsAva = staff("u-ava", "market_ops")
-export const opsMax = staff("u-max", "market_ops")
+export const opsAnn = operator("u-ann")
+export const opsAva = operator("u-ava")
+export const opsMax = operator("u-max")
 
 export const company = {
   legalName: "Engie Electrabel",

@@ -7,7 +7,7 @@
 import type { WorkflowState } from "@workflow-manager/core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { basePack, CONTRACT_ONBOARDING, followsMetadata, followsOf, PORTFOLIO_MANAGEMENT } from "../src/index.js"
-import { makePackHarness, type PackHarness } from "../src/testing.js"
+import { issuePaths, makePackHarness, type PackHarness, rejectionOf } from "../src/testing.js"
 import {
   applicant,
   company,
@@ -20,12 +20,6 @@ import {
   technical,
   tenantId
 } from "./fixtures.js"
-
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
 
 let harness: PackHarness
 beforeAll(async () => {
@@ -40,7 +34,7 @@ describe("contract onboarding", () => {
   it("refuses invalid identifiers with their field paths, recording nothing", async () => {
     const instance = await harness.begin({ templateId: CONTRACT_ONBOARDING, actor: applicant, marketRole: "GU" })
     const before = (await instance.events()).length
-    const error = await rejection(
+    const error = await rejectionOf(
       instance.step(
         "company",
         { ...company, vat: "BE0476388377", eic: "10X1001A1001A095", bankAccount: "BE31435411161156" },
@@ -48,11 +42,7 @@ describe("contract onboarding", () => {
       )
     )
     expect(error).toMatchObject({ _tag: "ValidationFailed" })
-    expect((error as { issues: ReadonlyArray<{ path: string }> }).issues.map((i) => i.path).sort()).toEqual([
-      "company.bankAccount",
-      "company.eic",
-      "company.vat"
-    ])
+    expect(issuePaths(error)).toEqual(["company.bankAccount", "company.eic", "company.vat"])
     expect((await instance.events()).length).toBe(before)
   })
 
@@ -70,12 +60,12 @@ describe("contract onboarding", () => {
     expect(state.stepStates.company?.data).toMatchObject({ vat: "BE0476388378", bankAccount: "BE31435411161155" })
 
     // four-eyes: the applicant cannot approve their own application; one approval is not a quorum
-    expect(await rejection(instance.step("review", { decision: "approve" }, applicant))).toMatchObject({
+    expect(await rejectionOf(instance.step("review", { decision: "approve" }, applicant))).toMatchObject({
       _tag: "Forbidden"
     })
     state = await instance.step("review", { decision: "approve", comment: "documents complete" }, opsAnn)
     expect(state.currentStepId).toBe("review")
-    expect(await rejection(instance.step("review", { decision: "approve" }, opsAnn))).toMatchObject({
+    expect(await rejectionOf(instance.step("review", { decision: "approve" }, opsAnn))).toMatchObject({
       _tag: "ValidationFailed"
     })
     state = await instance.step("review", { decision: "approve" }, opsAva)

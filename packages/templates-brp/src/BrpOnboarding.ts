@@ -12,8 +12,8 @@
  * @since 0.1.0
  */
 import { findStep, type Step, type Template } from "@workflow-manager/core"
-import { approvalRoutes } from "@workflow-manager/handler-approval"
 import {
+  approvalStep,
   contractOnboarding,
   type Extension,
   extendTemplate,
@@ -131,19 +131,15 @@ export const brpOnboardingExtension = (given: BrpConfig): Extension => {
         op: "insertAfter",
         after: s.roleData,
         steps: [
-          {
+          approvalStep({
             id: brpOnboardingSteps.solvencyCheck,
-            type: "approval",
             name: "Solvency check (customer support)",
-            config: {
-              approverRoles: [...config.solvencyCheckRoles],
-              ...(config.solvencyCheckers === undefined ? {} : { approvers: [...config.solvencyCheckers] }),
-              quorum: 1,
-              approves: [s.company, s.roleData],
-              fourEyes: true
-            },
-            routes: approvalRoutes({ changesRequested: s.roleData, rejected: s.rejectionNotice }),
-            compensation: { strategy: "handler" },
+            roles: config.solvencyCheckRoles,
+            ...(config.solvencyCheckers === undefined ? {} : { users: config.solvencyCheckers }),
+            quorum: 1,
+            approves: [s.company, s.roleData],
+            changesRequested: s.roleData,
+            rejected: s.rejectionNotice,
             deadlines: [
               {
                 id: "solvency-decision",
@@ -155,7 +151,7 @@ export const brpOnboardingExtension = (given: BrpConfig): Extension => {
                 }
               }
             ]
-          }
+          })
         ]
       },
       { op: "configure", stepId: s.technical, config: { fields: { nominationChannel: nominationChannelField } } },

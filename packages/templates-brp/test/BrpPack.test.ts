@@ -5,7 +5,7 @@
  * published one; bad configurations and hostile calls are typed errors.
  */
 import { CONTRACT_ONBOARDING, PORTFOLIO_MANAGEMENT } from "@workflow-manager/templates-base"
-import { makePackHarness, type PackHarness } from "@workflow-manager/templates-base/testing"
+import { issuePaths, makePackHarness, type PackHarness, rejectionOf } from "@workflow-manager/templates-base/testing"
 import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
@@ -20,12 +20,6 @@ import {
   checkBrpConfig
 } from "../src/index.js"
 import { docsConfig } from "./fixtures.js"
-
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
 
 let harness: PackHarness
 beforeAll(async () => {
@@ -74,7 +68,7 @@ describe("BRP pack", () => {
   })
 
   it("refuses a bad configuration with its path", async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       harness.publish(brpPack, {
         register: { url: harness.register.url },
         invitationWithin: "-P2D",
@@ -82,9 +76,7 @@ describe("BRP pack", () => {
       })
     )
     expect(error).toMatchObject({ _tag: "TemplateInvalid" })
-    expect((error as { issues: ReadonlyArray<{ path: string }> }).issues.map((i) => i.path)).toEqual(
-      expect.arrayContaining(["config.invitationWithin", "config.acceptedRatings"])
-    )
+    expect(issuePaths(error)).toEqual(expect.arrayContaining(["config.invitationWithin", "config.acceptedRatings"]))
   })
 
   it("its template functions refuse what is not a configuration with TemplateInvalid", () => {

@@ -2,29 +2,17 @@
  * A realistic BRP applicant (identifiers from DOMAIN.md, checked by computation there) and the
  * people on both sides: the BRP's administrator, the operator's customer support and market ops.
  */
-import type { Actor } from "@workflow-manager/core"
+import { operator, participant } from "@workflow-manager/templates-base/testing"
 
 export const tenantId = "engie-be"
 
-export const applicant: Actor = {
-  userId: "u-bob",
-  tenantId,
-  role: "participant_admin",
-  permissions: ["workflow:read", "workflow:execute"]
-}
-
-const staff = (userId: string, role: string): Actor => ({
-  userId,
-  tenantId: "tso",
-  role,
-  permissions: ["workflow:read", "workflow:review"]
-})
+export const applicant = participant("u-bob", tenantId)
 
 /** Customer support: a `market_ops` user (core lets only that role act on a participant's tenant). */
-export const support = staff("u-cara", "market_ops")
-export const opsAnn = staff("u-ann", "market_ops")
-export const opsAva = staff("u-ava", "market_ops")
-export const opsMax = staff("u-max", "market_ops")
+export const support = operator("u-cara")
+export const opsAnn = operator("u-ann")
+export const opsAva = operator("u-ava")
+export const opsMax = operator("u-max")
 
 export const company = {
   legalName: "Engie Electrabel",

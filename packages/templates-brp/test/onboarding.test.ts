@@ -8,7 +8,7 @@
  */
 import type { WorkflowState } from "@workflow-manager/core"
 import { followsMetadata, followsOf } from "@workflow-manager/templates-base"
-import { makePackHarness, type PackHarness } from "@workflow-manager/templates-base/testing"
+import { issuePaths, makePackHarness, type PackHarness, rejectionOf } from "@workflow-manager/templates-base/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { BRP_ONBOARDING, BRP_PORTFOLIO, brpPack } from "../src/index.js"
 import {
@@ -27,14 +27,6 @@ import {
   tenantId
 } from "./fixtures.js"
 
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-const paths = (error: unknown) =>
-  (error as { issues: ReadonlyArray<{ path: string }> }).issues.map((i) => i.path).sort()
-
 let harness: PackHarness
 beforeAll(async () => {
   harness = await makePackHarness()
@@ -47,7 +39,7 @@ describe("BRP onboarding", () => {
 
   it("refuses invalid identifiers with their field paths", async () => {
     const instance = await harness.begin({ templateId: BRP_ONBOARDING, actor: applicant })
-    const bad = await rejection(
+    const bad = await rejectionOf(
       instance.step(
         "company",
         // a wrong VAT check, an area (Y) EIC where a party (X) code is required, a wrong IBAN check
@@ -56,14 +48,14 @@ describe("BRP onboarding", () => {
       )
     )
     expect(bad).toMatchObject({ _tag: "ValidationFailed" })
-    expect(paths(bad)).toEqual(["company.bankAccount", "company.eic", "company.vat"])
+    expect(issuePaths(bad)).toEqual(["company.bankAccount", "company.eic", "company.vat"])
     const { eic: _, ...withoutEic } = company
-    expect(paths(await rejection(instance.step("company", withoutEic, applicant)))).toEqual(["company.eic"])
+    expect(issuePaths(await rejectionOf(instance.step("company", withoutEic, applicant)))).toEqual(["company.eic"])
     await instance.step("company", company, applicant)
     await instance.step("portal-invitation", portalInvitation, support)
     const six = Array.from({ length: 6 }, (_, i) => ({ service: `desk ${i}`, email: `desk${i}@engie.example` }))
     expect(
-      paths(await rejection(instance.step("contacts", { ...contacts, nominationRecipients: six }, applicant)))
+      issuePaths(await rejectionOf(instance.step("contacts", { ...contacts, nominationRecipients: six }, applicant)))
     ).toEqual(["contacts.nominationRecipients"])
   })
 
@@ -77,10 +69,10 @@ describe("BRP onboarding", () => {
     expect(state.currentStepId).toBe("solvency-check")
 
     // the solvency check is customer support's: not the applicant's, not market ops'
-    expect(await rejection(instance.step("solvency-check", { decision: "approve" }, applicant))).toMatchObject({
+    expect(await rejectionOf(instance.step("solvency-check", { decision: "approve" }, applicant))).toMatchObject({
       _tag: "Forbidden"
     })
-    expect(await rejection(instance.step("solvency-check", { decision: "approve" }, opsAnn))).toMatchObject({
+    expect(await rejectionOf(instance.step("solvency-check", { decision: "approve" }, opsAnn))).toMatchObject({
       _tag: "Forbidden"
     })
     state = await instance.step("solvency-check", { decision: "approve", comment: "annual accounts 2025 OK" }, support)
@@ -91,13 +83,15 @@ describe("BRP onboarding", () => {
     expect(state.currentStepId).toBe("financial-security")
     expect(harness.register.requests).toEqual([])
     expect(
-      paths(await rejection(instance.step("financial-security", { ...guarantee, issuerRating: "BB+" }, applicant)))
+      issuePaths(
+        await rejectionOf(instance.step("financial-security", { ...guarantee, issuerRating: "BB+" }, applicant))
+      )
     ).toEqual(["financial-security.issuerRating"])
     state = await instance.step("financial-security", guarantee, applicant)
     expect(state.currentStepId).toBe("review")
 
     // four-eyes: customer support did the solvency check, so two other operators approve
-    expect(await rejection(instance.step("review", { decision: "approve" }, support))).toMatchObject({
+    expect(await rejectionOf(instance.step("review", { decision: "approve" }, support))).toMatchObject({
       _tag: "Forbidden"
     })
     await instance.step("review", { decision: "approve" }, opsAnn)
@@ -186,9 +180,9 @@ describe("BRP onboarding", () => {
 
   it("refuses a designation change: a BRP's portfolio has none", async () => {
     const change = await harness.begin({ templateId: BRP_PORTFOLIO, actor: applicant })
-    const error = await rejection(
+    const error = await rejectionOf(
       change.step("change-request", { change: "change-designations", effectiveFrom: "2027-01-01" }, applicant)
     )
-    expect(paths(error)).toEqual(["change-request.change"])
+    expect(issuePaths(error)).toEqual(["change-request.change"])
   })
 })
