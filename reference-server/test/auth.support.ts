@@ -10,8 +10,7 @@ import {
   createOperatorOrganisation,
   fromPGlite,
   fromPool,
-  makeTenants,
-  makeUsers,
+  make,
   migrate,
   type PGliteLike,
   type PgClient,
@@ -61,8 +60,7 @@ const build = async (
     createOperatorOrganisation(admin, { companyName: `Operator ${unique()}`, vatNumber: `BE0${Date.now() % 1e9}` })
   )
   const operator = operatorAccess("test-ops", operatorId)
-  const users = makeUsers({ client })
-  const tenants = makeTenants({ client })
+  const { users, tenants } = await runPromise(make({ client }))
   return {
     name,
     client,

@@ -73,7 +73,8 @@ const forge = (
 const flip = (token: string, part: 0 | 1 | 2, index = 5): string => {
   const parts = token.split(".")
   const bytes = Buffer.from(parts[part] as string, "base64url")
-  bytes[Math.min(index, bytes.length - 1)] ^= 0x01
+  const at = Math.min(index, bytes.length - 1)
+  bytes[at] = (bytes[at] as number) ^ 0x01
   parts[part] = bytes.toString("base64url")
   return parts.join(".")
 }
