@@ -50,7 +50,9 @@ const eventTypes = async (server: TestServer, token: string, id: string) => {
     token
   )
   const events = (
-    answer.body.data?.workflow as { events: ReadonlyArray<{ sequence: number; type: string; stepId: string | null }> }
+    (answer.body.data?.workflow ?? { events: [] }) as {
+      events: ReadonlyArray<{ sequence: number; type: string; stepId: string | null }>
+    }
   ).events
   expect(events.map((e) => e.sequence)).toEqual(events.map((_, i) => i + 1))
   return events.map((e) => (e.stepId === null ? e.type : `${e.type}:${e.stepId}`))
