@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto"
 import { encodeCursor } from "@workflow-manager/core"
 import { beforeAll, expect, it } from "vitest"
 import { DEMO_PARTICIPANTS, DEMO_TEMPLATE_ID } from "../src/demo.ts"
-import { codes, describeServers, type GraphQLAnswer, post, type TestServer } from "./support/server.ts"
+import { codes, dataOf, describeServers, type GraphQLAnswer, post, type TestServer } from "./support/server.ts"
 
 const [engie, luminus] = DEMO_PARTICIPANTS as readonly [(typeof DEMO_PARTICIPANTS)[0], (typeof DEMO_PARTICIPANTS)[1]]
 
@@ -52,7 +52,7 @@ await describeServers("tenant isolation over HTTP", (server) => {
     const list = await s.gql("{ workflows(first: 50) { nodes { id version createdAt } } }", {}, engieUser)
     victim = {
       tenantId: tenants.find((t) => t.vatNumber === engie.vatNumber)?.id as string,
-      workflows: (list.body.data?.workflows as { nodes: Victim["workflows"] }).nodes
+      workflows: dataOf<{ nodes: Victim["workflows"] }>(list, "workflows").nodes
     }
     expect(victim.workflows.length).toBeGreaterThanOrEqual(3)
     attacker = await s.login("user@luminus.example")
@@ -199,7 +199,7 @@ await describeServers("tenant isolation over HTTP", (server) => {
     for (const secret of secretsOf(victim)) expect(batch.text).not.toContain(secret)
 
     // cursors made from the victim's workflows (and garbage) list only the attacker's own workflows
-    const ownTenant = (aliased.body.data?.mine as { tenantId: string }).tenantId
+    const ownTenant = dataOf<{ tenantId: string }>(aliased, "mine").tenantId
     const cursors = [
       ...victim.workflows.slice(0, 3).map((w) => encodeCursor({ createdAt: w.createdAt, instanceId: w.id })),
       encodeCursor({ createdAt: "1970-01-01T00:00:00.000Z", instanceId: "" }),
@@ -228,8 +228,9 @@ await describeServers("tenant isolation over HTTP", (server) => {
     )
     attempts++
     expect(created.body.errors).toBeUndefined()
-    const workflow = (
-      created.body.data?.createWorkflow as { workflow: { id: string; tenant: { companyName: string } } }
+    const workflow = dataOf<{ workflow: { id: string; tenant: { companyName: string } } }>(
+      created,
+      "createWorkflow"
     ).workflow
     expect(workflow.tenant.companyName).toBe(luminus.companyName)
     expect(victim.workflows.map((w) => w.id)).not.toContain(workflow.id)
@@ -250,7 +251,7 @@ await describeServers("tenant isolation over HTTP", (server) => {
       attackerAdmin
     )
     expect(user.body.errors).toBeUndefined()
-    const id = (user.body.data?.createUser as { id: string }).id
+    const id = dataOf<{ id: string }>(user, "createUser").id
     const promote = await s.gql(
       'mutation ($id: ID!) { updateUser(input: { id: $id, role: "market_ops" }) { role } }',
       { id },
@@ -261,7 +262,7 @@ await describeServers("tenant isolation over HTTP", (server) => {
     const self = await s.gql("{ me { userId } }", {}, attackerAdmin)
     const promoteSelf = await s.gql(
       'mutation ($id: ID!) { updateUser(input: { id: $id, role: "market_ops" }) { role } }',
-      { id: (self.body.data?.me as { userId: string }).userId },
+      { id: dataOf<{ userId: string }>(self, "me").userId },
       attackerAdmin
     )
     attempts++

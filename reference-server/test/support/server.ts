@@ -119,3 +119,10 @@ export const describeServers = async (
 /** The `extensions.code` of every error of an answer. */
 export const codes = (answer: GraphQLAnswer): ReadonlyArray<unknown> =>
   (answer.body.errors ?? []).map((error) => error.extensions?.code)
+
+/** The value of a root field of an answer (fails the test when it is missing). */
+export const dataOf = <A>(answer: GraphQLAnswer, field: string): A => {
+  const value = answer.body.data?.[field]
+  if (value === undefined || value === null) throw new Error(`no ${field} in ${answer.text.slice(0, 500)}`)
+  return value as A
+}
