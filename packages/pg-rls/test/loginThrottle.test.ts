@@ -124,10 +124,11 @@ await describeBackends("login throttle", (backend) => {
   })
 
   it("the application role can neither read nor write the table, only call the functions", async () => {
-    const { admin } = backend()
+    const { admin, operator } = backend()
+    const operatorTenant = operator._tag === "Operator" ? operator.tenantId : ""
     for (const [tenant, role] of [
       ["", ""],
-      [backend().operator._tag === "Operator" ? backend().operator.tenantId : "", "market_ops"]
+      [operatorTenant, "market_ops"]
     ] as const) {
       expect(await sqlstate(inScope(admin, tenant, role, (tx) => tx.query("select * from wm_login_throttle")))).toBe(
         "42501"
