@@ -6,6 +6,8 @@
 import { randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DEMO_TEMPLATE_ID } from "../src/demo.ts"
+import type { ApiDeps } from "../src/graphql/context.ts"
+import { makeLoaders, templateKey } from "../src/graphql/loaders.ts"
 import { freshDataDir } from "./support/databases.ts"
 import { codes, dataOf, startEmbedded, type TestServer } from "./support/server.ts"
 
@@ -79,6 +81,48 @@ describe("the HTTP surface", () => {
     const unknown = await server.gql(signIn, { e: "nobody@electrabel.example", p: "not-the-password" })
     expect(codes(wrong)).toEqual(["UNAUTHENTICATED"])
     expect(wrong.text).toBe(unknown.text)
+  })
+})
+
+describe("DataLoaders", () => {
+  let server: TestServer
+  let data: Awaited<ReturnType<typeof freshDataDir>>
+  beforeAll(async () => {
+    data = await freshDataDir()
+    server = await startEmbedded(data.dir)
+  })
+  afterAll(async () => {
+    await server.running.close()
+    await data.remove()
+  })
+
+  it("batch the tenants, templates and states a list needs: one read per kind", async () => {
+    const { storage, engine } = server.running
+    const ops = { userId: "ops", tenantId: storage.operatorId, role: "market_ops", permissions: [] }
+    const page = await engine.list({ actor: ops, page: { limit: 10 } })
+    expect(page.items.length).toBeGreaterThanOrEqual(5)
+    const loaders = makeLoaders({ storage } as ApiDeps, ops)
+    const [tenants, templates, states] = await Promise.all([
+      Promise.all(page.items.map((entry) => loaders.tenants.load(entry.tenantId))),
+      Promise.all(
+        page.items.map((entry) => loaders.templates.load(templateKey(entry.templateId, entry.templateVersion)))
+      ),
+      Promise.all(page.items.map((entry) => loaders.states.load(entry.instanceId)))
+    ])
+    expect(loaders.batches).toEqual({ tenants: 1, templates: 1, states: 1 })
+    expect(tenants.every((t) => t !== undefined)).toBe(true)
+    expect(templates.every((t) => t !== undefined)).toBe(true)
+    expect(states.map((s) => s?.instanceId)).toEqual(page.items.map((entry) => entry.instanceId))
+    // a tenant user's loader sees only its own tenant
+    const own = page.items[0] as (typeof page.items)[number]
+    const other = page.items.find((entry) => entry.tenantId !== own.tenantId)
+    const user = { userId: "u", tenantId: own.tenantId, role: "tenant_user", permissions: [] }
+    const scoped = makeLoaders({ storage } as ApiDeps, user)
+    expect(await scoped.tenants.load(own.tenantId)).toBeDefined()
+    if (other !== undefined) {
+      expect(await scoped.tenants.load(other.tenantId)).toBeUndefined()
+      expect(await scoped.states.load(other.instanceId)).toBeUndefined()
+    }
   })
 })
 
