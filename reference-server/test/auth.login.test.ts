@@ -65,6 +65,16 @@ await describeAuthBackends("login", (backend) => {
     expect(await auth.authenticate(`Bearer ${result.token}`)).toEqual(result.actor)
   })
 
+  it("an operator's user signs in as market_ops, with every permission, and authenticates", async () => {
+    const b = backend()
+    const operator = await b.newUser(b.operatorId, "market_ops")
+    const { token, actor } = await auth.login({ email: operator.email, password: operator.password }, { address: "z" })
+    expect(actor).toMatchObject({ userId: operator.id, tenantId: b.operatorId, role: "market_ops" })
+    expect(actor.permissions).toContain("workflow:review")
+    expect(actor.permissions).toContain("tenant:manage")
+    expect(await auth.authenticate(`Bearer ${token}`)).toEqual(actor)
+  })
+
   it("unknown address, wrong password, disabled user, unknown role: one answer", async () => {
     const b = backend()
     const disabled = await b.newUser(tenantId, "tenant_user", { status: "DISABLED" })
