@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { JsonObject } from "@workflow-manager/core"
+import { type JsonObject, TemplateInvalid } from "@workflow-manager/core"
 import { addressField } from "@workflow-manager/templates-base"
 
 /**
@@ -138,10 +138,21 @@ const party = (label: string, withRepresentative: boolean): JsonObject => ({
   }
 })
 
+/** `kv` when it is a voltage in kV (an integer 1–1000); a `TemplateInvalid` otherwise, never a `TypeError`. */
+const checkKv = (kv: unknown): number => {
+  if (typeof kv === "number" && Number.isInteger(kv) && kv >= 1 && kv <= 1000) return kv
+  throw new TemplateInvalid({
+    templateId: "(fields)",
+    issues: [{ path: "multipleBrpFromKv", message: "must be a voltage in kV (an integer from 1 to 1000)" }]
+  })
+}
+
 /**
  * One designation of the annex: an access point (EAN-GSRN, site name and address), the months it
  * runs, the BRP (company, EIC, head office, registration number, VAT, representative) and the
  * supplier. `additionalBrps` are for access points at or above `multipleBrpFromKv`.
+ *
+ * @throws TemplateInvalid when `multipleBrpFromKv` is not an integer from 1 to 1000
  *
  * @since 0.1.0
  * @category fields
@@ -164,7 +175,7 @@ export const designationField = (multipleBrpFromKv: number): JsonObject => ({
     brp: party("BRP", true),
     additionalBrps: {
       type: "array",
-      label: `Further BRPs (only for an access point at ${multipleBrpFromKv} kV or more)`,
+      label: `Further BRPs (only for an access point at ${checkKv(multipleBrpFromKv)} kV or more)`,
       min: 1,
       max: 4,
       item: party("BRP", false)
@@ -175,6 +186,8 @@ export const designationField = (multipleBrpFromKv: number): JsonObject => ({
 
 /**
  * The designations of the annex: 1 to 500 access points.
+ *
+ * @throws TemplateInvalid when `multipleBrpFromKv` is not an integer from 1 to 1000
  *
  * @since 0.1.0
  * @category fields

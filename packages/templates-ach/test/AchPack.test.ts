@@ -17,7 +17,9 @@ import {
   achPack,
   achPortfolio,
   achPortfolioExtension,
-  checkAchConfig
+  checkAchConfig,
+  designationField,
+  designationsField
 } from "../src/index.js"
 import { docsConfig } from "./fixtures.js"
 
@@ -101,6 +103,21 @@ describe("ACH pack", () => {
         expect(thrown).toMatchObject({ _tag: "TemplateInvalid" })
       }
     }
+  })
+
+  it("its field builders refuse a voltage that is not an integer in kV with TemplateInvalid", () => {
+    for (const kv of [undefined, null, "150", 0, 1.5, Number.NaN, 10_000, Symbol("kv"), { valueOf: () => 150 }]) {
+      for (const f of [designationField, designationsField]) {
+        let thrown: unknown
+        try {
+          f(kv as never)
+        } catch (error) {
+          thrown = error
+        }
+        expect(thrown).toMatchObject({ _tag: "TemplateInvalid", issues: [{ path: "multipleBrpFromKv" }] })
+      }
+    }
+    expect(JSON.stringify(designationField(220))).toContain("220 kV or more")
   })
 
   it("ignores a __proto__ key in the configuration (own keys only, defaults kept)", () => {
