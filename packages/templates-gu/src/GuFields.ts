@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { JsonObject } from "@workflow-manager/core"
+import { type JsonObject, TemplateInvalid } from "@workflow-manager/core"
 import { addressField } from "@workflow-manager/templates-base"
 
 /**
@@ -24,10 +24,26 @@ export const guContactServices: ReadonlyArray<string> = [
   "metering"
 ]
 
+/** `levels` when it is a list of 1–30 voltage levels; a `TemplateInvalid` otherwise, never a `TypeError`. */
+const checkLevels = (levels: unknown): ReadonlyArray<string> => {
+  if (
+    Array.isArray(levels) &&
+    levels.length >= 1 &&
+    levels.length <= 30 &&
+    levels.every((l) => typeof l === "string" && /^[1-9][0-9]{0,3}(\.[0-9])?$/.test(l))
+  ) {
+    return levels
+  }
+  throw new TemplateInvalid({
+    templateId: "(fields)",
+    issues: [{ path: "voltageLevels", message: 'must be a list of 1 to 30 voltage levels in kV, such as "150"' }]
+  })
+}
+
 const voltage = (label: string, levels: ReadonlyArray<string>, required: boolean): JsonObject => ({
   type: "enum",
   label,
-  values: [...levels],
+  values: [...checkLevels(levels)],
   required
 })
 
@@ -43,6 +59,8 @@ const accessPoint = (label: string, required: boolean): JsonObject => ({
  * The connection request's technical specifications (beside the base's requested start): the
  * site, a new connection or a modification of one, what is installed, the capacity and voltage
  * requested, and whether an in-depth study (at the regulated tariff) is wanted.
+ *
+ * @throws TemplateInvalid when `levels` is not a list of 1 to 30 voltage levels
  *
  * @since 0.1.0
  * @category fields
@@ -109,6 +127,8 @@ export const inDepthStudyFields: JsonObject = {
 /**
  * The operator's assessment of the request: whether it is a substantial modernisation, and the
  * connection it offers — voltage level, connection point, capacity, and the access point's code.
+ *
+ * @throws TemplateInvalid when `levels` is not a list of 1 to 30 voltage levels
  *
  * @since 0.1.0
  * @category fields

@@ -10,6 +10,8 @@ import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   checkGuConfig,
+  connectionAssessmentFields,
+  connectionRequestFields,
   GU_ONBOARDING,
   GU_PORTFOLIO,
   GuConfig,
@@ -77,6 +79,22 @@ describe("GU pack", () => {
     )
     expect(error).toMatchObject({ _tag: "TemplateInvalid" })
     expect(issuePaths(error)).toEqual(expect.arrayContaining(["config.accessNotice", "config.voltageLevels"]))
+  })
+
+  it("its field builders refuse what is not a list of voltage levels with TemplateInvalid", () => {
+    const many = Array.from({ length: 31 }, (_, i) => String(i + 1))
+    for (const levels of [undefined, null, "150", 42, [], [150], ["0"], ["150", "<b>"], many, new Set(["150"])]) {
+      for (const f of [connectionRequestFields, connectionAssessmentFields]) {
+        let thrown: unknown
+        try {
+          f(levels as never)
+        } catch (error) {
+          thrown = error
+        }
+        expect(thrown).toMatchObject({ _tag: "TemplateInvalid", issues: [{ path: "voltageLevels" }] })
+      }
+    }
+    expect(connectionAssessmentFields(["150", "36"]).voltageKv).toMatchObject({ values: ["150", "36"] })
   })
 
   it("its template functions refuse what is not a configuration with TemplateInvalid", () => {
