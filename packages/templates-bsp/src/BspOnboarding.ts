@@ -25,13 +25,11 @@ import { type BspConfig, checkBspConfig } from "./BspConfig.js"
 import {
   bspContactServices,
   choiceList,
-  connectionField,
-  deliveryPointField,
   dsoContractsField,
   prequalificationTestField,
   swornStatementField
 } from "./BspFields.js"
-import { dsoApprovalSteps, dsoSteps, onDistributionGrid } from "./DsoApproval.js"
+import { deliveryPointsFields, dsoApprovalSteps, dsoSteps, onDistributionGrid } from "./DsoApproval.js"
 
 /**
  * The id of the BSP onboarding template.
@@ -191,17 +189,7 @@ export const bspOnboardingExtension = (given: BspConfig): Extension => {
             name: "Delivery points",
             config: {
               title: "Delivery points (identified by their meter)",
-              fields: {
-                connection: connectionField,
-                points: {
-                  type: "array",
-                  label: "Delivery points",
-                  required: true,
-                  min: 1,
-                  max: 500,
-                  item: deliveryPointField(config.products)
-                }
-              }
+              fields: deliveryPointsFields(config.products)
             },
             routes: [{ when: onDistributionGrid, to: b.dsoContracts }],
             next: b.prequalificationTest

@@ -16,8 +16,8 @@ import {
 } from "@workflow-manager/templates-base"
 import { Result } from "effect"
 import { type BspConfig, checkBspConfig } from "./BspConfig.js"
-import { bspContactServices, connectionField, deliveryPointField, prequalificationTestField } from "./BspFields.js"
-import { dsoApprovalSteps, dsoSteps, onDistributionGrid } from "./DsoApproval.js"
+import { bspContactServices, prequalificationTestField } from "./BspFields.js"
+import { dsoPortfolioChanges, dsoSteps } from "./DsoApproval.js"
 
 /**
  * The id of the BSP portfolio-management template.
@@ -85,40 +85,17 @@ export const bspPortfolioExtension = (given: BspConfig): Extension => {
       { op: "patch", stepId: s.request, routes: changeRoutes(bspChanges) },
       { op: "remove", stepId: s.designations },
       { op: "remove", stepId: s.guarantee },
-      {
-        op: "configure",
-        stepId: s.points,
-        config: {
-          title: "Delivery points",
-          fields: { connection: connectionField, points: { item: deliveryPointField(config.products) } }
-        }
-      },
-      {
-        op: "patch",
-        stepId: s.points,
-        name: "Add or remove delivery points",
-        routes: [
-          {
-            when: { all: [onDistributionGrid, { op: "eq", step: s.request, field: "change", value: "add-points" }] },
-            to: dsoSteps.consultation
-          }
-        ]
-      },
+      ...dsoPortfolioChanges({
+        products: config.products,
+        endpoint: config.dsoEndpoint,
+        approverRoles: config.dsoDeskRoles,
+        approvers: config.dsoDesk,
+        decisionWithin: config.dsoDecisionWithin
+      }),
       {
         op: "insertAfter",
-        after: s.points,
+        after: dsoSteps.approval,
         steps: [
-          ...dsoApprovalSteps({
-            pointsStep: s.points,
-            approves: [s.points],
-            changesRequested: s.points,
-            rejected: s.rejectionNotice,
-            next: s.review,
-            endpoint: config.dsoEndpoint,
-            approverRoles: config.dsoDeskRoles,
-            approvers: config.dsoDesk,
-            decisionWithin: config.dsoDecisionWithin
-          }),
           {
             id: "volume-prequalification",
             type: "form",

@@ -6,9 +6,10 @@
  *
  * @since 0.1.0
  */
-import { type Condition, type Deadline, Duration, Identifier, type Step } from "@workflow-manager/core"
-import { approvalStep, configChecker } from "@workflow-manager/templates-base"
+import { type Condition, type Deadline, Duration, Identifier, type JsonObject, type Step } from "@workflow-manager/core"
+import { approvalStep, configChecker, type Extension, portfolioSteps as p } from "@workflow-manager/templates-base"
 import { Schema } from "effect"
+import { connectionField, deliveryPointField } from "./BspFields.js"
 
 /**
  * The ids of the DSO steps.
@@ -145,6 +146,103 @@ export const dsoApprovalSteps = (given: DsoApprovalOptions): ReadonlyArray<Step>
       description:
         "Each DSO hosting delivery points approves them after its network flexibility study; the operator's DSO " +
         "desk records the answer."
+    }
+  ]
+}
+
+/**
+ * The fields of a delivery-points form: where the points are connected, and 1–500 points (each
+ * {@link deliveryPointField} with `products`).
+ *
+ * @example
+ * ```ts
+ * import { deliveryPointsFields } from "@workflow-manager/templates-bsp"
+ *
+ * const fields = deliveryPointsFields(["aFRR", "mFRR"]) // { connection, points }
+ * ```
+ *
+ * @throws TemplateInvalid when `products` is not a list of 1–100 distinct values
+ *
+ * @since 0.1.0
+ * @category DSO approval
+ */
+export const deliveryPointsFields = (products: ReadonlyArray<string>): JsonObject => ({
+  connection: connectionField,
+  points: {
+    type: "array",
+    label: "Delivery points",
+    required: true,
+    min: 1,
+    max: 500,
+    item: deliveryPointField(products)
+  }
+})
+
+/**
+ * The changes that give the base Portfolio Management's points step delivery points and send an
+ * added point on a distribution grid to its DSO ({@link dsoApprovalSteps}) before the operator's
+ * approval — shared by the BSP and ESP portfolios.
+ *
+ * @example
+ * ```ts
+ * import { dsoPortfolioChanges } from "@workflow-manager/templates-bsp"
+ *
+ * const changes = dsoPortfolioChanges({
+ *   products: ["day-ahead", "intraday"],
+ *   endpoint: "dso-flexibility-requests",
+ *   approverRoles: ["market_ops"]
+ * })
+ * ```
+ *
+ * @throws TemplateInvalid when the options are not DSO approval options
+ *
+ * @since 0.1.0
+ * @category DSO approval
+ */
+export const dsoPortfolioChanges = (
+  options: Pick<DsoApprovalOptions, "endpoint" | "approverRoles" | "approvers" | "decisionWithin"> & {
+    readonly products: ReadonlyArray<string>
+  }
+): Extension["changes"] => {
+  // anything but an object fails in deliveryPointField / dsoApprovalSteps with TemplateInvalid
+  const o: Partial<typeof options> = typeof options === "object" && options !== null ? options : {}
+  return [
+    {
+      op: "configure",
+      stepId: p.points,
+      config: {
+        title: "Delivery points",
+        fields: {
+          connection: connectionField,
+          points: { item: deliveryPointField(o.products as ReadonlyArray<string>) }
+        }
+      }
+    },
+    {
+      op: "patch",
+      stepId: p.points,
+      name: "Add or remove delivery points",
+      routes: [
+        {
+          when: { all: [onDistributionGrid, { op: "eq", step: p.request, field: "change", value: "add-points" }] },
+          to: dsoSteps.consultation
+        }
+      ]
+    },
+    {
+      op: "insertAfter",
+      after: p.points,
+      steps: dsoApprovalSteps({
+        endpoint: o.endpoint as string,
+        approverRoles: o.approverRoles as ReadonlyArray<string>,
+        approvers: o.approvers,
+        decisionWithin: o.decisionWithin,
+        pointsStep: p.points,
+        approves: [p.points],
+        changesRequested: p.points,
+        rejected: p.rejectionNotice,
+        next: p.review
+      })
     }
   ]
 }

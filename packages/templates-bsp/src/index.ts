@@ -28,4 +28,11 @@ export {
 export { BSP_ONBOARDING, bspOnboarding, bspOnboardingExtension, bspOnboardingSteps } from "./BspOnboarding.js"
 export { BSP_PACK_VERSION, bspPack } from "./BspPack.js"
 export { BSP_PORTFOLIO, bspChanges, bspPortfolio, bspPortfolioExtension } from "./BspPortfolio.js"
-export { type DsoApprovalOptions, dsoApprovalSteps, dsoSteps, onDistributionGrid } from "./DsoApproval.js"
+export {
+  type DsoApprovalOptions,
+  deliveryPointsFields,
+  dsoApprovalSteps,
+  dsoPortfolioChanges,
+  dsoSteps,
+  onDistributionGrid
+} from "./DsoApproval.js"

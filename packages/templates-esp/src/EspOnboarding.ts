@@ -18,10 +18,16 @@ import {
   extendTemplate,
   onboardingSteps as s
 } from "@workflow-manager/templates-base"
-import { choiceList, dsoContractsField, dsoSteps, onDistributionGrid } from "@workflow-manager/templates-bsp"
+import {
+  choiceList,
+  deliveryPointsFields,
+  dsoContractsField,
+  dsoSteps,
+  onDistributionGrid
+} from "@workflow-manager/templates-bsp"
 import { Result } from "effect"
 import { checkEspConfig, type EspConfig } from "./EspConfig.js"
-import { deliveryPointsFields, espContactServices, espDsoSteps } from "./EspSteps.js"
+import { espContactServices, espDsoSteps } from "./EspSteps.js"
 
 /**
  * The id of the ESP onboarding template.
@@ -128,7 +134,10 @@ export const espOnboardingExtension = (given: EspConfig): Extension => {
             id: e.deliveryPoints,
             type: "form",
             name: "Delivery points",
-            config: { title: "Delivery points (identified by their meter)", fields: deliveryPointsFields(config) },
+            config: {
+              title: "Delivery points (identified by their meter)",
+              fields: deliveryPointsFields(config.services)
+            },
             routes: [{ when: onDistributionGrid, to: e.dsoAgreements }],
             next: s.applicationReceived
           },

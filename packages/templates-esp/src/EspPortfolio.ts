@@ -13,10 +13,10 @@ import {
   portfolioManagement,
   portfolioSteps as s
 } from "@workflow-manager/templates-base"
-import { connectionField, deliveryPointField, dsoSteps, onDistributionGrid } from "@workflow-manager/templates-bsp"
+import { dsoPortfolioChanges } from "@workflow-manager/templates-bsp"
 import { Result } from "effect"
 import { checkEspConfig, type EspConfig } from "./EspConfig.js"
-import { espContactServices, espDsoSteps } from "./EspSteps.js"
+import { espContactServices } from "./EspSteps.js"
 
 /**
  * The id of the ESP portfolio-management template.
@@ -69,35 +69,13 @@ export const espPortfolioExtension = (given: EspConfig): Extension => {
       { op: "configure", stepId: s.request, config: { fields: { change: { values: Object.keys(espChanges) } } } },
       { op: "patch", stepId: s.request, routes: changeRoutes(espChanges) },
       { op: "remove", stepId: s.designations },
-      {
-        op: "configure",
-        stepId: s.points,
-        config: {
-          title: "Delivery points",
-          fields: { connection: connectionField, points: { item: deliveryPointField(config.services) } }
-        }
-      },
-      {
-        op: "patch",
-        stepId: s.points,
-        name: "Add or remove delivery points",
-        routes: [
-          {
-            when: { all: [onDistributionGrid, { op: "eq", step: s.request, field: "change", value: "add-points" }] },
-            to: dsoSteps.consultation
-          }
-        ]
-      },
-      {
-        op: "insertAfter",
-        after: s.points,
-        steps: espDsoSteps(config, {
-          pointsStep: s.points,
-          approves: [s.points],
-          rejected: s.rejectionNotice,
-          next: s.review
-        })
-      },
+      ...dsoPortfolioChanges({
+        products: config.services,
+        endpoint: config.dsoEndpoint,
+        approverRoles: config.dsoDeskRoles,
+        approvers: config.dsoDesk,
+        decisionWithin: config.dsoDecisionWithin
+      }),
       {
         op: "configure",
         stepId: s.contacts,

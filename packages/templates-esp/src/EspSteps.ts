@@ -1,11 +1,11 @@
 /**
- * What the ESP's two templates share: its contact services, its delivery points and the DSO steps
- * (from the BSP pack) for points on a distribution grid.
+ * The ESP's contact services, and the DSO steps (from the BSP pack) its onboarding uses for points on
+ * a distribution grid.
  *
  * @since 0.1.0
  */
-import type { JsonObject, Step } from "@workflow-manager/core"
-import { connectionField, deliveryPointField, dsoApprovalSteps } from "@workflow-manager/templates-bsp"
+import type { Step } from "@workflow-manager/core"
+import { dsoApprovalSteps } from "@workflow-manager/templates-bsp"
 import type { EspConfig } from "./EspConfig.js"
 
 /**
@@ -22,19 +22,6 @@ export const espContactServices: ReadonlyArray<string> = [
   "metering-data",
   "technical"
 ]
-
-/** The delivery points form's fields: where they are connected, and each point. */
-export const deliveryPointsFields = (config: EspConfig): JsonObject => ({
-  connection: connectionField,
-  points: {
-    type: "array",
-    label: "Delivery points",
-    required: true,
-    min: 1,
-    max: 500,
-    item: deliveryPointField(config.services)
-  }
-})
 
 /** The DSO consultation and approval of the points in `pointsStep`. */
 export const espDsoSteps = (
