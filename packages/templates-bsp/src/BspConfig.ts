@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Duration, Identifier } from "@workflow-manager/core"
+import { Duration, Identifier, TemplateInvalid } from "@workflow-manager/core"
 import { BaseConfig, configChecker } from "@workflow-manager/templates-base"
 import { Effect, Schema } from "effect"
 
@@ -51,11 +51,17 @@ export const UserList = Schema.Array(Identifier).check(
  * const MyConfig = Schema.Struct({ decisionWithin: withDefault(Window, "P14D") })
  * ```
  *
+ * @throws TemplateInvalid when `schema` is not a schema
+ *
  * @since 0.1.0
  * @category configuration
  */
-export const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
-  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
+export const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) => {
+  if (!Schema.isSchema(schema)) {
+    throw new TemplateInvalid({ templateId: "(config)", issues: [{ path: "schema", message: "is not a schema" }] })
+  }
+  return schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
+}
 
 /**
  * The balancing products of the T&C BSP.

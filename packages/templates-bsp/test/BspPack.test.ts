@@ -21,9 +21,12 @@ import {
   checkBspConfig,
   choiceList,
   deliveryPointField,
+  deliveryPointsFields,
   dsoApprovalSteps,
   dsoContractsField,
-  prequalificationTestField
+  dsoPortfolioChanges,
+  prequalificationTestField,
+  withDefault
 } from "../src/index.js"
 import { docsConfig } from "./fixtures.js"
 
@@ -140,7 +143,11 @@ describe("BSP pack", () => {
       () => deliveryPointField("FCR" as never),
       () => prequalificationTestField([] as never),
       () => dsoContractsField(null as never),
+      () => withDefault(null as never, 1 as never),
       () => dsoApprovalSteps(null as never),
+      () => dsoPortfolioChanges(null as never),
+      () => dsoPortfolioChanges({ products: ["FCR"], endpoint: "x", approverRoles: "market_ops" as never }),
+      () => deliveryPointsFields({ length: 1 } as never),
       () => dsoApprovalSteps(JSON.parse('{"__proto__": {"pointsStep": "x"}}')),
       () =>
         dsoApprovalSteps({
