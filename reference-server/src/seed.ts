@@ -6,9 +6,17 @@
  *
  * @since 0.1.0
  */
+
+import type { TemplatePack } from "@workflow-manager/core"
 import { type Actor, type CommandResult, operatorAccess, type PromiseEngine, runPromise } from "@workflow-manager/core"
+import { achPack } from "@workflow-manager/templates-ach"
 import { basePack } from "@workflow-manager/templates-base"
 import { BRP_ONBOARDING, brpPack } from "@workflow-manager/templates-brp"
+import { bspPack } from "@workflow-manager/templates-bsp"
+import { crmPack } from "@workflow-manager/templates-crm"
+import { dsoPack } from "@workflow-manager/templates-dso"
+import { espPack } from "@workflow-manager/templates-esp"
+import { guPack } from "@workflow-manager/templates-gu"
 import { PERMISSIONS, type Role } from "./auth/index.ts"
 import {
   DEMO_PARTICIPANTS,
@@ -48,6 +56,18 @@ export interface SeedReport {
   readonly templates: ReadonlyArray<string>
   readonly workflows: ReadonlyArray<{ readonly id: string; readonly status: string; readonly tenant: string }>
 }
+
+/** Every template pack of the repository (the base pack first: the role packs extend it). */
+const PACKS: ReadonlyArray<TemplatePack<unknown>> = [
+  basePack,
+  brpPack,
+  achPack,
+  bspPack,
+  crmPack,
+  dsoPack,
+  espPack,
+  guPack
+] as ReadonlyArray<unknown> as ReadonlyArray<TemplatePack<unknown>>
 
 const actorOf = (user: { readonly id: string; readonly tenantId: string; readonly role: string }): Actor => ({
   userId: user.id,
@@ -106,11 +126,12 @@ export const seedDemo = async (deps: SeedDeps): Promise<SeedReport> => {
   const operator = operatorAccess("demo-seed", storage.operatorId)
   const registerUrl = deps.registerUrl ?? "https://register.tso.example/api"
 
-  const published = [
-    await engine.publishTemplate(demoTemplate),
-    ...(await engine.publishPack({ pack: basePack, config: { register: { url: registerUrl } } })),
-    ...(await engine.publishPack({ pack: brpPack, config: { register: { url: registerUrl } } }))
-  ].map((template) => `${template.id}@${template.version}`)
+  const published = [`${(await engine.publishTemplate(demoTemplate)).id}@1`]
+  for (const pack of PACKS) {
+    for (const template of await engine.publishPack({ pack, config: { register: { url: registerUrl } } })) {
+      published.push(`${template.id}@${template.version}`)
+    }
+  }
 
   const existing = await runPromise(services.tenants.list(operator))
   const first = DEMO_PARTICIPANTS[0] as DemoParticipant

@@ -92,8 +92,49 @@ const KEY_FILE = "jwt-signing-key.pem"
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"])
 
 const text = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
-  const value = env[name]
-  return value === undefined || value.trim() === "" ? undefined : value.trim()
+  const value: unknown = env[name]
+  return typeof value !== "string" || value.trim() === "" ? undefined : value.trim()
+}
+
+/**
+ * Checks a configuration built in code (not read by {@link loadAuthConfig}); throws
+ * {@link AuthConfigError} naming the first bad field.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const checkAuthConfig = (config: AuthConfig): AuthConfig => {
+  const bad = (field: string, rule: string) => new AuthConfigError(`AuthConfig.${field} must be ${rule}`)
+  const isInt = (v: unknown, min: number, max: number) =>
+    typeof v === "number" && Number.isInteger(v) && v >= min && v <= max
+  if (typeof config !== "object" || config === null) throw bad("", "an object")
+  for (const field of ["issuer", "audience"] as const) {
+    const value: unknown = config[field]
+    if (typeof value !== "string" || value.length === 0 || value.length > 200) throw bad(field, "1 to 200 characters")
+  }
+  if (!isInt(config.tokenTtlSeconds, 1, 900)) throw bad("tokenTtlSeconds", "an integer from 1 to 900")
+  if (!isInt(config.userCacheMs, 0, 60_000)) throw bad("userCacheMs", "an integer from 0 to 60000")
+  const t: Partial<LoginThrottleLimits> =
+    typeof config.throttle === "object" && config.throttle !== null ? config.throttle : {}
+  if (!isInt(t.perAccount, 1, 1_000_000) || !isInt(t.perAddress, 1, 1_000_000) || !isInt(t.windowSeconds, 1, 604_800)) {
+    throw bad("throttle", "{ perAccount, perAddress (1 to 1000000), windowSeconds (1 to 604800) }")
+  }
+  const keys: Partial<AuthKeys> = typeof config.keys === "object" && config.keys !== null ? config.keys : {}
+  const asymmetric = (algorithm: unknown) => algorithm === "RS256" || algorithm === "ES256" || algorithm === "EdDSA"
+  const valid =
+    (keys.kind === "secret" &&
+      keys.algorithm === "HS256" &&
+      keys.secret instanceof Uint8Array &&
+      keys.secret.length >= 32) ||
+    (keys.kind === "keyPair" &&
+      asymmetric(keys.algorithm) &&
+      keys.privateKey?.type === "private" &&
+      keys.publicKey?.type === "public") ||
+    (keys.kind === "jwks" && asymmetric(keys.algorithm) && keys.url instanceof URL)
+  if (!valid) {
+    throw bad("keys", "an HS256 secret of 32+ bytes, an RS256/ES256/EdDSA key pair, or a JWKS URL with its algorithm")
+  }
+  return config
 }
 
 const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
@@ -213,9 +254,15 @@ export const loadAuthConfig = async (
   env: NodeJS.ProcessEnv,
   defaults: { readonly dataDir?: string | undefined; readonly warn?: (message: string) => void }
 ): Promise<AuthConfig> => {
-  const warn = defaults.warn ?? ((message: string) => process.stderr.write(`warning: ${message}\n`))
+  if (typeof env !== "object" || env === null)
+    throw new AuthConfigError("loadAuthConfig takes the environment (an object)")
+  const warn =
+    typeof defaults?.warn === "function"
+      ? defaults.warn
+      : (message: string) => process.stderr.write(`warning: ${message}\n`)
+  const dataDir = typeof defaults?.dataDir === "string" && defaults.dataDir !== "" ? defaults.dataDir : undefined
   const secret = text(env, "AUTH_JWT_SECRET")
-  const privateKey = env.AUTH_JWT_PRIVATE_KEY?.trim() === "" ? undefined : env.AUTH_JWT_PRIVATE_KEY
+  const privateKey = text(env, "AUTH_JWT_PRIVATE_KEY")
   const jwks = text(env, "AUTH_JWKS_URL")
   const given = [secret, privateKey, jwks].filter((v) => v !== undefined).length
   if (given > 1) {
@@ -231,8 +278,8 @@ export const loadAuthConfig = async (
     keys = await keyPair(privateKey, "AUTH_JWT_PRIVATE_KEY")
   } else if (jwks !== undefined) {
     keys = { kind: "jwks", algorithm: pinnedAlgorithm(env), url: jwksUrl(jwks) }
-  } else if (defaults.dataDir !== undefined) {
-    keys = await dataDirKey(defaults.dataDir)
+  } else if (dataDir !== undefined) {
+    keys = await dataDirKey(dataDir)
     warnings.push(
       `tokens are signed with a key generated for this data folder (${keys.kind === "keyPair" ? keys.file : ""}); set AUTH_JWT_PRIVATE_KEY, AUTH_JWT_SECRET or AUTH_JWKS_URL in production`
     )

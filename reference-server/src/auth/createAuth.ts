@@ -19,7 +19,7 @@ import { randomBytes } from "node:crypto"
 import { type Actor, type PolicyService, type StorageError, tenantAccess } from "@workflow-manager/core"
 import { loginSucceeded, type PgClient, takeLoginAttempt, type UsersService } from "@workflow-manager/pg-rls"
 import { Effect, Exit } from "effect"
-import type { AuthConfig } from "./AuthConfig.ts"
+import { type AuthConfig, AuthConfigError, checkAuthConfig } from "./AuthConfig.ts"
 import { AuthError, SIGN_IN_FAILED, TOKEN_REFUSED } from "./AuthError.ts"
 import { hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from "./passwords.ts"
 import { isRole, PERMISSIONS, type Role } from "./permissions.ts"
@@ -154,7 +154,11 @@ const actorOf = (user: { readonly id: string; readonly tenantId: string; readonl
  * @category auth
  */
 export const createAuth = async (deps: AuthDeps): Promise<Auth> => {
-  const { db, users, config } = deps
+  if (typeof deps !== "object" || deps === null || typeof deps.users !== "object" || deps.users === null) {
+    throw new AuthConfigError("createAuth takes { db, users, config }")
+  }
+  const { db, users } = deps
+  const config = checkAuthConfig(deps.config)
   const sign = makeSigner(config)
   const verify = makeVerifier(config)
   // a hash of the same parameters, verified when there is no single candidate: the same work

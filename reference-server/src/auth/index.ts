@@ -10,6 +10,7 @@ export {
   type AuthConfig,
   AuthConfigError,
   type AuthKeys,
+  checkAuthConfig,
   loadAuthConfig
 } from "./AuthConfig.ts"
 export { AuthError, type AuthErrorCode } from "./AuthError.ts"

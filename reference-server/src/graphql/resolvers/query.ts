@@ -116,8 +116,9 @@ const tenant: Resolver<unknown, { id: string }> = async (_source, args, context)
 }
 
 const templates: Resolver<unknown, { marketRole?: string | null }> = (_source, args, context) => {
-  actorOf(context)
+  const actor = actorOf(context)
   return attempt(context, undefined, async () => {
+    requirePermission(actor, "template:read")
     const summaries = await runPromise(
       context.deps.storage.services.templateStore.list(
         args.marketRole === undefined || args.marketRole === null ? {} : { marketRole: args.marketRole }
@@ -129,10 +130,11 @@ const templates: Resolver<unknown, { marketRole?: string | null }> = (_source, a
 }
 
 const template: Resolver<unknown, { id: string; version?: number | null }> = async (_source, args, context) => {
-  actorOf(context)
-  const found = await attempt(context, { entity: "template", id: args.id }, () =>
-    context.loaders.templates.load(templateKey(args.id, args.version))
-  )
+  const actor = actorOf(context)
+  const found = await attempt(context, { entity: "template", id: args.id }, () => {
+    requirePermission(actor, "template:read")
+    return context.loaders.templates.load(templateKey(args.id, args.version))
+  })
   if (found === undefined) throw notFound({ entity: "template", id: args.id })
   return found
 }
