@@ -8,7 +8,8 @@ import { chmod, mkdtemp, readFile, rm, stat } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
-import { AuthConfigError, loadAuthConfig } from "../src/auth/index.ts"
+import { AuthConfigError, checkAuthConfig, createAuth, loadAuthConfig } from "../src/auth/index.ts"
+import { testConfig } from "./auth.support.ts"
 
 const folders: Array<string> = []
 const dataDir = async () => {
@@ -140,5 +141,45 @@ describe("loadAuthConfig", () => {
       [{ AUTH_JWT_SECRET: secret, AUTH_JWT_AUDIENCE: "x".repeat(201) }, /AUTH_JWT_AUDIENCE/]
     ]
     for (const [env, message] of cases) expect(await refusal(env)).toMatch(message)
+  })
+
+  it("hostile arguments are an AuthConfigError, never a TypeError", async () => {
+    for (const env of [undefined, null, "AUTH_JWT_SECRET=x", 42]) {
+      await expect(loadAuthConfig(env as never, {})).rejects.toBeInstanceOf(AuthConfigError)
+    }
+    // odd defaults are ignored: no data folder, stderr for warnings
+    await expect(loadAuthConfig({}, undefined as never)).rejects.toThrow(/no data folder/)
+    const secret = await loadAuthConfig({ AUTH_JWT_SECRET: "s".repeat(32) }, { dataDir: 7, warn: "x" } as never)
+    expect(secret.keys.kind).toBe("secret")
+    // a non-string variable is as if unset
+    await expect(loadAuthConfig({ AUTH_JWT_SECRET: { length: 99 } } as never, { warn: () => {} })).rejects.toThrow(
+      /set AUTH_JWT_PRIVATE_KEY/
+    )
+    for (const deps of [undefined, null, {}, { users: null }, "deps"]) {
+      await expect(createAuth(deps as never)).rejects.toBeInstanceOf(AuthConfigError)
+    }
+  })
+
+  it("checkAuthConfig refuses a configuration built in code with a bad field, naming it", () => {
+    const good = testConfig()
+    expect(checkAuthConfig(good)).toBe(good)
+    const cases: ReadonlyArray<[object, RegExp]> = [
+      [{ issuer: "" }, /AuthConfig.issuer/],
+      [{ audience: 7 }, /AuthConfig.audience/],
+      [{ tokenTtlSeconds: 3600 }, /AuthConfig.tokenTtlSeconds/],
+      [{ tokenTtlSeconds: 1.5 }, /AuthConfig.tokenTtlSeconds/],
+      [{ userCacheMs: -1 }, /AuthConfig.userCacheMs/],
+      [{ throttle: { perAccount: 0, perAddress: 1, windowSeconds: 1 } }, /AuthConfig.throttle/],
+      [{ throttle: null }, /AuthConfig.throttle/],
+      [{ keys: { kind: "secret", algorithm: "HS256", secret: new Uint8Array(8), keyId: "k" } }, /AuthConfig.keys/],
+      [{ keys: { kind: "secret", algorithm: "none", secret: new Uint8Array(64), keyId: "k" } }, /AuthConfig.keys/],
+      [{ keys: { kind: "jwks", algorithm: "HS256", url: new URL("https://idp.example") } }, /AuthConfig.keys/],
+      [{ keys: { kind: "keyPair", algorithm: "RS256" } }, /AuthConfig.keys/],
+      [{ keys: null }, /AuthConfig.keys/]
+    ]
+    for (const [patch, message] of cases) {
+      expect(() => checkAuthConfig({ ...good, ...patch } as never)).toThrow(message)
+    }
+    expect(() => checkAuthConfig(null as never)).toThrow(AuthConfigError)
   })
 })
