@@ -29,7 +29,7 @@ import {
   prequalificationTestField,
   swornStatementField
 } from "./BspFields.js"
-import { deliveryPointsFields, dsoApprovalSteps, dsoSteps, onDistributionGrid } from "./DsoApproval.js"
+import { deliveryPointsStep, dsoApprovalSteps, dsoSteps } from "./DsoApproval.js"
 
 /**
  * The id of the BSP onboarding template.
@@ -183,17 +183,7 @@ export const bspOnboardingExtension = (given: BspConfig): Extension => {
         after: s.contract,
         steps: [
           { ...technical, name: "IT interfaces" },
-          {
-            id: b.deliveryPoints,
-            type: "form",
-            name: "Delivery points",
-            config: {
-              title: "Delivery points (identified by their meter)",
-              fields: deliveryPointsFields(config.products)
-            },
-            routes: [{ when: onDistributionGrid, to: b.dsoContracts }],
-            next: b.prequalificationTest
-          },
+          deliveryPointsStep({ products: config.products, toDso: b.dsoContracts, next: b.prequalificationTest }),
           {
             id: b.dsoContracts,
             type: "form",

@@ -246,3 +246,38 @@ export const dsoPortfolioChanges = (
     }
   ]
 }
+
+/**
+ * The delivery-points form step (`delivery-points`, {@link deliveryPointsFields}): on a distribution
+ * grid it leads to `toDso` (the DSO agreements), otherwise to `next`.
+ *
+ * @example
+ * ```ts
+ * import { deliveryPointsStep } from "@workflow-manager/templates-bsp"
+ *
+ * const step = deliveryPointsStep({ products: ["mFRR"], toDso: "fsp-dso-contracts", next: "prequalification-test" })
+ * ```
+ *
+ * @throws TemplateInvalid when `products` is not a list of 1–100 distinct values
+ *
+ * @since 0.1.0
+ * @category DSO approval
+ */
+export const deliveryPointsStep = (options: {
+  readonly products: ReadonlyArray<string>
+  readonly toDso: string
+  readonly next: string
+}): Step => {
+  const o: Partial<typeof options> = typeof options === "object" && options !== null ? options : {}
+  return {
+    id: "delivery-points",
+    type: "form",
+    name: "Delivery points",
+    config: {
+      title: "Delivery points (identified by their meter)",
+      fields: deliveryPointsFields(o.products as ReadonlyArray<string>)
+    },
+    routes: [{ when: onDistributionGrid, to: String(o.toDso) }],
+    next: String(o.next)
+  }
+}

@@ -31,6 +31,7 @@ export { BSP_PORTFOLIO, bspChanges, bspPortfolio, bspPortfolioExtension } from "
 export {
   type DsoApprovalOptions,
   deliveryPointsFields,
+  deliveryPointsStep,
   dsoApprovalSteps,
   dsoPortfolioChanges,
   dsoSteps,

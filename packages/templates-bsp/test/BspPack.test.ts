@@ -22,6 +22,7 @@ import {
   choiceList,
   deliveryPointField,
   deliveryPointsFields,
+  deliveryPointsStep,
   dsoApprovalSteps,
   dsoContractsField,
   dsoPortfolioChanges,
@@ -148,6 +149,7 @@ describe("BSP pack", () => {
       () => dsoPortfolioChanges(null as never),
       () => dsoPortfolioChanges({ products: ["FCR"], endpoint: "x", approverRoles: "market_ops" as never }),
       () => deliveryPointsFields({ length: 1 } as never),
+      () => deliveryPointsStep(undefined as never),
       () => dsoApprovalSteps(JSON.parse('{"__proto__": {"pointsStep": "x"}}')),
       () =>
         dsoApprovalSteps({

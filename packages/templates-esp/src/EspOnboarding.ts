@@ -18,13 +18,7 @@ import {
   extendTemplate,
   onboardingSteps as s
 } from "@workflow-manager/templates-base"
-import {
-  choiceList,
-  deliveryPointsFields,
-  dsoContractsField,
-  dsoSteps,
-  onDistributionGrid
-} from "@workflow-manager/templates-bsp"
+import { choiceList, deliveryPointsStep, dsoContractsField, dsoSteps } from "@workflow-manager/templates-bsp"
 import { Result } from "effect"
 import { checkEspConfig, type EspConfig } from "./EspConfig.js"
 import { espContactServices, espDsoSteps } from "./EspSteps.js"
@@ -130,17 +124,7 @@ export const espOnboardingExtension = (given: EspConfig): Extension => {
         op: "insertAfter",
         after: s.contract,
         steps: [
-          {
-            id: e.deliveryPoints,
-            type: "form",
-            name: "Delivery points",
-            config: {
-              title: "Delivery points (identified by their meter)",
-              fields: deliveryPointsFields(config.services)
-            },
-            routes: [{ when: onDistributionGrid, to: e.dsoAgreements }],
-            next: s.applicationReceived
-          },
+          deliveryPointsStep({ products: config.services, toDso: e.dsoAgreements, next: s.applicationReceived }),
           {
             id: e.dsoAgreements,
             type: "form",
