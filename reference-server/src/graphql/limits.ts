@@ -46,8 +46,8 @@ export const isLimitError = (error: unknown): boolean =>
 
 /** The page size arguments of this API. */
 const PAGE_ARGUMENTS = new Set(["first"])
-/** The default page size of a list field without `first`. */
-const DEFAULT_PAGE = 20
+/** The list fields of this API and how many items each answers without `first` (the schema's defaults). */
+const LIST_SIZES: Readonly<Record<string, number>> = { workflows: 20, events: 100, tenants: 20, templates: 20 }
 
 const numberOf = (value: ValueNode, variables: Record<string, unknown>): number | undefined => {
   if (value.kind === Kind.INT || value.kind === Kind.FLOAT) return Number(value.value)
@@ -94,14 +94,15 @@ const fieldCost = (walk: Walk, field: FieldNode, depth: number, visiting: Readon
       throw limitError("aliases", `the document has more than ${walk.limits.aliases} aliases`)
     }
   }
-  let page = 1
+  const listSize = Object.hasOwn(LIST_SIZES, field.name.value) ? (LIST_SIZES[field.name.value] as number) : 1
+  let page = listSize
   for (const argument of field.arguments ?? []) {
     if (!PAGE_ARGUMENTS.has(argument.name.value)) continue
     const size = numberOf(argument.value, walk.variables)
     if (size !== undefined && (!Number.isFinite(size) || size > walk.limits.pageSize)) {
       throw limitError("pageSize", `${argument.name.value} may be at most ${walk.limits.pageSize}`)
     }
-    page = size === undefined || size < 1 ? DEFAULT_PAGE : size
+    page = size === undefined || size < 1 ? listSize : size
   }
   if (field.selectionSet === undefined) return 1
   return 1 + page * costOf(walk, field.selectionSet, depth + 1, visiting)
