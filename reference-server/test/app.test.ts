@@ -4,36 +4,27 @@
  * suggestions, no explorer), and data that survives a restart.
  */
 import { randomBytes } from "node:crypto"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { DEMO_TEMPLATE_ID } from "../src/demo.ts"
 import type { ApiDeps } from "../src/graphql/context.ts"
 import { makeLoaders, templateKey } from "../src/graphql/loaders.ts"
 import { freshDataDir } from "./support/databases.ts"
-import { codes, dataOf, startEmbedded, type TestServer } from "./support/server.ts"
+import { codes, dataOf, startEmbedded, useEmbeddedServer } from "./support/server.ts"
 
 describe("the HTTP surface", () => {
-  let server: TestServer
-  let data: Awaited<ReturnType<typeof freshDataDir>>
-  beforeAll(async () => {
-    data = await freshDataDir()
-    server = await startEmbedded(data.dir, { CORS_ORIGINS: "https://portal.example" })
-  })
-  afterAll(async () => {
-    await server.running.close()
-    await data.remove()
-  })
+  const server = useEmbeddedServer({ CORS_ORIGINS: "https://portal.example" })
 
   it("answers /healthz, and /readyz after checking the store", async () => {
-    const health = await fetch(`${server.url}/healthz`)
+    const health = await fetch(`${server().url}/healthz`)
     expect(health.status).toBe(200)
     expect(await health.json()).toEqual({ status: "ok" })
-    const ready = await fetch(`${server.url}/readyz`)
+    const ready = await fetch(`${server().url}/readyz`)
     expect(ready.status).toBe(200)
     expect(await ready.json()).toEqual({ status: "ready", storage: "embedded" })
   })
 
   it("serves the explorer to browsers from the server itself, under a strict CSP", async () => {
-    const page = await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } })
+    const page = await fetch(`${server().url}/graphql`, { headers: { accept: "text/html" } })
     expect(page.status).toBe(200)
     expect(page.headers.get("content-type")).toContain("text/html")
     const csp = page.headers.get("content-security-policy") ?? ""
@@ -41,26 +32,26 @@ describe("the HTTP surface", () => {
     const html = await page.text()
     const sources = [...html.matchAll(/src="([^"]+)"/g)].map((m) => m[1])
     expect(sources).toEqual(["/graphql/explorer.js"])
-    const script = await fetch(`${server.url}/graphql/explorer.js`)
+    const script = await fetch(`${server().url}/graphql/explorer.js`)
     expect(script.status).toBe(200)
     expect(await script.text()).toContain('fetch("/graphql"')
     // a GET with a query is GraphQL, not the page
-    const query = await fetch(`${server.url}/graphql?query=${encodeURIComponent("{ __typename }")}`, {
+    const query = await fetch(`${server().url}/graphql?query=${encodeURIComponent("{ __typename }")}`, {
       headers: { accept: "application/json" }
     })
     expect(await query.json()).toEqual({ data: { __typename: "Query" } })
   })
 
   it("keeps a caller's request id (when sane) and makes one otherwise", async () => {
-    const given = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "trace-42" } })
+    const given = await fetch(`${server().url}/healthz`, { headers: { "x-request-id": "trace-42" } })
     expect(given.headers.get("x-request-id")).toBe("trace-42")
-    const bad = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "no spaces\tor tabs" } })
+    const bad = await fetch(`${server().url}/healthz`, { headers: { "x-request-id": "no spaces\tor tabs" } })
     expect(bad.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/)
   })
 
   it("allows the configured origin only", async () => {
     const preflight = (origin: string) =>
-      fetch(`${server.url}/graphql`, {
+      fetch(`${server().url}/graphql`, {
         method: "OPTIONS",
         headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" }
       })
@@ -72,32 +63,23 @@ describe("the HTTP surface", () => {
 
   it("answers a signed-out request for data UNAUTHENTICATED, and sign-in failures identically", async () => {
     for (const query of ["{ me { userId } }", "{ workflows { nodes { id } } }", "{ templates { id } }"]) {
-      const anonymous = await server.gql(query)
+      const anonymous = await server().gql(query)
       expect(codes(anonymous)).toEqual(["UNAUTHENTICATED"])
       expect(anonymous.body.data ?? null).toBeNull()
     }
     const signIn = "mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
-    const wrong = await server.gql(signIn, { e: "user@electrabel.example", p: "not-the-password" })
-    const unknown = await server.gql(signIn, { e: "nobody@electrabel.example", p: "not-the-password" })
+    const wrong = await server().gql(signIn, { e: "user@electrabel.example", p: "not-the-password" })
+    const unknown = await server().gql(signIn, { e: "nobody@electrabel.example", p: "not-the-password" })
     expect(codes(wrong)).toEqual(["UNAUTHENTICATED"])
     expect(wrong.text).toBe(unknown.text)
   })
 })
 
 describe("DataLoaders", () => {
-  let server: TestServer
-  let data: Awaited<ReturnType<typeof freshDataDir>>
-  beforeAll(async () => {
-    data = await freshDataDir()
-    server = await startEmbedded(data.dir)
-  })
-  afterAll(async () => {
-    await server.running.close()
-    await data.remove()
-  })
+  const server = useEmbeddedServer()
 
   it("batch the tenants, templates and states a list needs: one read per kind", async () => {
-    const { storage, engine } = server.running
+    const { storage, engine } = server().running
     const ops = { userId: "ops", tenantId: storage.operatorId, role: "market_ops", permissions: [] }
     const page = await engine.list({ actor: ops, page: { limit: 10 } })
     expect(page.items.length).toBeGreaterThanOrEqual(5)
@@ -127,30 +109,21 @@ describe("DataLoaders", () => {
 })
 
 describe("production mode", () => {
-  let server: TestServer
-  let data: Awaited<ReturnType<typeof freshDataDir>>
-  beforeAll(async () => {
-    data = await freshDataDir()
-    server = await startEmbedded(data.dir, {
-      NODE_ENV: "production",
-      WM_KEY_SECRET: randomBytes(24).toString("hex"),
-      AUTH_JWT_SECRET: randomBytes(48).toString("base64url"),
-      WM_DEMO_DATA: "false"
-    })
-  })
-  afterAll(async () => {
-    await server.running.close()
-    await data.remove()
+  const server = useEmbeddedServer({
+    NODE_ENV: "production",
+    WM_KEY_SECRET: randomBytes(24).toString("hex"),
+    AUTH_JWT_SECRET: randomBytes(48).toString("base64url"),
+    WM_DEMO_DATA: "false"
   })
 
   it("refuses introspection, hides suggestions and serves no explorer", async () => {
-    const introspection = await server.gql("{ __schema { types { name } } }")
+    const introspection = await server().gql("{ __schema { types { name } } }")
     expect(introspection.status).toBe(400)
     expect(introspection.text).toContain("introspection")
-    const typo = await server.gql("{ mee { userId } }")
+    const typo = await server().gql("{ mee { userId } }")
     expect(typo.text).not.toMatch(/did you mean/i)
     expect(codes(typo)).toEqual(["BAD_USER_INPUT"])
-    const page = await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } })
+    const page = await fetch(`${server().url}/graphql`, { headers: { accept: "text/html" } })
     expect(page.status).toBe(404)
     await page.text()
   })

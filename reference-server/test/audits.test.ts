@@ -4,24 +4,14 @@
  * docs/reference-server.md).
  */
 import { serverAudits } from "graphql-http"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { freshDataDir } from "./support/databases.ts"
-import { startEmbedded, type TestServer } from "./support/server.ts"
+import { describe, expect, it } from "vitest"
+import { useEmbeddedServer } from "./support/server.ts"
 
 describe("graphql-http serverAudits against the live server", () => {
-  let server: TestServer
-  let data: Awaited<ReturnType<typeof freshDataDir>>
-  beforeAll(async () => {
-    data = await freshDataDir()
-    server = await startEmbedded(data.dir, { WM_DEMO_DATA: "false" })
-  })
-  afterAll(async () => {
-    await server.running.close()
-    await data.remove()
-  })
+  const server = useEmbeddedServer({ WM_DEMO_DATA: "false" })
 
   it("passes every audit (0 failures)", async () => {
-    const audits = serverAudits({ url: `${server.url}/graphql` })
+    const audits = serverAudits({ url: `${server().url}/graphql` })
     expect(audits.length).toBeGreaterThanOrEqual(50)
     const results = []
     for (const audit of audits) results.push(await audit.fn())

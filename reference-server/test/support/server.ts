@@ -79,20 +79,7 @@ export const describeServers = async (
   env: Record<string, string> = {}
 ): Promise<void> => {
   describe(`${name} [embedded]`, () => {
-    let server: TestServer | undefined
-    let data: Awaited<ReturnType<typeof freshDataDir>> | undefined
-    beforeAll(async () => {
-      data = await freshDataDir()
-      server = await startEmbedded(data.dir, env)
-    })
-    afterAll(async () => {
-      await server?.running.close()
-      await data?.remove()
-    })
-    body(() => {
-      if (server === undefined) throw new Error("the embedded server is not running")
-      return server
-    })
+    body(useEmbeddedServer(env))
   })
   await describeWithService(PostgreSQL, `${name} [postgres]`, (serverUrl) => {
     let server: TestServer | undefined
@@ -125,4 +112,22 @@ export const dataOf = <A>(answer: GraphQLAnswer, field: string): A => {
   const value = answer.body.data?.[field]
   if (value === undefined || value === null) throw new Error(`no ${field} in ${answer.text.slice(0, 500)}`)
   return value as A
+}
+
+/** A server on a fresh embedded data folder for the enclosing `describe` (started before, stopped after). */
+export const useEmbeddedServer = (env: Record<string, string> = {}): (() => TestServer) => {
+  let server: TestServer | undefined
+  let data: Awaited<ReturnType<typeof freshDataDir>> | undefined
+  beforeAll(async () => {
+    data = await freshDataDir()
+    server = await startEmbedded(data.dir, env)
+  })
+  afterAll(async () => {
+    await server?.running.close()
+    await data?.remove()
+  })
+  return () => {
+    if (server === undefined) throw new Error("the embedded server is not running")
+    return server
+  }
 }
