@@ -7,14 +7,14 @@
  *
  * @since 0.1.0
  */
-import { findStep, type JsonObject, type Step, type Template } from "@workflow-manager/core"
+import type { Template } from "@workflow-manager/core"
 import { approvalRoutes } from "@workflow-manager/handler-approval"
 import {
+  applyCalls,
   changeRoutes,
   type Extension,
   extendTemplate,
   portfolioManagement,
-  portfolioSteps,
   portfolioSteps as s
 } from "@workflow-manager/templates-base"
 import { Result } from "effect"
@@ -38,18 +38,8 @@ export const ACH_PORTFOLIO = "ach-portfolio"
 export const achPortfolioSteps = {
   newAccessPoints: "new-access-points",
   accessPointConfirmation: "access-point-confirmation",
-  applyAccessPoints: "apply-access-points",
-  applyDesignations: "apply-designations"
+  applyAccessPoints: "apply-access-points"
 } as const
-
-/** The base's register call under another id, sending `data` beside the change request, then the confirmation. */
-const applyWith = (apply: Step, id: string, name: string, data: JsonObject): Step => ({
-  ...apply,
-  id,
-  name,
-  config: { ...apply.config, body: { ...(apply.config.body as JsonObject), ...data } },
-  next: portfolioSteps.confirmation
-})
 
 /**
  * The kinds of change of an ACH's portfolio and the step each routes to.
@@ -63,6 +53,20 @@ export const achChanges: Readonly<Record<string, string>> = {
   "change-designations": s.designations,
   "update-contacts": s.contacts,
   "renew-guarantee": s.guarantee
+}
+
+/**
+ * The kinds of change the operator's change review routes to a register call, and the call (an
+ * added access point is applied after its own confirmation, in `apply-access-points`).
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const achApplies: Readonly<Record<string, string>> = {
+  "remove-points": s.applyPoints,
+  "change-designations": s.applyDesignations,
+  "update-contacts": s.applyContacts,
+  "renew-guarantee": s.applyGuarantee
 }
 
 /**
@@ -84,7 +88,6 @@ export const achChanges: Readonly<Record<string, string>> = {
  */
 export const achPortfolioExtension = (given: AchConfig): Extension => {
   const config = checkAchConfig(given)
-  const apply = findStep(portfolioManagement(config), s.apply) as Step
   return {
     id: ACH_PORTFOLIO,
     name: "ACH portfolio management",
@@ -187,20 +190,6 @@ export const achPortfolioExtension = (given: AchConfig): Extension => {
         config: { fields: { contacts: { item: { fields: { service: { values: [...achContactServices] } } } } } }
       },
       { op: "patch", stepId: s.apply, name: "Apply in the access register", next: s.confirmation },
-      // an api-call fails on a variable of a step that did not run: each kind that sends its own
-      // data has its own call (the base's `apply` sends the change request only)
-      {
-        op: "insertAfter",
-        after: s.apply,
-        steps: [
-          applyWith(apply, achPortfolioSteps.applyAccessPoints, "Add the access points in the access register", {
-            accessPoints: `{{step.${achPortfolioSteps.newAccessPoints}.accessPoints}}`
-          }),
-          applyWith(apply, achPortfolioSteps.applyDesignations, "Apply the designations in the access register", {
-            accessPoints: `{{step.${s.designations}.accessPoints}}`
-          })
-        ]
-      },
       {
         op: "configure",
         stepId: s.confirmation,
@@ -211,22 +200,21 @@ export const achPortfolioExtension = (given: AchConfig): Extension => {
             "{{steps.change-request.data.effectiveFrom}}) is applied in the access register."
         }
       },
-      {
-        op: "patch",
-        stepId: s.review,
-        routes: [
+      ...applyCalls(config.register, {
+        applies: achApplies,
+        calls: [
           {
-            when: {
-              all: [
-                { op: "eq", field: "outcome", value: "approved" },
-                { op: "eq", step: s.request, field: "change", value: "change-designations" }
-              ]
-            },
-            to: achPortfolioSteps.applyDesignations
+            id: achPortfolioSteps.applyAccessPoints,
+            name: "Add the access points in the access register",
+            data: { accessPoints: `{{step.${achPortfolioSteps.newAccessPoints}.accessPoints}}` }
           },
-          ...approvalRoutes({ changesRequested: s.request, rejected: s.rejectionNotice })
+          {
+            id: s.applyDesignations,
+            name: "Apply the designations in the access register",
+            data: { accessPoints: `{{step.${s.designations}.accessPoints}}` }
+          }
         ]
-      }
+      })
     ]
   }
 }

@@ -16,4 +16,11 @@ export {
 } from "./AchFields.js"
 export { ACH_ONBOARDING, achOnboarding, achOnboardingExtension, achOnboardingSteps } from "./AchOnboarding.js"
 export { ACH_PACK_VERSION, achPack } from "./AchPack.js"
-export { ACH_PORTFOLIO, achChanges, achPortfolio, achPortfolioExtension, achPortfolioSteps } from "./AchPortfolio.js"
+export {
+  ACH_PORTFOLIO,
+  achApplies,
+  achChanges,
+  achPortfolio,
+  achPortfolioExtension,
+  achPortfolioSteps
+} from "./AchPortfolio.js"

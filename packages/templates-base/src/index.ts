@@ -22,7 +22,12 @@ export {
 } from "./Fields.js"
 export { Follows, followsMetadata, followsOf } from "./Follows.js"
 export {
+  applyCalls,
+  applyRoutes,
+  baseApplies,
   baseChanges,
+  type ChangeCall,
+  changeCall,
   changeRoutes,
   PORTFOLIO_MANAGEMENT,
   portfolioManagement,

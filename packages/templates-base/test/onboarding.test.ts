@@ -110,7 +110,7 @@ describe("contract onboarding", () => {
       applicant
     )
     let state = await change.step("change-review", { decision: "approve" }, opsAnn)
-    expect(state.stepStates.apply?.data).toEqual({ changeId: "CHG-0001", status: "applied" })
+    expect(state.stepStates["apply-contacts"]?.data).toEqual({ changeId: "CHG-0001", status: "applied" })
     await change.submit(applicant)
     state = await change.approve(opsAva)
     expect(state.status).toBe("COMPLETED")

@@ -9,6 +9,7 @@
  */
 import type { Template } from "@workflow-manager/core"
 import {
+  applyCalls,
   changeRoutes,
   type Extension,
   extendTemplate,
@@ -41,6 +42,33 @@ export const brpChanges: Readonly<Record<string, string>> = {
   "renew-guarantee": s.guarantee,
   "top-up-guarantee": "guarantee-top-up",
   "replace-guarantee": "guarantee-replacement"
+}
+
+/**
+ * The ids of the register calls the BRP portfolio adds to the base's.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const brpPortfolioSteps = {
+  applyTopUp: "apply-guarantee-top-up",
+  applyReplacement: "apply-guarantee-replacement"
+} as const
+
+/**
+ * The kinds of change of a BRP's portfolio and the register call that applies each, with the data
+ * its step collected.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const brpApplies: Readonly<Record<string, string>> = {
+  "add-points": s.applyPoints,
+  "remove-points": s.applyPoints,
+  "update-contacts": s.applyContacts,
+  "renew-guarantee": s.applyGuarantee,
+  "top-up-guarantee": brpPortfolioSteps.applyTopUp,
+  "replace-guarantee": brpPortfolioSteps.applyReplacement
 }
 
 /**
@@ -150,7 +178,22 @@ export const brpPortfolioExtension = (given: BrpConfig): Extension => {
         ]
       },
       { op: "configure", stepId: "guarantee-replacement", config: ratedIssuer(config.acceptedRatings) },
-      { op: "patch", stepId: s.apply, name: "Apply in the BRP register" }
+      { op: "patch", stepId: s.apply, name: "Apply in the BRP register" },
+      ...applyCalls(config.register, {
+        applies: brpApplies,
+        calls: [
+          {
+            id: brpPortfolioSteps.applyTopUp,
+            name: "Apply the top-up in the BRP register",
+            data: { topUp: "{{step.guarantee-top-up}}" }
+          },
+          {
+            id: brpPortfolioSteps.applyReplacement,
+            name: "Apply the replacement guarantee in the BRP register",
+            data: { guarantee: "{{step.guarantee-replacement}}" }
+          }
+        ]
+      })
     ]
   }
 }

@@ -15,4 +15,11 @@ export {
 } from "./BrpFields.js"
 export { BRP_ONBOARDING, brpOnboarding, brpOnboardingExtension, brpOnboardingSteps } from "./BrpOnboarding.js"
 export { BRP_PACK_VERSION, brpPack } from "./BrpPack.js"
-export { BRP_PORTFOLIO, brpChanges, brpPortfolio, brpPortfolioExtension } from "./BrpPortfolio.js"
+export {
+  BRP_PORTFOLIO,
+  brpApplies,
+  brpChanges,
+  brpPortfolio,
+  brpPortfolioExtension,
+  brpPortfolioSteps
+} from "./BrpPortfolio.js"

@@ -163,7 +163,7 @@ describe("BRP onboarding", () => {
 
     await renewal.step("guarantee", { ...guarantee, reference: "BG-2027-00102", expiresOn: "2028-03-31" }, applicant)
     let state = await renewal.step("change-review", { decision: "approve" }, opsAnn)
-    expect(state.stepStates.apply?.data).toEqual({ changeId: "CHG-0001", status: "applied" })
+    expect(state.stepStates["apply-guarantee"]?.data).toEqual({ changeId: "CHG-0001", status: "applied" })
     await renewal.submit(applicant)
     state = await renewal.approve(opsAva)
     expect(state.status).toBe("COMPLETED")

@@ -8,6 +8,7 @@
  */
 import type { Template } from "@workflow-manager/core"
 import {
+  applyCalls,
   changeRoutes,
   type Extension,
   extendTemplate,
@@ -39,6 +40,21 @@ export const bspChanges: Readonly<Record<string, string>> = {
   "prequalify-volume": "volume-prequalification",
   "low-voltage-head-meters": "head-meters",
   "update-contacts": s.contacts
+}
+
+/**
+ * The kinds of change of a BSP's portfolio and the register call that applies each, with the data
+ * its step collected.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const bspApplies: Readonly<Record<string, string>> = {
+  "add-points": s.applyPoints,
+  "remove-points": s.applyPoints,
+  "prequalify-volume": "apply-volume-prequalification",
+  "low-voltage-head-meters": "apply-head-meters",
+  "update-contacts": s.applyContacts
 }
 
 /**
@@ -153,7 +169,18 @@ export const bspPortfolioExtension = (given: BspConfig): Extension => {
         stepId: s.contacts,
         config: { fields: { contacts: { item: { fields: { service: { values: [...bspContactServices] } } } } } }
       },
-      { op: "patch", stepId: s.apply, name: "Apply in the operator's register" }
+      { op: "patch", stepId: s.apply, name: "Apply in the operator's register" },
+      ...applyCalls(config.register, {
+        applies: bspApplies,
+        calls: [
+          {
+            id: "apply-volume-prequalification",
+            name: "Apply the prequalified volume",
+            data: { prequalification: "{{step.volume-prequalification}}" }
+          },
+          { id: "apply-head-meters", name: "Apply the head meters", data: { headMeters: "{{step.head-meters}}" } }
+        ]
+      })
     ]
   }
 }

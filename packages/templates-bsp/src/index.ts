@@ -27,7 +27,7 @@ export {
 } from "./BspFields.js"
 export { BSP_ONBOARDING, bspOnboarding, bspOnboardingExtension, bspOnboardingSteps } from "./BspOnboarding.js"
 export { BSP_PACK_VERSION, bspPack } from "./BspPack.js"
-export { BSP_PORTFOLIO, bspChanges, bspPortfolio, bspPortfolioExtension } from "./BspPortfolio.js"
+export { BSP_PORTFOLIO, bspApplies, bspChanges, bspPortfolio, bspPortfolioExtension } from "./BspPortfolio.js"
 export {
   type DsoApprovalOptions,
   deliveryPointsFields,

@@ -239,7 +239,7 @@ describe("BSP portfolio", () => {
     state = await change.step("dso-approval", { decision: "approve" }, dsoDesk)
     expect(state.currentStepId).toBe("change-review")
     state = await change.step("change-review", { decision: "approve" }, opsAnn)
-    expect(state.stepStates.apply?.data).toMatchObject({ status: "applied" })
+    expect(state.stepStates["apply-points"]?.data).toMatchObject({ status: "applied" })
     await change.submit(applicant)
     state = await change.approve(opsAva)
     expect(state.status).toBe("COMPLETED")

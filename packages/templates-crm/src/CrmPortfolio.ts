@@ -8,6 +8,7 @@
  */
 import type { JsonObject, Template } from "@workflow-manager/core"
 import {
+  applyCalls,
   changeRoutes,
   type Extension,
   extendTemplate,
@@ -50,6 +51,24 @@ export const crmChanges = (financialSecurity: boolean): Readonly<Record<string, 
   "permit-report": "report",
   "update-contacts": s.contacts,
   ...(financialSecurity === true ? { "renew-guarantee": s.guarantee } : {})
+})
+
+/**
+ * The kinds of change of a capacity provider's portfolio and the register call that applies each,
+ * with the data its step collected (without `renew-guarantee` when the pack is configured without a
+ * financial security).
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const crmApplies = (financialSecurity: boolean): Readonly<Record<string, string>> => ({
+  "opt-out": "apply-opt-out",
+  "secondary-market": "apply-secondary-market",
+  "unit-status": "apply-unit-status",
+  "quarterly-report": "apply-report",
+  "permit-report": "apply-report",
+  "update-contacts": s.applyContacts,
+  ...(financialSecurity === true ? { "renew-guarantee": s.applyGuarantee } : {})
 })
 
 /**
@@ -177,7 +196,20 @@ export const crmPortfolioExtension = (given: CrmConfig): Extension => {
         stepId: s.contacts,
         config: { fields: { contacts: { item: { fields: { service: { values: [...crmContactServices] } } } } } }
       },
-      { op: "patch", stepId: s.apply, name: "Apply in the CRM register" }
+      { op: "patch", stepId: s.apply, name: "Apply in the CRM register" },
+      ...applyCalls(config.register, {
+        applies: crmApplies(config.financialSecurity),
+        calls: [
+          { id: "apply-opt-out", name: "Apply the opt-out", data: { optOut: "{{step.opt-out}}" } },
+          {
+            id: "apply-secondary-market",
+            name: "Apply the secondary-market transaction",
+            data: { transaction: "{{step.secondary-market}}" }
+          },
+          { id: "apply-unit-status", name: "Apply the unit status", data: { unitStatus: "{{step.unit-status}}" } },
+          { id: "apply-report", name: "Record the report", data: { report: "{{step.report}}" } }
+        ]
+      })
     ]
   }
 }

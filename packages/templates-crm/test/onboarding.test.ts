@@ -207,7 +207,7 @@ describe("CRM portfolio", () => {
     ).toEqual(["secondary-market.counterpartyEic"])
     await trade.step("secondary-market", sale, applicant)
     state = await trade.step("change-review", { decision: "approve" }, opsAnn)
-    expect(state.stepStates.apply?.data).toMatchObject({ status: "applied" })
+    expect(state.stepStates["apply-secondary-market"]?.data).toMatchObject({ status: "applied" })
     await trade.submit(applicant)
     state = await trade.approve(opsAva)
     expect(state.status).toBe("COMPLETED")

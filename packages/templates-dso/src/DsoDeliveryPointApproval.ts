@@ -10,9 +10,9 @@
  *
  * @since 0.1.0
  */
-import { type Deadline, findStep, type Step, type Template } from "@workflow-manager/core"
+import type { Deadline, Step, Template } from "@workflow-manager/core"
 import { approvalRoutes } from "@workflow-manager/handler-approval"
-import { portfolioManagement, portfolioSteps } from "@workflow-manager/templates-base"
+import { changeCall } from "@workflow-manager/templates-base"
 import { checkDsoConfig, type DsoConfig } from "./DsoConfig.js"
 import { flexibilityRequestFields, flexibilityStudyFields } from "./DsoFields.js"
 
@@ -79,7 +79,6 @@ const notice = (id: string, roles: ReadonlyArray<string>, subject: string, text:
  */
 export const dsoDeliveryPointApproval = (given: DsoConfig): Template => {
   const config = checkDsoConfig(given)
-  const apply = findStep(portfolioManagement(config), portfolioSteps.apply) as Step
   const provider = "{{steps.flexibility-request.data.provider.legalName}}"
   return {
     schemaVersion: 1,
@@ -119,21 +118,17 @@ export const dsoDeliveryPointApproval = (given: DsoConfig): Template => {
         deadlines: [decisionDue(config.dsoDecisionWithin)]
       },
       {
-        ...apply,
-        id: s.register,
-        name: "Decision to the operator's register",
-        config: {
-          ...apply.config,
-          body: {
-            change: "{{instance.id}}",
-            tenant: "{{instance.tenantId}}",
-            marketRole: "{{instance.marketRole}}",
+        ...changeCall(config.register, {
+          id: s.register,
+          name: "Decision to the operator's register",
+          data: {
             kind: "dso-delivery-point-approval",
             request: `{{step.${s.request}}}`,
             study: `{{step.${s.study}}}`,
             decision: `{{step.${s.decision}.outcome}}`
           }
-        }
+        }),
+        next: s.decisionNotice
       },
       notice(
         s.decisionNotice,

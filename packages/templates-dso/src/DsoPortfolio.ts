@@ -6,9 +6,9 @@
  *
  * @since 0.1.0
  */
-import { findStep, type JsonObject, type Step, type Template } from "@workflow-manager/core"
-import { approvalRoutes } from "@workflow-manager/handler-approval"
+import type { Template } from "@workflow-manager/core"
 import {
+  applyCalls,
   type Extension,
   extendTemplate,
   portfolioManagement,
@@ -33,28 +33,22 @@ export const DSO_PORTFOLIO = "dso-portfolio"
  * @category templates
  */
 export const dsoPortfolioSteps = {
-  applyPoints: "apply-points",
   applyAccessRegister: "apply-access-register"
 } as const
 
-/** The base's register call under another id, sending `data` beside the change request. */
-const applyWith = (apply: Step, id: string, name: string, data: JsonObject): Step => ({
-  ...apply,
-  id,
-  name,
-  config: { ...apply.config, body: { ...(apply.config.body as JsonObject), ...data } },
-  next: s.confirmation
-})
-
-const approved = (changes: ReadonlyArray<string>, to: string) => ({
-  when: {
-    all: [
-      { op: "eq" as const, field: "outcome", value: "approved" },
-      { op: "in" as const, step: s.request, field: "change", value: [...changes] }
-    ]
-  },
-  to
-})
+/**
+ * The kinds of change of a DSO's portfolio and the register call that applies each.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const dsoApplies: Readonly<Record<string, string>> = {
+  "add-points": s.applyPoints,
+  "remove-points": s.applyPoints,
+  "change-designations": dsoPortfolioSteps.applyAccessRegister,
+  "update-contacts": s.applyContacts,
+  "renew-guarantee": s.applyGuarantee
+}
 
 /**
  * The DSO portfolio management as an extension of the base Portfolio Management.
@@ -75,7 +69,6 @@ const approved = (changes: ReadonlyArray<string>, to: string) => ({
  */
 export const dsoPortfolioExtension = (given: DsoConfig): Extension => {
   const config = checkDsoConfig(given)
-  const apply = findStep(portfolioManagement(config), s.apply) as Step
   return {
     id: DSO_PORTFOLIO,
     name: "DSO portfolio management",
@@ -110,29 +103,22 @@ export const dsoPortfolioExtension = (given: DsoConfig): Extension => {
         stepId: s.contacts,
         config: { fields: { contacts: { item: { fields: { service: { values: [...dsoContactServices] } } } } } }
       },
-      {
-        op: "patch",
-        stepId: s.review,
-        routes: [
-          approved(["add-points", "remove-points"], dsoPortfolioSteps.applyPoints),
-          approved(["change-designations"], dsoPortfolioSteps.applyAccessRegister),
-          ...approvalRoutes({ changesRequested: s.request, rejected: s.rejectionNotice })
-        ]
-      },
       { op: "patch", stepId: s.apply, name: "Apply in the DSO register", next: s.confirmation },
-      // an api-call fails on a variable of a step that did not run: each kind with data has its own call
-      {
-        op: "insertAfter",
-        after: s.apply,
-        steps: [
-          applyWith(apply, dsoPortfolioSteps.applyPoints, "Apply the interconnection points", {
-            points: `{{step.${s.points}.points}}`
-          }),
-          applyWith(apply, dsoPortfolioSteps.applyAccessRegister, "Apply the access register entries", {
-            accessRegister: `{{step.${s.designations}.designations}}`
-          })
+      ...applyCalls(config.register, {
+        applies: dsoApplies,
+        calls: [
+          {
+            id: s.applyPoints,
+            name: "Apply the interconnection points",
+            data: { points: `{{step.${s.points}.points}}` }
+          },
+          {
+            id: dsoPortfolioSteps.applyAccessRegister,
+            name: "Apply the access register entries",
+            data: { accessRegister: `{{step.${s.designations}.designations}}` }
+          }
         ]
-      },
+      }),
       {
         op: "configure",
         stepId: s.confirmation,

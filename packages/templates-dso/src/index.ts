@@ -23,4 +23,4 @@ export {
 } from "./DsoFields.js"
 export { DSO_ONBOARDING, dsoOnboarding, dsoOnboardingExtension, dsoOnboardingSteps } from "./DsoOnboarding.js"
 export { DSO_PACK_VERSION, dsoPack } from "./DsoPack.js"
-export { DSO_PORTFOLIO, dsoPortfolio, dsoPortfolioExtension, dsoPortfolioSteps } from "./DsoPortfolio.js"
+export { DSO_PORTFOLIO, dsoApplies, dsoPortfolio, dsoPortfolioExtension, dsoPortfolioSteps } from "./DsoPortfolio.js"

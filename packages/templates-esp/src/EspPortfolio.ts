@@ -7,6 +7,7 @@
  */
 import type { Template } from "@workflow-manager/core"
 import {
+  applyCalls,
   changeRoutes,
   type Extension,
   extendTemplate,
@@ -37,6 +38,20 @@ export const espChanges: Readonly<Record<string, string>> = {
   "remove-points": s.points,
   "update-contacts": s.contacts,
   "renew-guarantee": s.guarantee
+}
+
+/**
+ * The kinds of change of an ESP's portfolio and the base register call that applies each, with
+ * the data its step collected.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const espApplies: Readonly<Record<string, string>> = {
+  "add-points": s.applyPoints,
+  "remove-points": s.applyPoints,
+  "update-contacts": s.applyContacts,
+  "renew-guarantee": s.applyGuarantee
 }
 
 /**
@@ -86,7 +101,8 @@ export const espPortfolioExtension = (given: EspConfig): Extension => {
         stepId: s.guarantee,
         config: { fields: { kind: { values: [...config.guaranteeKinds] }, issuer: { required: true } } }
       },
-      { op: "patch", stepId: s.apply, name: "Apply in the operator's register" }
+      { op: "patch", stepId: s.apply, name: "Apply in the operator's register" },
+      ...applyCalls(config.register, { applies: espApplies })
     ]
   }
 }

@@ -9,5 +9,5 @@
 export { checkEspConfig, EspConfig } from "./EspConfig.js"
 export { ESP_ONBOARDING, espOnboarding, espOnboardingExtension, espOnboardingSteps } from "./EspOnboarding.js"
 export { ESP_PACK_VERSION, espPack } from "./EspPack.js"
-export { ESP_PORTFOLIO, espChanges, espPortfolio, espPortfolioExtension } from "./EspPortfolio.js"
+export { ESP_PORTFOLIO, espApplies, espChanges, espPortfolio, espPortfolioExtension } from "./EspPortfolio.js"
 export { espContactServices } from "./EspSteps.js"

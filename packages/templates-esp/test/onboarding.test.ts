@@ -172,7 +172,7 @@ describe("ESP portfolio", () => {
 
     await renewal.step("guarantee", { ...guarantee, reference: "BG-ESP-2027-0012", expiresOn: "2028-06-30" }, applicant)
     let state = await renewal.step("change-review", { decision: "approve" }, opsAnn)
-    expect(state.stepStates.apply?.data).toMatchObject({ status: "applied" })
+    expect(state.stepStates["apply-guarantee"]?.data).toMatchObject({ status: "applied" })
     await renewal.submit(applicant)
     state = await renewal.approve(opsAva)
     expect(state.status).toBe("COMPLETED")

@@ -6,9 +6,9 @@
  *
  * @since 0.1.0
  */
-import { findStep, type JsonObject, type Step, type Template } from "@workflow-manager/core"
-import { approvalRoutes } from "@workflow-manager/handler-approval"
+import type { Template } from "@workflow-manager/core"
 import {
+  applyCalls,
   changeRoutes,
   type Extension,
   extendTemplate,
@@ -55,24 +55,18 @@ export const guChanges: Readonly<Record<string, string>> = {
   "update-contacts": s.contacts
 }
 
-/** The base's register call under another id, sending `data` beside the change request. */
-const applyWith = (apply: Step, id: string, name: string, data: JsonObject): Step => ({
-  ...apply,
-  id,
-  name,
-  config: { ...apply.config, body: { ...(apply.config.body as JsonObject), ...data } },
-  next: s.confirmation
-})
-
-const approvedChange = (change: string, to: string) => ({
-  when: {
-    all: [
-      { op: "eq" as const, field: "outcome", value: "approved" },
-      { op: "eq" as const, step: s.request, field: "change", value: change }
-    ]
-  },
-  to
-})
+/**
+ * The kinds of change of a grid user's portfolio and the register call that applies each, with
+ * the data its steps collected.
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const guApplies: Readonly<Record<string, string>> = {
+  "modify-installation": g.applyInstallation,
+  "change-ach": g.applyAch,
+  "update-contacts": s.applyContacts
+}
 
 /**
  * The GU portfolio management as an extension of the base Portfolio Management.
@@ -93,7 +87,6 @@ const approvedChange = (change: string, to: string) => ({
  */
 export const guPortfolioExtension = (given: GuConfig): Extension => {
   const config = checkGuConfig(given)
-  const apply = findStep(portfolioManagement(config), s.apply) as Step
   return {
     id: GU_PORTFOLIO,
     name: "GU portfolio management",
@@ -158,28 +151,21 @@ export const guPortfolioExtension = (given: GuConfig): Extension => {
         stepId: s.contacts,
         config: { fields: { contacts: { item: { fields: { service: { values: [...guContactServices] } } } } } }
       },
-      {
-        op: "patch",
-        stepId: s.review,
-        routes: [
-          approvedChange("modify-installation", g.applyInstallation),
-          approvedChange("change-ach", g.applyAch),
-          ...approvalRoutes({ changesRequested: s.request, rejected: s.rejectionNotice })
-        ]
-      },
       { op: "patch", stepId: s.apply, name: "Apply in the connection register", next: s.confirmation },
-      // an api-call fails on a variable of a step that did not run: each kind has its own call
-      {
-        op: "insertAfter",
-        after: s.apply,
-        steps: [
-          applyWith(apply, g.applyInstallation, "Apply the installation change", {
-            installation: `{{step.${g.installationChange}}}`,
-            modernisation: `{{step.${g.modernisationCheck}}}`
-          }),
-          applyWith(apply, g.applyAch, "Apply the ACH appointment", { appointment: `{{step.${g.achChange}}}` })
+      ...applyCalls(config.register, {
+        applies: guApplies,
+        calls: [
+          {
+            id: g.applyInstallation,
+            name: "Apply the installation change",
+            data: {
+              installation: `{{step.${g.installationChange}}}`,
+              modernisation: `{{step.${g.modernisationCheck}}}`
+            }
+          },
+          { id: g.applyAch, name: "Apply the ACH appointment", data: { appointment: `{{step.${g.achChange}}}` } }
         ]
-      },
+      }),
       {
         op: "configure",
         stepId: s.confirmation,

@@ -16,4 +16,11 @@ export {
 } from "./GuFields.js"
 export { GU_ONBOARDING, guOnboarding, guOnboardingExtension, guOnboardingSteps } from "./GuOnboarding.js"
 export { GU_PACK_VERSION, guPack } from "./GuPack.js"
-export { GU_PORTFOLIO, guChanges, guPortfolio, guPortfolioExtension, guPortfolioSteps } from "./GuPortfolio.js"
+export {
+  GU_PORTFOLIO,
+  guApplies,
+  guChanges,
+  guPortfolio,
+  guPortfolioExtension,
+  guPortfolioSteps
+} from "./GuPortfolio.js"
