@@ -195,6 +195,12 @@ export const createApp = async (
           request.log.child({ userId: actor.userId, tenantId: actor.tenantId })
         )
       } catch (error) {
+        if ((error as { code?: unknown }).code === "UNAVAILABLE") {
+          request.log.warn({ err: error }, "the user directory is unavailable")
+          return answer(503, "Service Unavailable", {
+            errors: [{ message: "the user directory is unavailable; retry later", extensions: { code: "UNAVAILABLE" } }]
+          })
+        }
         request.log.info({ reason: error instanceof Error ? error.message : String(error) }, "token refused")
         return unauthenticated()
       }

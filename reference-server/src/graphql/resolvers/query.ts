@@ -22,7 +22,12 @@ interface WorkflowFilter {
 
 const emptyConnection = { edges: [], nodes: [], pageInfo: { hasNextPage: false, endCursor: null } }
 
-/** Checks a page size against the configured limit. */
+/**
+ * Checks a page size against the configured limit (`BAD_USER_INPUT` otherwise).
+ *
+ * @since 0.1.0
+ * @category resolvers
+ */
 export const pageSize = (first: unknown, max: number): number => {
   if (typeof first !== "number" || !Number.isInteger(first) || first < 1 || first > max) {
     throw apiError("BAD_USER_INPUT", `first must be an integer from 1 to ${max}`, { limit: "pageSize" })

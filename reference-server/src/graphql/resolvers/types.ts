@@ -20,10 +20,13 @@ const stateOf = async (node: WorkflowNode, context: Parameters<Resolver>[2]): Pr
 }
 
 const templateOf = (node: WorkflowNode, context: Parameters<Resolver>[2]): Promise<Template | undefined> =>
-  context.loaders.templates.load(templateKey(node.templateId, node.templateVersion))
+  attempt(context, undefined, () => context.loaders.templates.load(templateKey(node.templateId, node.templateVersion)))
+
+const tenantOf = (tenantId: string, context: Parameters<Resolver>[2]) =>
+  attempt(context, undefined, () => context.loaders.tenants.load(tenantId)).then((t) => t ?? null)
 
 const workflow: Record<string, Resolver<WorkflowNode, never>> = {
-  tenant: (node, _args, context) => context.loaders.tenants.load(node.tenantId).then((t) => t ?? null),
+  tenant: (node, _args, context) => tenantOf(node.tenantId, context),
   template: (node, _args, context) => templateOf(node, context).then((t) => t ?? null),
   currentStep: async (node, _args, context) => {
     if (node.currentStepId === null) return null
@@ -58,7 +61,7 @@ const template: Record<string, Resolver<Template, never>> = {
 }
 
 const me: Record<string, Resolver<{ tenantId: string }, never>> = {
-  tenant: (actor, _args, context) => context.loaders.tenants.load(actor.tenantId).then((t) => t ?? null)
+  tenant: (actor, _args, context) => tenantOf(actor.tenantId, context)
 }
 
 /**
