@@ -6,7 +6,16 @@
  *
  * @packageDocumentation
  */
-export { BaseConfig, checkBaseConfig, configChecker, RegisterApi } from "./BaseConfig.js"
+export {
+  BaseConfig,
+  checkBaseConfig,
+  configChecker,
+  RegisterApi,
+  RoleList,
+  UserList,
+  Window,
+  withDefault
+} from "./BaseConfig.js"
 export { BASE_PACK_VERSION, basePack } from "./BasePack.js"
 export { CONTRACT_ONBOARDING, contractOnboarding, onboardingSteps } from "./ContractOnboarding.js"
 export { type Extension, extendTemplate, packHandlers } from "./extendTemplate.js"
@@ -15,12 +24,14 @@ export {
   baseContactServices,
   companyFields,
   contactField,
+  contactServices,
   emailField,
   guaranteeFields,
   phoneField,
   pointField
 } from "./Fields.js"
 export { Follows, followsMetadata, followsOf } from "./Follows.js"
+export { emailNotice, type Notice } from "./Notice.js"
 export {
   applyCalls,
   applyRoutes,

@@ -10,6 +10,7 @@ import type { Template } from "@workflow-manager/core"
 import {
   applyCalls,
   changeRoutes,
+  contactServices,
   type Extension,
   extendTemplate,
   portfolioManagement,
@@ -164,11 +165,7 @@ export const bspPortfolioExtension = (given: BspConfig): Extension => {
           }
         ]
       },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...bspContactServices] } } } } } }
-      },
+      contactServices(bspContactServices),
       { op: "patch", stepId: s.apply, name: "Apply in the operator's register" },
       ...applyCalls(config.register, {
         applies: bspApplies,

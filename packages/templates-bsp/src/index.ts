@@ -6,15 +6,7 @@
  *
  * @packageDocumentation
  */
-export {
-  BspConfig,
-  bspProducts,
-  checkBspConfig,
-  RoleList,
-  UserList,
-  Window,
-  withDefault
-} from "./BspConfig.js"
+export { BspConfig, bspProducts, checkBspConfig } from "./BspConfig.js"
 export {
   belgianDsos,
   bspContactServices,

@@ -26,8 +26,7 @@ import {
   dsoApprovalSteps,
   dsoContractsField,
   dsoPortfolioChanges,
-  prequalificationTestField,
-  withDefault
+  prequalificationTestField
 } from "../src/index.js"
 import { docsConfig } from "./fixtures.js"
 
@@ -144,7 +143,6 @@ describe("BSP pack", () => {
       () => deliveryPointField("FCR" as never),
       () => prequalificationTestField([] as never),
       () => dsoContractsField(null as never),
-      () => withDefault(null as never, 1 as never),
       () => dsoApprovalSteps(null as never),
       () => dsoPortfolioChanges(null as never),
       () => dsoPortfolioChanges({ products: ["FCR"], endpoint: "x", approverRoles: "market_ops" as never }),

@@ -13,6 +13,7 @@
  */
 import type { Template } from "@workflow-manager/core"
 import {
+  contactServices,
   contractOnboarding,
   type Extension,
   extendTemplate,
@@ -75,11 +76,7 @@ export const espOnboardingExtension = (given: EspConfig): Extension => {
     marketRole: "ESP",
     changes: [
       { op: "configure", stepId: s.company, config: { fields: { eic: { required: true } } } },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...espContactServices] } } } } } }
-      },
+      contactServices(espContactServices),
       { op: "patch", stepId: s.roleData, name: "Flexibility service" },
       {
         op: "configure",

@@ -9,6 +9,7 @@ import type { Template } from "@workflow-manager/core"
 import {
   applyCalls,
   changeRoutes,
+  contactServices,
   type Extension,
   extendTemplate,
   portfolioManagement,
@@ -91,11 +92,7 @@ export const espPortfolioExtension = (given: EspConfig): Extension => {
         approvers: config.dsoDesk,
         decisionWithin: config.dsoDecisionWithin
       }),
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...espContactServices] } } } } } }
-      },
+      contactServices(espContactServices),
       {
         op: "configure",
         stepId: s.guarantee,
