@@ -18,6 +18,21 @@ export {
 } from "./BaseConfig.js"
 export { BASE_PACK_VERSION, basePack } from "./BasePack.js"
 export { CONTRACT_ONBOARDING, contractOnboarding, onboardingSteps } from "./ContractOnboarding.js"
+export {
+  belgianDsos,
+  choiceList,
+  connectionField,
+  type DsoApprovalOptions,
+  deliveryPointField,
+  deliveryPointsFields,
+  deliveryPointsStep,
+  dsoApprovalSteps,
+  dsoContractsField,
+  dsoPortfolioChanges,
+  dsoRequestBody,
+  dsoSteps,
+  onDistributionGrid
+} from "./DeliveryPoints.js"
 export { type Extension, extendTemplate, packHandlers } from "./extendTemplate.js"
 export {
   addressField,

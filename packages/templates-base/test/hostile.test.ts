@@ -12,8 +12,15 @@ import {
   basePack,
   changeCall,
   checkBaseConfig,
+  choiceList,
   contactServices,
   contractOnboarding,
+  deliveryPointField,
+  deliveryPointsFields,
+  deliveryPointsStep,
+  dsoApprovalSteps,
+  dsoContractsField,
+  dsoPortfolioChanges,
   emailNotice,
   extendTemplate,
   followsMetadata,
@@ -161,5 +168,32 @@ describe("hostile input", () => {
     })
     expect(thrown(() => applyRoutes({ "add-points": 42 as never }))).toMatchObject({ _tag: "TemplateInvalid" })
     expect(thrown(() => contactServices([]))).toMatchObject({ _tag: "TemplateInvalid" })
+  })
+
+  it("the delivery-point and DSO builders refuse bad arguments with TemplateInvalid, never a TypeError", () => {
+    const calls: ReadonlyArray<() => unknown> = [
+      () => choiceList("Products", null as never),
+      () => choiceList("Products", ["a", "a"]),
+      () => choiceList(undefined as never, ["a"]),
+      () => deliveryPointField("FCR" as never),
+      () => dsoContractsField(null as never),
+      () => dsoApprovalSteps(null as never),
+      () => dsoPortfolioChanges(null as never),
+      () => dsoPortfolioChanges({ products: ["FCR"], endpoint: "x", approverRoles: "market_ops" as never }),
+      () => deliveryPointsFields({ length: 1 } as never),
+      () => deliveryPointsStep(undefined as never),
+      () => dsoApprovalSteps(JSON.parse('{"__proto__": {"pointsStep": "x"}}')),
+      () =>
+        dsoApprovalSteps({
+          pointsStep: "points",
+          approves: ["points"],
+          changesRequested: "points",
+          rejected: "rejection-notice",
+          next: "change-review",
+          endpoint: "https://evil.example/",
+          approverRoles: ["market_ops"]
+        })
+    ]
+    for (const call of calls) expect(thrown(call)).toMatchObject({ _tag: "TemplateInvalid" })
   })
 })

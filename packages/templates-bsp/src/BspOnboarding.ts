@@ -15,8 +15,13 @@
 import { findStep, type Step, type Template } from "@workflow-manager/core"
 import {
   approvalStep,
+  choiceList,
   contactServices,
   contractOnboarding,
+  deliveryPointsStep,
+  dsoApprovalSteps,
+  dsoContractsField,
+  dsoSteps,
   type Extension,
   emailNotice,
   extendTemplate,
@@ -24,14 +29,7 @@ import {
 } from "@workflow-manager/templates-base"
 import { Result } from "effect"
 import { type BspConfig, checkBspConfig } from "./BspConfig.js"
-import {
-  bspContactServices,
-  choiceList,
-  dsoContractsField,
-  prequalificationTestField,
-  swornStatementField
-} from "./BspFields.js"
-import { deliveryPointsStep, dsoApprovalSteps, dsoSteps } from "./DsoApproval.js"
+import { bspContactServices, prequalificationTestField, swornStatementField } from "./BspFields.js"
 
 /**
  * The id of the BSP onboarding template.

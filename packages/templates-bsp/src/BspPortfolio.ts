@@ -11,6 +11,8 @@ import {
   applyCalls,
   changeRoutes,
   contactServices,
+  dsoPortfolioChanges,
+  dsoSteps,
   type Extension,
   extendTemplate,
   portfolioManagement,
@@ -19,7 +21,6 @@ import {
 import { Result } from "effect"
 import { type BspConfig, checkBspConfig } from "./BspConfig.js"
 import { bspContactServices, prequalificationTestField } from "./BspFields.js"
-import { dsoPortfolioChanges, dsoSteps } from "./DsoApproval.js"
 
 /**
  * The id of the BSP portfolio-management template.

@@ -13,13 +13,16 @@
  */
 import type { Template } from "@workflow-manager/core"
 import {
+  choiceList,
   contactServices,
   contractOnboarding,
+  deliveryPointsStep,
+  dsoContractsField,
+  dsoSteps,
   type Extension,
   extendTemplate,
   onboardingSteps as s
 } from "@workflow-manager/templates-base"
-import { choiceList, deliveryPointsStep, dsoContractsField, dsoSteps } from "@workflow-manager/templates-bsp"
 import { Result } from "effect"
 import { checkEspConfig, type EspConfig } from "./EspConfig.js"
 import { espContactServices, espDsoSteps } from "./EspSteps.js"

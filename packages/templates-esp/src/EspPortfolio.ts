@@ -10,12 +10,12 @@ import {
   applyCalls,
   changeRoutes,
   contactServices,
+  dsoPortfolioChanges,
   type Extension,
   extendTemplate,
   portfolioManagement,
   portfolioSteps as s
 } from "@workflow-manager/templates-base"
-import { dsoPortfolioChanges } from "@workflow-manager/templates-bsp"
 import { Result } from "effect"
 import { checkEspConfig, type EspConfig } from "./EspConfig.js"
 import { espContactServices } from "./EspSteps.js"

@@ -13,8 +13,7 @@ describe("built package (dist/)", () => {
       pack: "espPack",
       templateId: "esp-onboarding",
       stepId: "company",
-      input: { eic: "10YBE----------2" },
-      dependencies: ["@workflow-manager/templates-bsp"]
+      input: { eic: "10YBE----------2" }
     })
     expect(smoke.published).toEqual(["esp-onboarding@1", "esp-portfolio@1"])
     expect(smoke.refused.tag).toBe("ValidationFailed")
