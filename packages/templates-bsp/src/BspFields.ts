@@ -1,23 +1,11 @@
 /**
- * The BSP's own form fields — and the delivery-point fields the ESP pack shares: contact services,
- * the application's sworn statement, a delivery point (its meter's EAN-GSRN, the grid it sits on
- * and, on a distribution grid, its DSO), the FSP–DSO contracts and the volume prequalification.
+ * The BSP's own form fields: contact services, the application's sworn statement and the volume
+ * prequalification (the delivery-point fields it shares with the ESP pack are in the base).
  *
  * @since 0.1.0
  */
 import type { JsonObject } from "@workflow-manager/core"
-import { configChecker } from "@workflow-manager/templates-base"
-import { Schema } from "effect"
-
-/** Enum values a builder is given: 1–100 distinct non-empty strings (else `TemplateInvalid`). */
-const checkValues = configChecker(
-  Schema.Array(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))).check(
-    Schema.isMinLength(1),
-    Schema.isMaxLength(100),
-    Schema.isUnique()
-  ),
-  "a list of 1-100 distinct values"
-)
+import { choiceList } from "@workflow-manager/templates-base"
 
 /**
  * The services a BSP's contact can be for.
@@ -73,7 +61,8 @@ export const swornStatementField: JsonObject = {
  * @category fields
  */
 export const prequalificationTestField = (products: ReadonlyArray<string>): JsonObject => {
-  const checked = checkValues(products)
+  // choiceList checks `products` (1–100 distinct values, else TemplateInvalid)
+  const checked = (choiceList("Products", products).item as { readonly values: ReadonlyArray<string> }).values
   return {
     type: "array",
     label: "Tests per product",
