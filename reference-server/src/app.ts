@@ -129,7 +129,9 @@ export const createApp = async (
     },
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
-    return503OnClosing: true
+    return503OnClosing: true,
+    // a client that trickles its request is cut off (Node's own default is 5 minutes)
+    requestTimeout: 30_000
   })
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

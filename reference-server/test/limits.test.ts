@@ -42,6 +42,18 @@ describe("document limits", () => {
     expect(limitOf("{ list(first: 50) { items(first: 50) { id } } }")).toBe("cost")
   })
 
+  it("allows one sign-in per document, however it is aliased or spread", () => {
+    expect(limitOf('mutation { login(email: "a", password: "b") { token } }')).toBe("ok")
+    expect(
+      limitOf(
+        'mutation { a: login(email: "a", password: "b") { token } b: login(email: "a", password: "c") { token } }'
+      )
+    ).toBe("signIns")
+    expect(
+      limitOf('mutation { ...L ...L } fragment L on Mutation { login(email: "a", password: "b") { token } }')
+    ).toBe("signIns")
+  })
+
   it("checks only the operation chosen by name", () => {
     const document = "query A { a } query B { x: a y: a z: a w: a }"
     expect(limitOf(document, undefined, "A")).toBe("ok")

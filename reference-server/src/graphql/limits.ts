@@ -1,6 +1,6 @@
 /**
- * Limits on a GraphQL document, checked before anything runs: depth, aliases, page sizes and
- * cost (the token limit is the parser's `maxTokens`). Fragments are followed (each at most once
+ * Limits on a GraphQL document, checked before anything runs: depth, aliases, page sizes, cost
+ * and one sign-in per request (the token limit is the parser's `maxTokens`). Fragments are followed (each at most once
  * per path, so a fragment cycle cannot loop); variables are read for page sizes. A document over
  * a limit answers HTTP 400 with `extensions.code = "BAD_USER_INPUT"` and `extensions.limit`.
  *
@@ -24,7 +24,7 @@ import type { Limits } from "../config.ts"
  * @since 0.1.0
  * @category limits
  */
-export type LimitName = "depth" | "aliases" | "tokens" | "cost" | "pageSize"
+export type LimitName = "depth" | "aliases" | "tokens" | "cost" | "pageSize" | "signIns"
 
 /**
  * A document over a limit.
@@ -63,8 +63,12 @@ interface Walk {
   readonly variables: Record<string, unknown>
   readonly limits: Limits
   aliases: number
+  signIns: number
   maxDepth: number
 }
+
+/** Sign-ins one document may ask for: each costs a password hash, so aliases must not multiply them. */
+const MAX_SIGN_INS = 1
 
 /** The cost of a selection set (each field 1, its children times its page size), checking as it goes. */
 const costOf = (walk: Walk, set: SelectionSetNode, depth: number, visiting: ReadonlySet<string>): number => {
@@ -88,6 +92,9 @@ const costOf = (walk: Walk, set: SelectionSetNode, depth: number, visiting: Read
 }
 
 const fieldCost = (walk: Walk, field: FieldNode, depth: number, visiting: ReadonlySet<string>): number => {
+  if (depth === 1 && field.name.value === "login" && ++walk.signIns > MAX_SIGN_INS) {
+    throw limitError("signIns", "one sign-in per request")
+  }
   if (field.alias !== undefined) {
     walk.aliases++
     if (walk.aliases > walk.limits.aliases) {
@@ -131,7 +138,7 @@ export const checkLimits = (
     operationName === undefined || operationName === null
       ? operations
       : operations.filter((operation) => operation.name?.value === operationName)
-  const walk: Walk = { fragments, variables: variables ?? {}, limits, aliases: 0, maxDepth: 0 }
+  const walk: Walk = { fragments, variables: variables ?? {}, limits, aliases: 0, signIns: 0, maxDepth: 0 }
   let cost = 0
   for (const operation of chosen) cost += costOf(walk, operation.selectionSet, 1, new Set())
   if (cost > limits.cost) throw limitError("cost", `the document costs more than ${limits.cost}`)

@@ -13,6 +13,7 @@ import {
   runPromise
 } from "@workflow-manager/core"
 import type { TenantStatus, UserStatus } from "@workflow-manager/pg-rls"
+import { MAX_PASSWORD_LENGTH } from "../../auth/index.ts"
 import { actorOf } from "../context.ts"
 import { apiError, notFound } from "../errors.ts"
 import { authorizeRoleChange, requirePermission, targetTenant } from "../guards.ts"
@@ -129,8 +130,6 @@ interface CreateUser {
   readonly displayName?: string | null
 }
 
-const MAX_PASSWORD = 1024
-
 const createUser: Resolver<unknown, Input<CreateUser>> = async (_source, args, context) => {
   const actor = actorOf(context)
   const input = present({ ...args.input })
@@ -138,8 +137,8 @@ const createUser: Resolver<unknown, Input<CreateUser>> = async (_source, args, c
   await attempt(context, undefined, async () =>
     authorizeRoleChange(actor, { tenantId, role: args.input.role }, { operatorId: context.deps.storage.operatorId })
   )
-  if (input.password !== undefined && (input.password.length < 12 || input.password.length > MAX_PASSWORD)) {
-    throw apiError("BAD_USER_INPUT", `password must be 12 to ${MAX_PASSWORD} characters`)
+  if (input.password !== undefined && (input.password.length < 12 || input.password.length > MAX_PASSWORD_LENGTH)) {
+    throw apiError("BAD_USER_INPUT", `password must be 12 to ${MAX_PASSWORD_LENGTH} characters`)
   }
   const passwordHash = input.password === undefined ? undefined : await context.deps.hashPassword(input.password)
   return attempt(context, { entity: "tenant", id: tenantId }, () =>
