@@ -4,7 +4,13 @@
  *
  * @since 0.1.0
  */
-import type { CommandResult, IndexEntry, WorkflowEvent, WorkflowState } from "@workflow-manager/core"
+import {
+  type CommandResult,
+  entryOf,
+  type IndexEntry,
+  type WorkflowEvent,
+  type WorkflowState
+} from "@workflow-manager/core"
 import type { GraphQLFieldResolver } from "graphql"
 import type { ApiContext } from "../context.ts"
 import { type Subject, toGraphQLError } from "../errors.ts"
@@ -53,19 +59,7 @@ export const nodeOfEntry = (entry: IndexEntry): WorkflowNode => ({
  * @since 0.1.0
  * @category resolvers
  */
-export const nodeOfState = (state: WorkflowState): WorkflowNode => ({
-  id: state.instanceId,
-  tenantId: state.tenantId,
-  templateId: state.templateId,
-  templateVersion: state.templateVersion,
-  marketRole: state.marketRole,
-  status: state.status,
-  currentStepId: state.currentStepId,
-  version: state.version,
-  createdAt: state.createdAt,
-  updatedAt: state.updatedAt,
-  state
-})
+export const nodeOfState = (state: WorkflowState): WorkflowNode => ({ ...nodeOfEntry(entryOf(state)), state })
 
 /**
  * The `CommandResult` of the API.
