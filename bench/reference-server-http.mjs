@@ -81,10 +81,9 @@ const serverEnv = {
     ? { DATABASE_URL: "" }
     : { DATABASE_URL: database.url, DATABASE_POOL_MAX: String(Math.max(...LANES) + 2) })
 }
-const server = await startServer(loadConfig(serverEnv), serverEnv)
-const { engine, storage } = server
+let server
 const cleanup = async () => {
-  await server.close()
+  await server?.close()
   await rm(dataDir, { recursive: true, force: true })
   if (database !== undefined) {
     const admin = new pg.Client({ connectionString: env.DATABASE_URL })
@@ -94,172 +93,175 @@ const cleanup = async () => {
   }
 }
 
-// a participant, a user with a password, a token, and the actor the token stands for
-const operator = core.operatorAccess("bench", storage.operatorId)
-const tenant = await core.runPromise(
-  storage.services.tenants.create(operator, { companyName: "Bench NV", vatNumber: "BE0476388378", status: "ACTIVE" })
-)
-await core.runPromise(
-  storage.services.users.create(operator, {
-    tenantId: tenant.id,
-    email: "bench@bench.example",
-    role: "tenant_admin",
-    passwordHash: await hashPassword("bench-password-123")
-  })
-)
-const signIn = await fetch(`${server.url}/graphql`, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({
-    query: 'mutation { login(email: "bench@bench.example", password: "bench-password-123") { token } }'
-  })
-}).then((r) => r.json())
-const token = signIn.data.login.token
-const actor = await server.auth.authenticate(`Bearer ${token}`)
-
-await engine.publishTemplate({
-  schemaVersion: 1,
-  id: "bench-steps",
-  version: 1,
-  name: "Bench: form steps",
-  marketRole: "BRP",
-  steps: Array.from({ length: STEPS }, (_, i) => ({
-    id: `s${i + 1}`,
-    type: "form",
-    config: { fields: { note: { type: "string", max: 100 } } }
-  }))
-})
-
-/** `count` started workflows: { id, version, step }. */
-const prepare = async (count) => {
-  const out = []
-  for (let i = 0; i < count; i++) {
-    const created = await engine.create({ actor, templateId: "bench-steps" })
-    const started = await engine.start({
-      actor,
-      instanceId: created.state.instanceId,
-      expectedVersion: created.state.version
-    })
-    out.push({ id: started.state.instanceId, version: started.state.version, step: 1 })
-  }
-  return out
-}
-
-const next = (pool) => {
-  const w = pool.pop()
-  if (w === undefined) throw new Error("out of prepared workflows: raise BENCH_SPARE")
-  return w
-}
-
-const QUERY = "mutation ($i: ExecuteStepInput!) { executeStep(input: $i) { version } }"
-
-/** One HTTP slice: commands per second (every answer checked). */
-const httpSlice = async (lanes) => {
-  const pool = await prepare(lanes * SPARE)
-  const idle = pool.splice(0, lanes)
-  let ok = 0
-  let failed = 0
-  let firstFailure
-  const started = performance.now()
-  await autocannon({
-    url: `${server.url}/graphql`,
-    connections: lanes,
-    pipelining: 1,
-    duration: SLICE_MS / 1000,
-    requests: [
-      {
-        method: "POST",
-        path: "/graphql",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        setupRequest: (request, context) => {
-          // autocannon resets a connection's context after each answer: a workflow is taken from the
-          // idle ones here and given back with its new version in onResponse (one request in flight per connection)
-          let w = next(idle)
-          if (w.step > STEPS) w = next(pool)
-          context.workflow = w
-          return {
-            ...request,
-            body: JSON.stringify({
-              query: QUERY,
-              variables: {
-                i: { workflowId: w.id, expectedVersion: w.version, stepId: `s${w.step}`, input: { note: "bench" } }
-              }
-            })
-          }
-        },
-        onResponse: (status, body, context) => {
-          const answer = status === 200 ? JSON.parse(body) : undefined
-          const version = answer?.data?.executeStep?.version
-          if (typeof version === "number") {
-            ok++
-            context.workflow.version = version
-            context.workflow.step++
-            idle.push(context.workflow)
-          } else {
-            failed++
-            firstFailure ??= `${status} ${String(body).slice(0, 300)}`
-          }
-        }
-      }
-    ]
-  })
-  const seconds = (performance.now() - started) / 1000
-  if (failed > 0) throw new Error(`HTTP slice: ${failed} failed commands, e.g. ${firstFailure}`)
-  return ok / seconds
-}
-
-/** One direct slice: commands per second. */
-const directSlice = async (lanes) => {
-  const pool = await prepare(lanes * SPARE)
-  let ok = 0
-  const started = performance.now()
-  const end = started + SLICE_MS
-  await Promise.all(
-    Array.from({ length: lanes }, async () => {
-      let w = next(pool)
-      while (performance.now() < end) {
-        if (w.step > STEPS) w = next(pool)
-        const result = await engine.executeStep({
-          actor,
-          instanceId: w.id,
-          expectedVersion: w.version,
-          stepId: `s${w.step}`,
-          input: { note: "bench" }
-        })
-        w.version = result.state.version
-        w.step++
-        ok++
-      }
-    })
-  )
-  return ok / ((performance.now() - started) / 1000)
-}
-
-const compare = async (subject, baseline, lanes) => {
-  await subject(lanes)
-  await baseline(lanes)
-  const ratios = []
-  const subjectRates = []
-  const baselineRates = []
-  for (let round = 0; round < ROUNDS; round++) {
-    let s
-    let b
-    if (round % 2 === 0) {
-      s = await subject(lanes)
-      b = await baseline(lanes)
-    } else {
-      b = await baseline(lanes)
-      s = await subject(lanes)
-    }
-    subjectRates.push(s)
-    baselineRates.push(b)
-    ratios.push(s / b)
-  }
-  return { ratio: median(ratios), subjectRate: median(subjectRates), baselineRate: median(baselineRates) }
-}
-
 let exitCode = 0
 try {
+  server = await startServer(loadConfig(serverEnv), serverEnv)
+  const { engine, storage } = server
+
+  // a participant, a user with a password, a token, and the actor the token stands for
+  const operator = core.operatorAccess("bench", storage.operatorId)
+  const tenant = await core.runPromise(
+    storage.services.tenants.create(operator, { companyName: "Bench NV", vatNumber: "BE0476388378", status: "ACTIVE" })
+  )
+  await core.runPromise(
+    storage.services.users.create(operator, {
+      tenantId: tenant.id,
+      email: "bench@bench.example",
+      role: "tenant_admin",
+      passwordHash: await hashPassword("bench-password-123")
+    })
+  )
+  const signIn = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      query: 'mutation { login(email: "bench@bench.example", password: "bench-password-123") { token } }'
+    })
+  }).then((r) => r.json())
+  const token = signIn.data.login.token
+  const actor = await server.auth.authenticate(`Bearer ${token}`)
+
+  await engine.publishTemplate({
+    schemaVersion: 1,
+    id: "bench-steps",
+    version: 1,
+    name: "Bench: form steps",
+    marketRole: "BRP",
+    steps: Array.from({ length: STEPS }, (_, i) => ({
+      id: `s${i + 1}`,
+      type: "form",
+      config: { fields: { note: { type: "string", max: 100 } } }
+    }))
+  })
+
+  /** `count` started workflows: { id, version, step }. */
+  const prepare = async (count) => {
+    const out = []
+    for (let i = 0; i < count; i++) {
+      const created = await engine.create({ actor, templateId: "bench-steps" })
+      const started = await engine.start({
+        actor,
+        instanceId: created.state.instanceId,
+        expectedVersion: created.state.version
+      })
+      out.push({ id: started.state.instanceId, version: started.state.version, step: 1 })
+    }
+    return out
+  }
+
+  const next = (pool) => {
+    const w = pool.pop()
+    if (w === undefined) throw new Error("out of prepared workflows: raise BENCH_SPARE")
+    return w
+  }
+
+  const QUERY = "mutation ($i: ExecuteStepInput!) { executeStep(input: $i) { version } }"
+
+  /** One HTTP slice: commands per second (every answer checked). */
+  const httpSlice = async (lanes) => {
+    const pool = await prepare(lanes * SPARE)
+    const idle = pool.splice(0, lanes)
+    let ok = 0
+    let failed = 0
+    let firstFailure
+    const started = performance.now()
+    await autocannon({
+      url: `${server.url}/graphql`,
+      connections: lanes,
+      pipelining: 1,
+      duration: SLICE_MS / 1000,
+      requests: [
+        {
+          method: "POST",
+          path: "/graphql",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          setupRequest: (request, context) => {
+            // autocannon resets a connection's context after each answer: a workflow is taken from the
+            // idle ones here and given back with its new version in onResponse (one request in flight per connection)
+            let w = next(idle)
+            if (w.step > STEPS) w = next(pool)
+            context.workflow = w
+            return {
+              ...request,
+              body: JSON.stringify({
+                query: QUERY,
+                variables: {
+                  i: { workflowId: w.id, expectedVersion: w.version, stepId: `s${w.step}`, input: { note: "bench" } }
+                }
+              })
+            }
+          },
+          onResponse: (status, body, context) => {
+            const answer = status === 200 ? JSON.parse(body) : undefined
+            const version = answer?.data?.executeStep?.version
+            if (typeof version === "number") {
+              ok++
+              context.workflow.version = version
+              context.workflow.step++
+              idle.push(context.workflow)
+            } else {
+              failed++
+              firstFailure ??= `${status} ${String(body).slice(0, 300)}`
+            }
+          }
+        }
+      ]
+    })
+    const seconds = (performance.now() - started) / 1000
+    if (failed > 0) throw new Error(`HTTP slice: ${failed} failed commands, e.g. ${firstFailure}`)
+    return ok / seconds
+  }
+
+  /** One direct slice: commands per second. */
+  const directSlice = async (lanes) => {
+    const pool = await prepare(lanes * SPARE)
+    let ok = 0
+    const started = performance.now()
+    const end = started + SLICE_MS
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        let w = next(pool)
+        while (performance.now() < end) {
+          if (w.step > STEPS) w = next(pool)
+          const result = await engine.executeStep({
+            actor,
+            instanceId: w.id,
+            expectedVersion: w.version,
+            stepId: `s${w.step}`,
+            input: { note: "bench" }
+          })
+          w.version = result.state.version
+          w.step++
+          ok++
+        }
+      })
+    )
+    return ok / ((performance.now() - started) / 1000)
+  }
+
+  const compare = async (subject, baseline, lanes) => {
+    await subject(lanes)
+    await baseline(lanes)
+    const ratios = []
+    const subjectRates = []
+    const baselineRates = []
+    for (let round = 0; round < ROUNDS; round++) {
+      let s
+      let b
+      if (round % 2 === 0) {
+        s = await subject(lanes)
+        b = await baseline(lanes)
+      } else {
+        b = await baseline(lanes)
+        s = await subject(lanes)
+      }
+      subjectRates.push(s)
+      baselineRates.push(b)
+      ratios.push(s / b)
+    }
+    return { ratio: median(ratios), subjectRate: median(subjectRates), baselineRate: median(baselineRates) }
+  }
+
   console.log(
     `reference server executeStep: HTTP ÷ direct engine, ${server.storage.kind} store, node ${process.version}, ${ROUNDS} rounds of ${SLICE_MS} ms`
   )
