@@ -1,0 +1,181 @@
+/**
+ * The reconciler of the PostgreSQL + MongoDB split (and of the MongoDB-only index): it finds
+ * commits not yet projected — whose index write failed or was never made (a crash between the two
+ * databases) — older than a grace period, brings each instance's index entry up to the newest
+ * state in the log with a version-guarded write, then marks those commits projected.
+ *
+ * It is idempotent and safe to run twice or in two processes at once: the index write never moves
+ * an entry backwards, and marking a commit projected twice changes nothing. It is driven per tenant
+ * (`reconcile(tenantId)`); `tenants()` lists the tenants that have unprojected commits and
+ * `reconcileAll()` goes through them. `lag(access)` reports how many commits wait and the oldest.
+ *
+ * @since 0.1.0
+ */
+import { type Access, entryOf, type StorageError, tenantAccess, type WorkflowIndexService } from "@workflow-manager/core"
+import { Clock, Context as EffectContext, Effect } from "effect"
+import type { Context } from "./internal/context.js"
+import { currentState } from "./internal/log.js"
+import { attempt } from "./internal/run.js"
+import { scoped } from "./internal/scope.js"
+import { checkIdentifier, checkInt, checkScope } from "./internal/validate.js"
+
+/**
+ * Options of a run.
+ *
+ * @since 0.1.0
+ * @category reconciler
+ */
+export interface ReconcileOptions {
+  /** Only commits written at least this long ago (ms; default 30 000): younger ones may still be projecting. */
+  readonly graceMs?: number
+  /** At most this many unprojected commits per run (default 1000). */
+  readonly limit?: number
+}
+
+/**
+ * What a run did.
+ *
+ * @since 0.1.0
+ * @category reconciler
+ */
+export interface ReconcileReport {
+  /** Unprojected commits found. */
+  readonly scanned: number
+  /** Instances they belong to. */
+  readonly instances: number
+  /** Index entries written (an entry already up to date is not written again). */
+  readonly indexWrites: number
+  /** Commits marked projected. */
+  readonly marked: number
+  /** Instances whose index write failed (they stay unprojected for the next run). */
+  readonly failed: ReadonlyArray<{ readonly instanceId: string; readonly message: string }>
+}
+
+/**
+ * How far the index lags behind the log.
+ *
+ * @since 0.1.0
+ * @category reconciler
+ */
+export interface LagMetrics {
+  /** Commits not yet projected. */
+  readonly unprojected: number
+  /** When the oldest of them was written (ISO instant), if any. */
+  readonly oldestUnprojectedAt: string | undefined
+  /** Its age in ms (0 when none). */
+  readonly lagMs: number
+}
+
+/**
+ * The reconciler.
+ *
+ * @since 0.1.0
+ * @category reconciler
+ */
+export interface ReconcilerService {
+  /** One pass over a tenant's unprojected commits. */
+  readonly reconcile: (tenantId: string, options?: ReconcileOptions) => Effect.Effect<ReconcileReport, StorageError>
+  /** The tenants that have unprojected commits (at most 10 000). */
+  readonly tenants: Effect.Effect<ReadonlyArray<string>, StorageError>
+  /** `reconcile` for every tenant of `tenants`, one after the other; the reports summed. */
+  readonly reconcileAll: (options?: ReconcileOptions) => Effect.Effect<ReconcileReport, StorageError>
+  /** Lag metrics within a scope (the system scope: every tenant). */
+  readonly lag: (access: Access) => Effect.Effect<LagMetrics, StorageError>
+}
+
+/**
+ * The reconciler service tag.
+ *
+ * @since 0.1.0
+ * @category reconciler
+ */
+export class Reconciler extends EffectContext.Service<Reconciler, ReconcilerService>()(
+  "@workflow-manager/mongo/Reconciler"
+) {}
+
+const EMPTY: ReconcileReport = { scanned: 0, instances: 0, indexWrites: 0, marked: 0, failed: [] }
+
+const add = (a: ReconcileReport, b: ReconcileReport): ReconcileReport => ({
+  scanned: a.scanned + b.scanned,
+  instances: a.instances + b.instances,
+  indexWrites: a.indexWrites + b.indexWrites,
+  marked: a.marked + b.marked,
+  failed: [...a.failed, ...b.failed]
+})
+
+/**
+ * Builds the reconciler over the log and the index it repairs.
+ *
+ * @internal
+ */
+export const makeReconciler = (ctx: Context, index: WorkflowIndexService): ReconcilerService => {
+  const operation = "Reconciler.reconcile"
+  const instance = (tenantId: string, instanceId: string) =>
+    Effect.gen(function* () {
+      const access = tenantAccess(tenantId)
+      const state = yield* currentState(ctx, operation, access, instanceId)
+      if (state === undefined) return { ...EMPTY, instances: 1 }
+      const wrote = yield* index.upsert(access, entryOf(state))
+      const marked = yield* attempt(operation, () =>
+        ctx.events.updateMany(
+          { t: tenantId, i: instanceId, p: false, l: { $lte: state.version } },
+          { $set: { p: true } },
+          { writeConcern: ctx.writeConcern }
+        )
+      )
+      return { ...EMPTY, instances: 1, indexWrites: wrote ? 1 : 0, marked: marked.modifiedCount }
+    }).pipe(
+      Effect.catch((error) =>
+        Effect.succeed({ ...EMPTY, instances: 1, failed: [{ instanceId, message: error.message }] })
+      )
+    )
+  const reconcile: ReconcilerService["reconcile"] = (tenantId, options = {}) =>
+    Effect.gen(function* () {
+      yield* checkIdentifier(operation, "tenant id", tenantId)
+      const graceMs = yield* checkInt(operation, "graceMs", options.graceMs ?? 30_000, 0, 2_147_483_647)
+      const limit = yield* checkInt(operation, "limit", options.limit ?? 1000, 1, 100_000)
+      const now = yield* Clock.currentTimeMillis
+      const docs = yield* attempt(operation, () =>
+        ctx.events
+          .find({ t: tenantId, p: false, ca: { $lte: new Date(now - graceMs) } }, { projection: { i: 1 } })
+          .sort({ ca: 1 })
+          .limit(limit)
+          .toArray()
+      )
+      const ids = [...new Set(docs.map((d) => d.i as string))]
+      const reports = yield* Effect.forEach(ids, (id) => instance(tenantId, id), { concurrency: 4 })
+      return reports.reduce(add, { ...EMPTY, scanned: docs.length })
+    })
+  const tenants = attempt("Reconciler.tenants", () => ctx.events.distinct("t", { t: { $exists: true }, p: false })).pipe(
+    Effect.map((ts) => (ts as ReadonlyArray<unknown>).filter((t): t is string => typeof t === "string").slice(0, 10_000))
+  )
+  return {
+    reconcile,
+    tenants,
+    reconcileAll: (options) =>
+      Effect.flatMap(tenants, (ts) =>
+        Effect.reduce(ts, () => EMPTY, (total, tenantId) => Effect.map(reconcile(tenantId, options), (r) => add(total, r)))
+      ),
+    lag: (access) =>
+      Effect.gen(function* () {
+        const op = "Reconciler.lag"
+        yield* checkScope(op, access)
+        const [count, oldest] = yield* Effect.all(
+          [
+            attempt(op, () => ctx.events.countDocuments(scoped(access, { p: false }))),
+            attempt(op, () =>
+              ctx.events.findOne(scoped(access, { p: false }), { sort: { ca: 1 }, projection: { ca: 1 } })
+            )
+          ],
+          { concurrency: 2 }
+        )
+        const now = yield* Clock.currentTimeMillis
+        const at = oldest === null ? undefined : (oldest.ca as Date)
+        return {
+          unprojected: count,
+          oldestUnprojectedAt: at?.toISOString(),
+          lagMs: at === undefined ? 0 : Math.max(0, now - at.getTime())
+        }
+      })
+  }
+}

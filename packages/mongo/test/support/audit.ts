@@ -1,0 +1,65 @@
+/**
+ * The tenant-scoping audit: every `find`, `aggregate`, `insert`, `update` and `delete` the adapter
+ * sends to its collections (seen through the driver's command monitoring) must filter on the
+ * tenant field `t` (or insert documents that carry it). A tenant-scoped filter names the tenant;
+ * a cross-tenant read (operator, system) names `t: { $exists: true }`, and is counted.
+ */
+import type { CommandStartedEvent, Document, MongoClient } from "mongodb"
+
+const AUDITED = new Set(["find", "aggregate", "insert", "update", "delete"])
+/** Templates are shared by every tenant: the one collection without a tenant field. */
+const SHARED = new Set(["workflow_templates"])
+
+export interface AuditLog {
+  readonly checked: number
+  readonly crossTenant: number
+  readonly violations: ReadonlyArray<string>
+}
+
+const tenantCondition = (filter: unknown): "tenant" | "all" | undefined => {
+  if (filter === null || typeof filter !== "object") return undefined
+  const t = (filter as Document).t
+  if (typeof t === "string" && t.length > 0) return "tenant"
+  if (t !== null && typeof t === "object" && Object.keys(t).length === 1 && (t as Document).$exists === true) return "all"
+  return undefined
+}
+
+/** What one command filters on (or inserts), one entry per filter or document. */
+const conditionsOf = (name: string, command: Document): ReadonlyArray<"tenant" | "all" | undefined> => {
+  switch (name) {
+    case "find":
+      return [tenantCondition(command.filter)]
+    case "aggregate": {
+      const first = (command.pipeline as ReadonlyArray<Document> | undefined)?.[0]
+      return [tenantCondition(first?.$match)]
+    }
+    case "insert":
+      return (command.documents as ReadonlyArray<Document>).map((d) => (typeof d.t === "string" ? "tenant" : undefined))
+    case "update":
+      return (command.updates as ReadonlyArray<Document>).map((u) => tenantCondition(u.q))
+    case "delete":
+      return (command.deletes as ReadonlyArray<Document>).map((d) => tenantCondition(d.q))
+    default:
+      return []
+  }
+}
+
+/** Starts auditing a client created with `monitorCommands: true`. */
+export const audit = (client: MongoClient) => {
+  let checked = 0
+  let crossTenant = 0
+  const violations: Array<string> = []
+  client.on("commandStarted", (event: CommandStartedEvent) => {
+    if (!AUDITED.has(event.commandName)) return
+    const collection = event.command[event.commandName] as unknown
+    if (typeof collection !== "string" || !collection.startsWith("workflow_") || SHARED.has(collection)) return
+    for (const condition of conditionsOf(event.commandName, event.command)) {
+      checked++
+      if (condition === "all") crossTenant++
+      if (condition === undefined) {
+        violations.push(`${event.commandName} on ${collection}: ${JSON.stringify(event.command).slice(0, 300)}`)
+      }
+    }
+  })
+  return { log: (): AuditLog => ({ checked, crossTenant, violations: [...violations] }) }
+}
