@@ -1,6 +1,6 @@
 /**
  * The instance store on MongoDB: collection `workflow_instances`, insert-only versioned snapshots
- * (see `internal/versioned.ts`). The write path keeps each commit's resulting state in the commit
+ * (see `internal/versioned.ts`); `save` is guarded by the versions stored there. The write path keeps each commit's resulting state in the commit
  * document itself, so `get` compares the stored snapshot with the tail of the log and returns the
  * newer: a snapshot is never trusted without checking the log.
  *
@@ -11,7 +11,7 @@ import { Effect } from "effect"
 import type { Context } from "./internal/context.js"
 import { decodeState, toStored } from "./internal/documents.js"
 import { unescapeKeys } from "./internal/escape.js"
-import { currentState, tailVersion } from "./internal/log.js"
+import { currentState } from "./internal/log.js"
 import { claimOwner } from "./internal/owners.js"
 import { insertVersion, newest } from "./internal/versioned.js"
 import {
@@ -53,12 +53,8 @@ export const makeInstanceStore = (ctx: Context): InstanceStoreService => {
         yield* checkCovers(operation, access, checked.tenantId)
         const ours = yield* claimOwner(ctx, operation, checked.tenantId, checked.instanceId)
         if (!ours) return yield* Effect.fail(tenantViolation(operation, `instance ${checked.instanceId} belongs to another tenant`))
-        const own = tenantAccess(checked.tenantId)
-        const [cached, logged] = yield* Effect.all(
-          [newest(ctx.instances, operation, own, checked.instanceId), tailVersion(ctx, operation, own, checked.instanceId)],
-          { concurrency: 2 }
-        )
-        const current = Math.max(cached === null ? 0 : (cached.v as number), logged)
+        const cached = yield* newest(ctx.instances, operation, tenantAccess(checked.tenantId), checked.instanceId)
+        const current = cached === null ? 0 : (cached.v as number)
         const st = yield* toStored(operation, "state", checked, ctx.maxDocumentBytes)
         return yield* insertVersion(
           ctx,

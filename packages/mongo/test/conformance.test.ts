@@ -19,7 +19,7 @@ const register = (label: string) => (backend: () => Backend) => {
     template: (id, version) => backend().inspect.template(id, version),
     ensureTenant: (id) => backend().inspect.ensureTenant(id),
     ensureOperator: async () => (await backend().inspect.ensureOperator?.()) ?? operatorAccess("ops", randomUUID())
-  })
+  }, { timeout: 120_000 })
 }
 
 await describeBackend("mongo conformance", { split: false }, register("mongo on FerretDB"))
