@@ -9,6 +9,7 @@
  * | `workflow_events` | `by_command`: `{ t, i, c }` | `readByCommand`, a keyed command's replay |
  * | `workflow_events` | `unprojected`: `{ t, p, ca }` | the reconciler, the index read fallback, lag metrics |
  * | `workflow_owners` | `_id` = `<instanceId>` (unique) | which tenant owns an instance id |
+ * | `workflow_commands` | `_id` = `<instanceId>/<commandId>` | where a command id's commit is (`readByCommand` by `_id`) |
  * | `workflow_instances` | `_id` = `<instanceId>#<version>`; `latest`: `{ t, i, v: -1 }` | `InstanceStore` |
  * | `workflow_index` | `_id` = `<instanceId>#<version>`; `latest`: `{ t, i, v: -1 }`; `page`: `{ t, ck, i }`; `due`: `{ t, dk }` | `WorkflowIndex` (MongoDB-only deployments) |
  * | `workflow_templates` | `_id` = `<templateId>#<version>`; `latest`: `{ id, v: -1 }` | `TemplateStore` (MongoDB-only deployments) |
@@ -29,6 +30,7 @@ import type { Db, IndexDescription } from "mongodb"
 export const COLLECTIONS = {
   events: "workflow_events",
   owners: "workflow_owners",
+  commands: "workflow_commands",
   instances: "workflow_instances",
   index: "workflow_index",
   templates: "workflow_templates"
@@ -47,6 +49,7 @@ export const INDEXES: { readonly [K in keyof typeof COLLECTIONS]: ReadonlyArray<
     { key: { t: 1, p: 1, ca: 1 }, name: "unprojected" }
   ],
   owners: [],
+  commands: [],
   instances: [{ key: { t: 1, i: 1, v: -1 }, name: "latest" }],
   index: [
     { key: { t: 1, i: 1, v: -1 }, name: "latest" },

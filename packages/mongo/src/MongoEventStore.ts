@@ -10,15 +10,21 @@
  *
  * @since 0.1.0
  */
-import type { Access, EventStoreService } from "@workflow-manager/core"
+import type { Access, EventStoreService, WorkflowEvent } from "@workflow-manager/core"
 import { Clock, Effect } from "effect"
+import type { Document } from "mongodb"
 import { checkBatch } from "./internal/batch.js"
 import type { Context } from "./internal/context.js"
 import { instantDate, instantKey } from "./internal/instant.js"
-import { eventsOf, readCommits, writeCommit } from "./internal/log.js"
+import { commandKey, commitKey, eventsOf, readCommits, writeCommit } from "./internal/log.js"
+import { attempt } from "./internal/run.js"
+import { scoped } from "./internal/scope.js"
 import { checkIdentifier, checkInstant, checkInt, checkScope, checkText, invalid } from "./internal/validate.js"
 
 const MAX_SEQUENCE = 2_147_483_647
+
+/** How many commits `readByCommand` follows by `_id` from a command's marker before it scans. */
+const MAX_COMMAND_WALK = 32
 
 /** Reads of an instance's events, shared by the event store and the write path. */
 export const readEvents = (ctx: Context) => ({
@@ -51,8 +57,26 @@ export const readEvents = (ctx: Context) => ({
       yield* checkScope(operation, access)
       yield* checkIdentifier(operation, "instance id", instanceId)
       yield* checkText(operation, "command id", commandId, 500)
+      const keep = (e: WorkflowEvent) => e.commandId === commandId
+      // by `_id`: a command id without a marker (written before its first commit) recorded nothing;
+      // with one, its commits (a rollback writes several) lie at or after the marked sequence:
+      // follow the log from there by `_id`, and scan only when the walk is long
+      const marker = yield* attempt(operation, () =>
+        ctx.commands.findOne(scoped(access, { _id: commandKey(instanceId, commandId) as never }), { projection: { f: 1 } })
+      )
+      if (marker === null) return []
+      const walked: Array<Document> = []
+      let next = marker.f as number
+      for (let hop = 0; hop < MAX_COMMAND_WALK; hop++) {
+        const doc = yield* attempt(operation, () =>
+          ctx.events.findOne(scoped(access, { _id: commitKey(instanceId, next) as never }), { projection: { st: 0 } })
+        )
+        if (doc === null) return yield* eventsOf(operation, walked, keep)
+        if ((doc.c as ReadonlyArray<string>).includes(commandId)) walked.push(doc)
+        next = (doc.l as number) + 1
+      }
       const docs = yield* readCommits(ctx, operation, access, instanceId, { c: commandId })
-      return yield* eventsOf(operation, docs, (e) => e.commandId === commandId)
+      return yield* eventsOf(operation, docs, keep)
     })
 })
 

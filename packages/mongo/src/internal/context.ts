@@ -11,6 +11,7 @@ export interface Context {
   readonly db: Db
   readonly events: Collection<Document>
   readonly owners: Collection<Document>
+  readonly commands: Collection<Document>
   readonly instances: Collection<Document>
   readonly index: Collection<Document>
   readonly templates: Collection<Document>
@@ -51,6 +52,7 @@ export const makeContext = (config: MongoConfig): Context => {
     db: config.db,
     events: collection(COLLECTIONS.events),
     owners: collection(COLLECTIONS.owners),
+    commands: collection(COLLECTIONS.commands),
     instances: collection(COLLECTIONS.instances),
     index: collection(COLLECTIONS.index),
     templates: collection(COLLECTIONS.templates),

@@ -87,6 +87,37 @@ export const insertCommit = async (
   throw last
 }
 
+/** The `_id` of a command id's marker in `workflow_commands`. */
+export const commandKey = (instanceId: string, commandId: string): string => `${instanceId}/${commandId}`
+
+/**
+ * Records, before a commit is inserted, which commit a command id is about to write (`f`). The
+ * first marker of an id stays (insert-only): a later commit of the same id is found by a scan.
+ */
+const markCommands = (
+  ctx: Context,
+  operation: string,
+  tenantId: string,
+  instanceId: string,
+  commandIds: ReadonlyArray<string>,
+  first: number
+) =>
+  commandIds.length === 0
+    ? Effect.void
+    : attempt(operation, () =>
+        ctx.commands
+          .insertMany(
+            commandIds.map((c) => ({ _id: commandKey(instanceId, c) as never, t: tenantId, i: instanceId, f: first })),
+            { ordered: false, writeConcern: ctx.writeConcern }
+          )
+          .catch((error: unknown) => {
+            // markers that exist already are fine; anything else is a failed write
+            const errors = (error as { writeErrors?: ReadonlyArray<{ code?: number }> }).writeErrors
+            if (isDuplicateKeyError(error) || (Array.isArray(errors) && errors.every((e) => e.code === 11000))) return
+            throw error
+          })
+      )
+
 /** What a commit writes. */
 export interface CommitInput {
   readonly access: Access
@@ -200,6 +231,8 @@ export const writeCommit = (ctx: Context, operation: string, input: CommitInput,
       if (event.commandId !== undefined) commands.add(event.commandId)
     }
     const first = expectedVersion + 1
+    // a command id's marker goes first, so a missing marker proves the id recorded nothing
+    yield* markCommands(ctx, operation, tenantId, instanceId, [...commands], first)
     const doc: CommitDoc = {
       _id: commitKey(instanceId, first),
       t: tenantId,

@@ -19,8 +19,9 @@ export const newest = (collection: Collection<Document>, operation: string, acce
   attempt(operation, () => collection.findOne(scoped(access, { i: instanceId }), { sort: { v: -1 } }))
 
 /**
- * Inserts a version unless `current` (the newest version the caller knows of) is equal or higher;
- * `true` if it wrote. Then deletes the lower versions of the instance.
+ * Inserts a version unless `current` (the newest version the caller read) is equal or higher;
+ * `true` if it wrote. Then deletes the version it replaces, by `_id` (a version left by a race
+ * stays, invisible to reads, until a later write replaces it).
  */
 export const insertVersion = (
   ctx: Context,

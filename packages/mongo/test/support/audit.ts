@@ -61,5 +61,29 @@ export const audit = (client: MongoClient) => {
       }
     }
   })
-  return { log: (): AuditLog => ({ checked, crossTenant, violations: [...violations] }) }
+  // MONGO_PROFILE=1: time per kind of command, printed when the file ends
+  const profile = new Map<string, { n: number; ms: number }>()
+  const kinds = new Map<number, string>()
+  if (process.env.MONGO_PROFILE === "1") {
+    client.on("commandStarted", (e: CommandStartedEvent) => {
+      const filter = (e.command.filter ?? e.command.updates?.[0]?.q ?? e.command.deletes?.[0]?.q ?? {}) as Document
+      kinds.set(e.requestId, `${e.commandName} ${String(e.command[e.commandName])} ${Object.keys(filter).join(",")}`)
+    })
+    client.on("commandSucceeded", (e) => {
+      const kind = kinds.get(e.requestId) ?? e.commandName
+      const entry = profile.get(kind) ?? { n: 0, ms: 0 }
+      entry.n++
+      entry.ms += e.duration
+      profile.set(kind, entry)
+    })
+  }
+  return {
+    log: (): AuditLog => ({ checked, crossTenant, violations: [...violations] }),
+    profile: (): string =>
+      [...profile.entries()]
+        .sort((x, y) => y[1].ms - x[1].ms)
+        .slice(0, 15)
+        .map(([k, v]) => `${v.n}x ${(v.ms / v.n).toFixed(1)} ms = ${(v.ms / 1000).toFixed(1)} s  ${k}`)
+        .join("\n")
+  }
 }

@@ -109,6 +109,7 @@ export const describeBackend = async (
       let backend: Backend | undefined
       let client: MongoClient | undefined
       let reader: MongoClient | undefined
+      let audited: ReturnType<typeof audit> | undefined
       let pools: Array<pg.Pool> = []
       const database = `wm_test_${randomBytes(6).toString("hex")}`
       const contexts: Array<Context> = []
@@ -118,7 +119,7 @@ export const describeBackend = async (
       }
       beforeAll(async () => {
         client = new MongoClient(url, { monitorCommands: true, maxPoolSize: 16 })
-        const audited = audit(client)
+        audited = audit(client)
         await client.connect()
         // the inspect reads with a client of its own: the audit covers the adapter's commands only
         reader = await new MongoClient(url).connect()
@@ -133,7 +134,7 @@ export const describeBackend = async (
             services: assemble(ctx, undefined),
             inspect: { ...base, ensureTenant: async () => {} },
             withFaults: (faults) => assemble(track(makeContext({ db })), undefined, faults),
-            audit: audited.log
+            audit: (audited as ReturnType<typeof audit>).log
           }
           return
         }
@@ -189,12 +190,13 @@ export const describeBackend = async (
           },
           pg: { services: pgServices, admin: adminClient, operator },
           withFaults: (faults) => assemble(track(makeContext({ db })), ports, faults),
-          audit: audited.log
+          audit: (audited as ReturnType<typeof audit>).log
         }
       })
       afterAll(async () => {
         // the audit holds for every command the file's tests sent through the adapter
         const log = backend?.audit()
+        if (process.env.MONGO_PROFILE === "1") console.log(audited?.profile())
         // no write may still run when the database goes (FerretDB's SQLite files are deleted)
         for (const ctx of contexts) await drain(ctx)
         await client?.close()
