@@ -7,15 +7,16 @@
  * | `workflow_events` | `_id` = `<instanceId>#<first sequence>` (unique) | the conflict key of a commit |
  * | `workflow_events` | `tail`: `{ t, i, f: -1 }` | `load`, the expected-version check, reads by range |
  * | `workflow_events` | `by_command`: `{ t, i, c }` | `readByCommand`, a keyed command's replay |
- * | `workflow_events` | `unprojected`: `{ t, p, ca }` | the reconciler, the index read fallback, lag metrics |
+ * | `workflow_events` | `by_time`: `{ t, ca }` | the reconciler, the index read fallback, lag metrics |
  * | `workflow_owners` | `_id` = `<instanceId>` (unique) | which tenant owns an instance id |
- * | `workflow_commands` | `_id` = `<instanceId>/<commandId>` | where a command id's commit is (`readByCommand` by `_id`) |
+ * | `workflow_commands` | `_id` = `<instanceId>/<commandId>` | whether a command id recorded anything (`readByCommand` by `_id`) |
+ * | `workflow_projected` | `_id` = a commit's `_id`; `by_instance`: `{ t, i }` | which commits are projected (the reconciler) |
  * | `workflow_instances` | `_id` = `<instanceId>#<version>`; `latest`: `{ t, i, v: -1 }` | `InstanceStore` |
  * | `workflow_index` | `_id` = `<instanceId>#<version>`; `latest`: `{ t, i, v: -1 }`; `page`: `{ t, ck, i }`; `due`: `{ t, dk }` | `WorkflowIndex` (MongoDB-only deployments) |
  * | `workflow_templates` | `_id` = `<templateId>#<version>`; `latest`: `{ id, v: -1 }` | `TemplateStore` (MongoDB-only deployments) |
  *
  * Field names: `t` tenant, `i` instance, `f`/`l` first/last sequence of a commit, `c` command ids,
- * `p` projected, `ca` written at, `v` version, `ck`/`uk`/`dk` created/updated/due keys.
+ * `ca` written at, `v` version, `ck`/`uk`/`dk` created/updated/due keys.
  *
  * @since 0.1.0
  */
@@ -31,6 +32,7 @@ export const COLLECTIONS = {
   events: "workflow_events",
   owners: "workflow_owners",
   commands: "workflow_commands",
+  projected: "workflow_projected",
   instances: "workflow_instances",
   index: "workflow_index",
   templates: "workflow_templates"
@@ -46,10 +48,11 @@ export const INDEXES: { readonly [K in keyof typeof COLLECTIONS]: ReadonlyArray<
   events: [
     { key: { t: 1, i: 1, f: -1 }, name: "tail" },
     { key: { t: 1, i: 1, c: 1 }, name: "by_command" },
-    { key: { t: 1, p: 1, ca: 1 }, name: "unprojected" }
+    { key: { t: 1, ca: 1 }, name: "by_time" }
   ],
   owners: [],
   commands: [],
+  projected: [{ key: { t: 1, i: 1 }, name: "by_instance" }],
   instances: [{ key: { t: 1, i: 1, v: -1 }, name: "latest" }],
   index: [
     { key: { t: 1, i: 1, v: -1 }, name: "latest" },

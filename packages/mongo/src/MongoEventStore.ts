@@ -58,22 +58,25 @@ export const readEvents = (ctx: Context) => ({
       yield* checkIdentifier(operation, "instance id", instanceId)
       yield* checkText(operation, "command id", commandId, 500)
       const keep = (e: WorkflowEvent) => e.commandId === commandId
-      // by `_id`: a command id without a marker (written before its first commit) recorded nothing;
-      // with one, its commits (a rollback writes several) lie at or after the marked sequence:
-      // follow the log from there by `_id`, and scan only when the walk is long
-      const marker = yield* attempt(operation, () =>
-        ctx.commands.findOne(scoped(access, { _id: commandKey(instanceId, commandId) as never }), { projection: { f: 1 } })
-      )
-      if (marker === null) return []
-      const walked: Array<Document> = []
-      let next = marker.f as number
-      for (let hop = 0; hop < MAX_COMMAND_WALK; hop++) {
-        const doc = yield* attempt(operation, () =>
-          ctx.events.findOne(scoped(access, { _id: commitKey(instanceId, next) as never }), { projection: { st: 0 } })
+      // by `_id` (tenant scopes): a command id without a marker (written before its first commit)
+      // recorded nothing; with one, its commits (a rollback writes several) lie at or after the
+      // marked sequence: follow the log from there by `_id`, and scan only when the walk is long
+      if (access._tag === "Tenant") {
+        const tenantId = access.tenantId
+        const marker = yield* attempt(operation, () =>
+          ctx.commands.findOne({ _id: commandKey(tenantId, instanceId, commandId) as never }, { projection: { f: 1 } })
         )
-        if (doc === null) return yield* eventsOf(operation, walked, keep)
-        if ((doc.c as ReadonlyArray<string>).includes(commandId)) walked.push(doc)
-        next = (doc.l as number) + 1
+        if (marker === null) return []
+        const walked: Array<Document> = []
+        let next = marker.f as number
+        for (let hop = 0; hop < MAX_COMMAND_WALK; hop++) {
+          const doc = yield* attempt(operation, () =>
+            ctx.events.findOne({ _id: commitKey(tenantId, instanceId, next) as never }, { projection: { st: 0 } })
+          )
+          if (doc === null) return yield* eventsOf(operation, walked, keep)
+          if ((doc.c as ReadonlyArray<string>).includes(commandId)) walked.push(doc)
+          next = (doc.l as number) + 1
+        }
       }
       const docs = yield* readCommits(ctx, operation, access, instanceId, { c: commandId })
       return yield* eventsOf(operation, docs, keep)

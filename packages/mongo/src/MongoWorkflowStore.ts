@@ -7,8 +7,10 @@
  * `_id`, with journaled majority write concern; that insert is the acknowledgement point. An
  * ambiguous outcome (timeout, network error) is resolved by reading the key back. Then the index
  * entry is written (to MongoDB, or to PostgreSQL in the split), version-guarded; when that fails
- * the command has still happened: the commit stays "not projected", the result names the index as
- * pending, and the reconciler brings the entry up to date. Last, the commit is marked projected.
+ * the command has still happened: the result names the index as pending, the commit stays "not
+ * projected", and the reconciler brings the entry up to date. After a successful index write the
+ * commit is marked projected — by inserting a marker (`workflow_projected`), never by an update:
+ * the write path only inserts and reads by `_id`.
  *
  * `load` reads the tail of the log: the newest commit holds the current state (one query), and the
  * events of a command id come from a second query run at the same time.
@@ -29,20 +31,20 @@ import { Clock, Effect } from "effect"
 import { checkBatch } from "./internal/batch.js"
 import type { Context } from "./internal/context.js"
 import { decodeState } from "./internal/documents.js"
-import { markProjected, readCurrent, writeCommit } from "./internal/log.js"
+import { readCurrent, writeCommit } from "./internal/log.js"
+import { markProjected } from "./internal/projected.js"
 import { attempt } from "./internal/run.js"
 import { checkIdentifier, checkScope, checkText, invalid } from "./internal/validate.js"
 import { readEvents } from "./MongoEventStore.js"
 import { makeInstanceStore } from "./MongoInstanceStore.js"
 
 /**
- * The gaps between the writes of a commit, where a test may simulate a crash: after the MongoDB
- * insert (before the index write), and after the index write (before the commit is marked projected).
- *
- * @since 0.1.0
- * @category testing
+ * The gaps between the writes of a commit, where a test may simulate a crash: between the MongoDB
+ * writes (the instance id's owner or a command id's marker written, the commit not yet inserted),
+ * after the MongoDB insert (before the index write), and after the index write (before the commit's
+ * "projected" marker is inserted).
  */
-export type CrashPoint = "afterInsert" | "afterIndex"
+export type CrashPoint = "beforeInsert" | "afterInsert" | "afterIndex"
 
 /** Test hooks: `crash` returns `true` to stop the commit at that point, as if the process died. */
 export interface Faults {
@@ -141,7 +143,8 @@ export const makeWriteStore = (ctx: Context, index: WorkflowIndexService, faults
           ctx,
           operation,
           { access, ...checked, expectedVersion: batch.expectedVersion, state },
-          now
+          now,
+          crashAt(faults, "beforeInsert", state.instanceId)
         )
         yield* crashAt(faults, "afterInsert", state.instanceId)
         // acknowledged from here on: a failed index write leaves the commit "not projected"
@@ -153,7 +156,10 @@ export const makeWriteStore = (ctx: Context, index: WorkflowIndexService, faults
         )
         if (!written) return INDEX_PENDING
         yield* crashAt(faults, "afterIndex", state.instanceId)
-        markProjected(ctx, state.tenantId, doc._id)
+        // an insert, not an update: see internal/projected.ts
+        yield* markProjected(ctx, operation, [{ key: doc._id, t: doc.t, i: doc.i, l: doc.l }]).pipe(
+          Effect.catch((error) => Effect.logWarning("marking a commit projected failed; the reconciler will", error))
+        )
         return NOTHING_PENDING
       }),
     check: check(ctx)

@@ -1,8 +1,10 @@
 /**
  * The reconciler of the PostgreSQL + MongoDB split (and of the MongoDB-only index): it finds
- * commits not yet projected — whose index write failed or was never made (a crash between the two
- * databases) — older than a grace period, brings each instance's index entry up to the newest
- * state in the log with a version-guarded write, then marks those commits projected.
+ * commits not yet confirmed projected (every commit is inserted so; among them those whose index
+ * write failed or was never made — a crash between the two databases) older than a grace period,
+ * brings each instance's index entry up to the newest state in the log with a version-guarded
+ * write (an entry already up to date is not written), then marks those commits projected in one
+ * update.
  *
  * It is idempotent and safe to run twice or in two processes at once: the index write never moves
  * an entry backwards, and marking a commit projected twice changes nothing. It is driven per tenant
@@ -13,8 +15,12 @@
  */
 import { type Access, entryOf, type StorageError, tenantAccess, type WorkflowIndexService } from "@workflow-manager/core"
 import { Clock, Context as EffectContext, Effect } from "effect"
+import type { Document } from "mongodb"
 import type { Context } from "./internal/context.js"
-import { currentState } from "./internal/log.js"
+import { decodeState } from "./internal/documents.js"
+import { unescapeKeys } from "./internal/escape.js"
+import { currentState, latestFrom } from "./internal/log.js"
+import { markProjected, unprojected } from "./internal/projected.js"
 import { attempt } from "./internal/run.js"
 import { scoped } from "./internal/scope.js"
 import { checkIdentifier, checkInt, checkScope } from "./internal/validate.js"
@@ -58,7 +64,7 @@ export interface ReconcileReport {
  * @category reconciler
  */
 export interface LagMetrics {
-  /** Commits not yet projected. */
+  /** Commits not yet confirmed projected (counted up to 10 000). */
   readonly unprojected: number
   /** When the oldest of them was written (ISO instant), if any. */
   readonly oldestUnprojectedAt: string | undefined
@@ -75,7 +81,7 @@ export interface LagMetrics {
 export interface ReconcilerService {
   /** One pass over a tenant's unprojected commits. */
   readonly reconcile: (tenantId: string, options?: ReconcileOptions) => Effect.Effect<ReconcileReport, StorageError>
-  /** The tenants that have unprojected commits (at most 10 000). */
+  /** The tenants that have commits (at most 10 000): the ones `reconcileAll` goes through. */
   readonly tenants: Effect.Effect<ReadonlyArray<string>, StorageError>
   /** `reconcile` for every tenant of `tenants`, one after the other; the reports summed. */
   readonly reconcileAll: (options?: ReconcileOptions) => Effect.Effect<ReconcileReport, StorageError>
@@ -92,6 +98,16 @@ export interface ReconcilerService {
 export class Reconciler extends EffectContext.Service<Reconciler, ReconcilerService>()(
   "@workflow-manager/mongo/Reconciler"
 ) {}
+
+/** `lag` counts up to this many unprojected commits. */
+const MAX_LAG_COUNT = 10_000
+
+interface Projected {
+  readonly key: string
+  readonly t: string
+  readonly i: string
+  readonly l: number
+}
 
 const EMPTY: ReconcileReport = { scanned: 0, instances: 0, indexWrites: 0, marked: 0, failed: [] }
 
@@ -110,23 +126,33 @@ const add = (a: ReconcileReport, b: ReconcileReport): ReconcileReport => ({
  */
 export const makeReconciler = (ctx: Context, index: WorkflowIndexService): ReconcilerService => {
   const operation = "Reconciler.reconcile"
-  const instance = (tenantId: string, instanceId: string) =>
+  /** Brings one instance's entry up to its newest state; its commits now projected. */
+  const instance = (tenantId: string, instanceId: string, docs: ReadonlyArray<Document>) =>
     Effect.gen(function* () {
       const access = tenantAccess(tenantId)
-      const state = yield* currentState(ctx, operation, access, instanceId)
-      if (state === undefined) return { ...EMPTY, instances: 1 }
+      let newest: Document | undefined
+      for (const d of docs) if (d.st !== undefined && (newest === undefined || (d.l as number) > (newest.l as number))) newest = d
+      const state =
+        newest === undefined
+          ? yield* currentState(ctx, operation, access, instanceId)
+          : yield* latestFrom(ctx, operation, tenantId, instanceId, {
+              v: newest.l as number,
+              state: yield* decodeState(operation, unescapeKeys(newest.st))
+            })
+      if (state === undefined) return { report: { ...EMPTY, instances: 1 }, projected: [] as ReadonlyArray<Projected> }
       const wrote = yield* index.upsert(access, entryOf(state))
-      const marked = yield* attempt(operation, () =>
-        ctx.events.updateMany(
-          { t: tenantId, i: instanceId, p: false, l: { $lte: state.version } },
-          { $set: { p: true } },
-          { writeConcern: ctx.writeConcern }
-        )
-      )
-      return { ...EMPTY, instances: 1, indexWrites: wrote ? 1 : 0, marked: marked.modifiedCount }
+      return {
+        report: { ...EMPTY, instances: 1, indexWrites: wrote ? 1 : 0 },
+        projected: docs
+          .filter((d) => (d.l as number) <= state.version)
+          .map((d): Projected => ({ key: d._id as unknown as string, t: tenantId, i: instanceId, l: d.l as number }))
+      }
     }).pipe(
       Effect.catch((error) =>
-        Effect.succeed({ ...EMPTY, instances: 1, failed: [{ instanceId, message: error.message }] })
+        Effect.succeed({
+          report: { ...EMPTY, instances: 1, failed: [{ instanceId, message: error.message }] },
+          projected: [] as ReadonlyArray<Projected>
+        })
       )
     )
   const reconcile: ReconcilerService["reconcile"] = (tenantId, options = {}) =>
@@ -135,18 +161,26 @@ export const makeReconciler = (ctx: Context, index: WorkflowIndexService): Recon
       const graceMs = yield* checkInt(operation, "graceMs", options.graceMs ?? 30_000, 0, 2_147_483_647)
       const limit = yield* checkInt(operation, "limit", options.limit ?? 1000, 1, 100_000)
       const now = yield* Clock.currentTimeMillis
-      const docs = yield* attempt(operation, () =>
-        ctx.events
-          .find({ t: tenantId, p: false, ca: { $lte: new Date(now - graceMs) } }, { projection: { i: 1 } })
-          .sort({ ca: 1 })
-          .limit(limit)
-          .toArray()
+      const docs = yield* unprojected(
+        ctx,
+        operation,
+        { t: tenantId, ca: { $lte: new Date(now - graceMs) } },
+        { order: 1, limit, projection: { st: 1 } }
       )
-      const ids = [...new Set(docs.map((d) => d.i as string))]
-      const reports = yield* Effect.forEach(ids, (id) => instance(tenantId, id), { concurrency: 4 })
-      return reports.reduce(add, { ...EMPTY, scanned: docs.length })
+      const byInstance = new Map<string, Array<Document>>()
+      for (const d of docs) {
+        const list = byInstance.get(d.i as string) ?? []
+        list.push(d)
+        byInstance.set(d.i as string, list)
+      }
+      const done = yield* Effect.forEach([...byInstance], ([id, commits]) => instance(tenantId, id, commits), {
+        concurrency: 4
+      })
+      // one insert of markers for the whole pass
+      const marked = yield* markProjected(ctx, operation, done.flatMap((d) => d.projected))
+      return done.map((d) => d.report).reduce(add, { ...EMPTY, scanned: docs.length, marked })
     })
-  const tenants = attempt("Reconciler.tenants", () => ctx.events.distinct("t", { t: { $exists: true }, p: false })).pipe(
+  const tenants = attempt("Reconciler.tenants", () => ctx.events.distinct("t", { t: { $exists: true } })).pipe(
     Effect.map((ts) => (ts as ReadonlyArray<unknown>).filter((t): t is string => typeof t === "string").slice(0, 10_000))
   )
   return {
@@ -160,19 +194,11 @@ export const makeReconciler = (ctx: Context, index: WorkflowIndexService): Recon
       Effect.gen(function* () {
         const op = "Reconciler.lag"
         yield* checkScope(op, access)
-        const [count, oldest] = yield* Effect.all(
-          [
-            attempt(op, () => ctx.events.countDocuments(scoped(access, { p: false }))),
-            attempt(op, () =>
-              ctx.events.findOne(scoped(access, { p: false }), { sort: { ca: 1 }, projection: { ca: 1 } })
-            )
-          ],
-          { concurrency: 2 }
-        )
+        const waiting = yield* unprojected(ctx, op, scoped(access, {}), { order: 1, limit: MAX_LAG_COUNT, projection: {} })
         const now = yield* Clock.currentTimeMillis
-        const at = oldest === null ? undefined : (oldest.ca as Date)
+        const at = waiting[0]?.ca as Date | undefined
         return {
-          unprojected: count,
+          unprojected: waiting.length,
           oldestUnprojectedAt: at?.toISOString(),
           lagMs: at === undefined ? 0 : Math.max(0, now - at.getTime())
         }

@@ -38,7 +38,7 @@ await describeBackend("mongo write path", { split: false }, (backend) => {
   it("resolves an ambiguous insert by reading its key back: the same commit id is a success", async () => {
     const events = backend().ctx.events
     const doc = (cid: string): CommitDoc => ({
-      _id: `${uuid()}#1`, t: "tenant-a", i: "x", f: 1, l: 1, ev: [], at: [], a: new Date(0), c: [], cid, p: false, ca: new Date(0)
+      _id: `tenant-a/${uuid()}#1`, t: "tenant-a", i: "x", f: 1, l: 1, ev: [], at: [], a: new Date(0), c: [], cid, p: false, ca: new Date(0)
     })
     // the insert lands, then the reply is lost: a network error after the write
     const lostReply: InsertTarget = {

@@ -12,6 +12,7 @@ export interface Context {
   readonly events: Collection<Document>
   readonly owners: Collection<Document>
   readonly commands: Collection<Document>
+  readonly projected: Collection<Document>
   readonly instances: Collection<Document>
   readonly index: Collection<Document>
   readonly templates: Collection<Document>
@@ -24,21 +25,6 @@ export interface Context {
    * boundary) and the state after it. Only a hint: every use checks the log after it by `_id`.
    */
   readonly heads: Map<string, { readonly v: number; readonly state: WorkflowState | undefined }>
-  /** Writes started and not awaited (marking commits projected, deleting old versions). */
-  readonly background: Set<Promise<unknown>>
-}
-
-/** Starts a best-effort write without awaiting it; its failure is ignored (it is repaired later). */
-export const inBackground = (ctx: Context, write: () => Promise<unknown>): void => {
-  const running: Promise<unknown> = write()
-    .catch(() => undefined)
-    .finally(() => ctx.background.delete(running))
-  ctx.background.add(running)
-}
-
-/** Waits for the writes started in the background (before closing the client). */
-export const drain = async (ctx: Context): Promise<void> => {
-  while (ctx.background.size > 0) await Promise.all([...ctx.background])
 }
 
 /** How many heads are kept (the map is cleared when full). */
@@ -53,13 +39,13 @@ export const makeContext = (config: MongoConfig): Context => {
     events: collection(COLLECTIONS.events),
     owners: collection(COLLECTIONS.owners),
     commands: collection(COLLECTIONS.commands),
+    projected: collection(COLLECTIONS.projected),
     instances: collection(COLLECTIONS.instances),
     index: collection(COLLECTIONS.index),
     templates: collection(COLLECTIONS.templates),
     maxDocumentBytes: config.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
     writeConcern: config.writeConcern ?? DEFAULT_WRITE_CONCERN,
     owned: new Map(),
-    heads: new Map(),
-    background: new Set()
+    heads: new Map()
   }
 }

@@ -20,8 +20,8 @@ import { decodeState } from "./documents.js"
 import { type CheckedQuery, checkQuery, compareEntries, matches, positionOf } from "./entryFilter.js"
 import { unescapeKeys } from "./escape.js"
 import { currentState } from "./log.js"
-import { attempt } from "./run.js"
-import { ALL_TENANTS, scoped } from "./scope.js"
+import { unprojected } from "./projected.js"
+import { ALL_TENANTS } from "./scope.js"
 import { checkIdentifier, checkScope } from "./validate.js"
 
 /** At most this many unprojected commits are merged into one read. */
@@ -82,18 +82,11 @@ export const withLogFallback = (ctx: Context, index: WorkflowIndexService): Work
       const operation = "WorkflowIndex.get"
       yield* checkScope(operation, access)
       yield* checkIdentifier(operation, "instance id", instanceId)
-      const [entry, doc] = yield* Effect.all(
-        [
-          index.get(access, instanceId),
-          attempt(operation, () =>
-            ctx.events.findOne(scoped(access, { i: instanceId, p: false }), { sort: { f: -1 }, projection: { ev: 0 } })
-          )
-        ],
+      const [entry, state] = yield* Effect.all(
+        [index.get(access, instanceId), currentState(ctx, operation, access, instanceId)],
         { concurrency: 2 }
       )
-      if (doc === null) return entry
-      const pending = yield* pendingEntries(ctx, operation, access, [doc])
-      return newer(entry, pending.get(instanceId))
+      return newer(entry, state === undefined ? undefined : entryOf(state))
     }),
   query: (access, filter, page) =>
     Effect.gen(function* () {
@@ -104,13 +97,11 @@ export const withLogFallback = (ctx: Context, index: WorkflowIndexService): Work
       const [found, docs] = yield* Effect.all(
         [
           index.query(access, filter, page),
-          attempt(operation, () =>
-            ctx.events
-              .find({ t: q.tenantId ?? ALL_TENANTS, p: false }, { projection: { ev: 0 } })
-              .sort({ ca: -1 })
-              .limit(MAX_PENDING)
-              .toArray()
-          )
+          unprojected(ctx, operation, { t: q.tenantId ?? ALL_TENANTS }, {
+            order: -1,
+            limit: MAX_PENDING,
+            projection: { st: 1 }
+          })
         ],
         { concurrency: 2 }
       )

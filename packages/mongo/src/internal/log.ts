@@ -1,7 +1,8 @@
 /**
  * The event log: one document per commit in `workflow_events`, keyed `<instanceId>#<first
  * sequence>`, holding the commit's events (keys escaped, each with a `Date` copy of its instant),
- * the state after them, the command ids, a commit id and the "projected" flag. One insert is atomic
+ * the state after them, the command ids and a commit id (whether it is projected is a marker of its
+ * own, see `projected.ts`). One insert is atomic
  * on every MongoDB-compatible server, so a commit is all or nothing; two writers at one expected
  * version build the same key and the unique `_id` lets exactly one insert land.
  */
@@ -27,8 +28,14 @@ import { claimOwner } from "./owners.js"
 import { attempt } from "./run.js"
 import { scoped } from "./scope.js"
 
-/** The `_id` of the commit whose first event has sequence `first`. */
-export const commitKey = (instanceId: string, first: number): string => `${instanceId}#${first}`
+/**
+ * The `_id` of the commit whose first event has sequence `first`: `<tenant>/<instance>#<first>`.
+ * The tenant is part of the key, so a read by `_id` filters on the tenant by construction — and a
+ * filter on `_id` alone is the one FerretDB 1.24 answers from its index whether or not the document
+ * exists (`{ _id, t }` is scanned when nothing matches). Identifiers have no `/` or `#`.
+ */
+export const commitKey = (tenantId: string, instanceId: string, first: number): string =>
+  `${tenantId}/${instanceId}#${first}`
 
 /** A stored commit. */
 export interface CommitDoc extends Document {
@@ -43,7 +50,6 @@ export interface CommitDoc extends Document {
   readonly c: ReadonlyArray<string>
   readonly st?: unknown
   readonly cid: string
-  readonly p: boolean
   readonly ca: Date
 }
 
@@ -67,7 +73,7 @@ export const insertCommit = async (
   writeConcern: object
 ): Promise<"inserted" | "taken"> => {
   const readBack = async () => {
-    const back = await target.findOne({ _id: doc._id, t: doc.t }, { projection: { cid: 1 } })
+    const back = await target.findOne({ _id: doc._id }, { projection: { cid: 1 } })
     return back === null ? undefined : back.cid === doc.cid ? "inserted" : "taken"
   }
   let last: unknown
@@ -87,8 +93,9 @@ export const insertCommit = async (
   throw last
 }
 
-/** The `_id` of a command id's marker in `workflow_commands`. */
-export const commandKey = (instanceId: string, commandId: string): string => `${instanceId}/${commandId}`
+/** The `_id` of a command id's marker in `workflow_commands`: `<tenant>/<instance>/<command id>`. */
+export const commandKey = (tenantId: string, instanceId: string, commandId: string): string =>
+  `${tenantId}/${instanceId}/${commandId}`
 
 /**
  * Records, before a commit is inserted, which commit a command id is about to write (`f`). The
@@ -107,7 +114,7 @@ const markCommands = (
     : attempt(operation, () =>
         ctx.commands
           .insertMany(
-            commandIds.map((c) => ({ _id: commandKey(instanceId, c) as never, t: tenantId, i: instanceId, f: first })),
+            commandIds.map((c) => ({ _id: commandKey(tenantId, instanceId, c) as never, t: tenantId, i: instanceId, f: first })),
             { ordered: false, writeConcern: ctx.writeConcern }
           )
           .catch((error: unknown) => {
@@ -178,7 +185,7 @@ const walk = (
     for (let n = 0; n < MAX_WALK; n++) {
       const next = yield* attempt(operation, () =>
         ctx.events.findOne(
-          { _id: commitKey(instanceId, head.v + 1) as never, t: tenantId },
+          { _id: commitKey(tenantId, instanceId, head.v + 1) as never },
           { projection: withState ? { l: 1, st: 1 } : { l: 1 } }
         )
       )
@@ -191,6 +198,21 @@ const walk = (
     }
     return undefined
   })
+
+/**
+ * The newest state of an instance from a commit known to hold a state: followed by `_id` to the
+ * tail, else read with {@link currentState}.
+ */
+export const latestFrom = (
+  ctx: Context,
+  operation: string,
+  tenantId: string,
+  instanceId: string,
+  head: { readonly v: number; readonly state: WorkflowState }
+): Effect.Effect<WorkflowState | undefined, StorageError> =>
+  Effect.flatMap(walk(ctx, operation, tenantId, instanceId, head, true), (found) =>
+    found?.state !== undefined ? Effect.succeed(found.state) : currentState(ctx, operation, tenantAccess(tenantId), instanceId)
+  )
 
 /** The instance's last sequence for a commit's expected-version check: from a known head by `_id`, else a sorted read. */
 const versionFor = (ctx: Context, operation: string, tenantId: string, instanceId: string, expected: number) =>
@@ -210,7 +232,13 @@ const versionFor = (ctx: Context, operation: string, tenantId: string, instanceI
  * log must be at the expected version (a stale or future version is a `Conflict`). The insert's
  * unique key settles every race after that check.
  */
-export const writeCommit = (ctx: Context, operation: string, input: CommitInput, now: number) =>
+export const writeCommit = (
+  ctx: Context,
+  operation: string,
+  input: CommitInput,
+  now: number,
+  beforeInsert: Effect.Effect<void> = Effect.void
+) =>
   Effect.gen(function* () {
     const { instanceId, tenantId, expectedVersion, events } = input
     if (expectedVersion === 0) {
@@ -234,7 +262,7 @@ export const writeCommit = (ctx: Context, operation: string, input: CommitInput,
     // a command id's marker goes first, so a missing marker proves the id recorded nothing
     yield* markCommands(ctx, operation, tenantId, instanceId, [...commands], first)
     const doc: CommitDoc = {
-      _id: commitKey(instanceId, first),
+      _id: commitKey(tenantId, instanceId, first),
       t: tenantId,
       i: instanceId,
       f: first,
@@ -247,9 +275,9 @@ export const writeCommit = (ctx: Context, operation: string, input: CommitInput,
         ? {}
         : { st: yield* toStored(operation, "state", input.state, ctx.maxDocumentBytes) }),
       cid: randomUUID(),
-      p: false,
       ca: new Date(now)
     }
+    yield* beforeInsert
     const outcome = yield* attempt(operation, () =>
       insertCommit(ctx.events as unknown as InsertTarget, doc, ctx.writeConcern)
     )
@@ -259,17 +287,6 @@ export const writeCommit = (ctx: Context, operation: string, input: CommitInput,
     rememberHead(ctx, tenantId, instanceId, doc.l, input.state)
     return doc
   })
-
-/**
- * Marks a commit projected (its index entry is written). Best effort and not awaited: the command
- * is acknowledged already, and a commit left unmarked is marked by the reconciler (which finds its
- * index entry up to date and writes nothing).
- */
-export const markProjected = (ctx: Context, tenantId: string, key: string): void => {
-  ctx.events
-    .updateOne({ _id: key as never, t: tenantId }, { $set: { p: true } }, { writeConcern: ctx.writeConcern })
-    .catch(() => undefined)
-}
 
 /** The events of stored commits (in the order given), optionally only those that pass `keep`. */
 export const eventsOf = (

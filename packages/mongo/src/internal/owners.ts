@@ -23,15 +23,15 @@ export const claimOwner = (
 ): Effect.Effect<boolean, StorageError> => {
   const cached = ctx.owned.get(instanceId)
   if (cached !== undefined) return Effect.succeed(cached === tenantId)
+  // insert first: reading a missing id costs FerretDB a scan, a refused insert does not
   return attempt(operation, async () => {
-    const mine = async () => (await ctx.owners.findOne({ _id: instanceId as never, t: tenantId })) !== null
-    if (await mine()) return true
     try {
       await ctx.owners.insertOne({ _id: instanceId as never, t: tenantId }, { writeConcern: ctx.writeConcern })
       return true
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error
-      return mine() // a racing claim of the same tenant, or another tenant's
+      // claimed before: by this tenant, or by another
+      return (await ctx.owners.findOne({ _id: instanceId as never, t: tenantId })) !== null
     }
   }).pipe(Effect.tap((ours) => Effect.sync(() => (ours ? remember(ctx, instanceId, tenantId) : undefined))))
 }

@@ -3,8 +3,7 @@
  * `<instanceId>#<version>`. FerretDB evaluates an update's filter and applies the update in two
  * steps, so a version-guarded `updateOne` could let a late, lower version overwrite a higher one;
  * an insert cannot. A write inserts its version (a duplicate means that version is stored) and the
- * newest version is what every read returns; lower versions are deleted afterwards (best effort —
- * deleting versions below one that exists never changes what is read).
+ * newest version is what every read returns.
  */
 import type { Access, StorageError } from "@workflow-manager/core"
 import { Effect } from "effect"
@@ -20,8 +19,8 @@ export const newest = (collection: Collection<Document>, operation: string, acce
 
 /**
  * Inserts a version unless `current` (the newest version the caller read) is equal or higher;
- * `true` if it wrote. Then deletes the version it replaces, by `_id` (a version left by a race
- * stays, invisible to reads, until a later write replaces it).
+ * `true` if it wrote. Lower versions stay, invisible to reads (FerretDB answers a delete with a
+ * scan, so the write path deletes nothing).
  */
 export const insertVersion = (
   ctx: Context,

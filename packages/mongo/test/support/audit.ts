@@ -1,7 +1,8 @@
 /**
  * The tenant-scoping audit: every `find`, `aggregate`, `insert`, `update` and `delete` the adapter
  * sends to its collections (seen through the driver's command monitoring) must filter on the
- * tenant field `t` (or insert documents that carry it). A tenant-scoped filter names the tenant;
+ * tenant field `t` or on a key that starts with the tenant id (`<tenant>/<instance>#<sequence>`),
+ * or insert documents that carry `t`. A tenant-scoped filter names the tenant;
  * a cross-tenant read (operator, system) names `t: { $exists: true }`, and is counted.
  */
 import type { CommandStartedEvent, Document, MongoClient } from "mongodb"
@@ -16,8 +17,13 @@ export interface AuditLog {
   readonly violations: ReadonlyArray<string>
 }
 
+/** A key that starts with the tenant id (`<tenant>/...`): a read by it is a read of that tenant's. */
+const TENANT_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}\//
+
 const tenantCondition = (filter: unknown): "tenant" | "all" | undefined => {
   if (filter === null || typeof filter !== "object") return undefined
+  const id = (filter as Document)._id
+  if (typeof id === "string" && TENANT_KEY.test(id)) return "tenant"
   const t = (filter as Document).t
   if (typeof t === "string" && t.length > 0) return "tenant"
   if (t !== null && typeof t === "object" && Object.keys(t).length === 1 && (t as Document).$exists === true) return "all"
