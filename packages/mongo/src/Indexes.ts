@@ -78,7 +78,9 @@ export const INDEXES: { readonly [K in keyof typeof COLLECTIONS]: ReadonlyArray<
  * @category indexes
  */
 export const ensureIndexes = async (db: Db): Promise<void> => {
-  for (const [name, indexes] of Object.entries(INDEXES) as Array<[keyof typeof COLLECTIONS, ReadonlyArray<IndexDescription>]>) {
+  for (const [name, indexes] of Object.entries(INDEXES) as Array<
+    [keyof typeof COLLECTIONS, ReadonlyArray<IndexDescription>]
+  >) {
     const collection = db.collection(COLLECTIONS[name])
     if (indexes.length > 0) await collection.createIndexes([...indexes])
     else await db.createCollection(COLLECTIONS[name]).catch(() => undefined) // exists already: fine

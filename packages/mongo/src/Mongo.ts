@@ -31,7 +31,7 @@ import {
 } from "@workflow-manager/core"
 import { Context, Effect, Layer } from "effect"
 import { ensureIndexes } from "./Indexes.js"
-import { type Context as StoreContext, makeContext } from "./internal/context.js"
+import { makeContext, type Context as StoreContext } from "./internal/context.js"
 import { withLogFallback } from "./internal/fallback.js"
 import { attempt } from "./internal/run.js"
 import type { MongoConfig } from "./MongoConfig.js"
@@ -77,11 +77,7 @@ export interface SplitPorts {
 }
 
 /** Assembles the services over a context (tests pass `faults`). @internal */
-export const assemble = (
-  ctx: StoreContext,
-  ports: SplitPorts | undefined,
-  faults?: Faults
-): MongoServices => {
+export const assemble = (ctx: StoreContext, ports: SplitPorts | undefined, faults?: Faults): MongoServices => {
   const index = ports?.index ?? makeWorkflowIndex(ctx)
   return {
     eventStore: makeEventStore(ctx),

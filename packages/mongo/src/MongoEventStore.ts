@@ -18,7 +18,6 @@ import type { Context } from "./internal/context.js"
 import { instantDate, instantKey } from "./internal/instant.js"
 import { commandKey, commitKey, eventsOf, readCommits, writeCommit } from "./internal/log.js"
 import { attempt } from "./internal/run.js"
-import { scoped } from "./internal/scope.js"
 import { checkIdentifier, checkInstant, checkInt, checkScope, checkText, invalid } from "./internal/validate.js"
 
 const MAX_SEQUENCE = 2_147_483_647
@@ -37,7 +36,8 @@ export const readEvents = (ctx: Context) => ({
         return yield* Effect.fail(invalid(operation, "range must be an object { from?, to? }"))
       }
       const from = range?.from === undefined ? 1 : yield* checkInt(operation, "range.from", range.from, 0, MAX_SEQUENCE)
-      const to = range?.to === undefined ? MAX_SEQUENCE : yield* checkInt(operation, "range.to", range.to, 0, MAX_SEQUENCE)
+      const to =
+        range?.to === undefined ? MAX_SEQUENCE : yield* checkInt(operation, "range.to", range.to, 0, MAX_SEQUENCE)
       const docs = yield* readCommits(ctx, operation, access, instanceId, { l: { $gte: from }, f: { $lte: to } })
       return yield* eventsOf(operation, docs, (e) => e.sequence >= from && e.sequence <= to)
     }),
@@ -99,12 +99,7 @@ export const makeEventStore = (ctx: Context): EventStoreService => {
         yield* checkScope(operation, access)
         const batch = yield* checkBatch(operation, access, events, expectedVersion)
         const now = yield* Clock.currentTimeMillis
-        yield* writeCommit(
-          ctx,
-          operation,
-          { access, ...batch, expectedVersion, state: undefined },
-          now
-        )
+        yield* writeCommit(ctx, operation, { access, ...batch, expectedVersion, state: undefined }, now)
       }),
     read: reads.range,
     readUntil: reads.until,

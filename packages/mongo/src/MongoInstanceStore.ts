@@ -13,15 +13,8 @@ import { decodeState, toStored } from "./internal/documents.js"
 import { unescapeKeys } from "./internal/escape.js"
 import { currentState } from "./internal/log.js"
 import { claimOwner } from "./internal/owners.js"
+import { checkCovers, checkIdentifier, checkScope, invalid, MAX_IDS, tenantViolation } from "./internal/validate.js"
 import { insertVersion, newest } from "./internal/versioned.js"
-import {
-  checkCovers,
-  checkIdentifier,
-  checkScope,
-  invalid,
-  MAX_IDS,
-  tenantViolation
-} from "./internal/validate.js"
 
 /**
  * Builds the instance store.
@@ -52,7 +45,10 @@ export const makeInstanceStore = (ctx: Context): InstanceStoreService => {
         const checked = yield* decodeState(operation, state)
         yield* checkCovers(operation, access, checked.tenantId)
         const ours = yield* claimOwner(ctx, operation, checked.tenantId, checked.instanceId)
-        if (!ours) return yield* Effect.fail(tenantViolation(operation, `instance ${checked.instanceId} belongs to another tenant`))
+        if (!ours)
+          return yield* Effect.fail(
+            tenantViolation(operation, `instance ${checked.instanceId} belongs to another tenant`)
+          )
         const cached = yield* newest(ctx.instances, operation, tenantAccess(checked.tenantId), checked.instanceId)
         const current = cached === null ? 0 : (cached.v as number)
         const st = yield* toStored(operation, "state", checked, ctx.maxDocumentBytes)

@@ -32,7 +32,15 @@ export const makeTemplateStore = (ctx: Context): TemplateStoreService => ({
       const same = yield* attempt(operation, async () => {
         try {
           await ctx.templates.insertOne(
-            { _id: key as never, id: checked.id, v: checked.version, name: checked.name, r: checked.marketRole ?? null, d, j: json },
+            {
+              _id: key as never,
+              id: checked.id,
+              v: checked.version,
+              name: checked.name,
+              r: checked.marketRole ?? null,
+              d,
+              j: json
+            },
             { writeConcern: ctx.writeConcern }
           )
           return true
@@ -45,7 +53,9 @@ export const makeTemplateStore = (ctx: Context): TemplateStoreService => ({
       if (!same) {
         return yield* storageError(
           operation,
-          new Conflict({ message: `template ${checked.id}@${checked.version} is already published with another definition` })
+          new Conflict({
+            message: `template ${checked.id}@${checked.version} is already published with another definition`
+          })
         )
       }
     }),

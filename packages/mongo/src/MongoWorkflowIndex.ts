@@ -59,7 +59,8 @@ export const makeWorkflowIndex = (ctx: Context): WorkflowIndexService => ({
       const e = yield* decodeEntry(operation, entry)
       yield* checkCovers(operation, access, e.tenantId)
       const ours = yield* claimOwner(ctx, operation, e.tenantId, e.instanceId)
-      if (!ours) return yield* Effect.fail(tenantViolation(operation, `instance ${e.instanceId} belongs to another tenant`))
+      if (!ours)
+        return yield* Effect.fail(tenantViolation(operation, `instance ${e.instanceId} belongs to another tenant`))
       const latest = yield* newest(ctx.index, operation, tenantAccess(e.tenantId), e.instanceId)
       const doc: Document & { t: string; i: string; v: number } = {
         t: e.tenantId,
@@ -104,7 +105,10 @@ export const makeWorkflowIndex = (ctx: Context): WorkflowIndexService => ({
         const ids = [...new Set(docs.map((d) => d.i as string))]
         // the newest version of each candidate: a candidate that is not its instance's newest is replaced by it
         const newestDocs = yield* attempt(operation, () =>
-          ctx.index.find(scoped(access, { i: { $in: ids } })).sort({ i: 1, v: -1 }).toArray()
+          ctx.index
+            .find(scoped(access, { i: { $in: ids } }))
+            .sort({ i: 1, v: -1 })
+            .toArray()
         )
         const latest = new Map<string, Document>()
         for (const d of newestDocs) if (!latest.has(d.i as string)) latest.set(d.i as string, d)

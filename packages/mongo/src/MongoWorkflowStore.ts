@@ -121,7 +121,8 @@ export const makeWriteStore = (ctx: Context, index: WorkflowIndexService, faults
       Effect.gen(function* () {
         const operation = "WorkflowStore.commit"
         yield* checkScope(operation, access)
-        if (batch === null || typeof batch !== "object") return yield* Effect.fail(invalid(operation, "missing commit batch"))
+        if (batch === null || typeof batch !== "object")
+          return yield* Effect.fail(invalid(operation, "missing commit batch"))
         if (!Array.isArray(batch.messages)) return yield* Effect.fail(invalid(operation, "messages must be an array"))
         if (batch.messages.length > 0) {
           return yield* Effect.fail(
@@ -151,7 +152,10 @@ export const makeWriteStore = (ctx: Context, index: WorkflowIndexService, faults
         const written = yield* index.upsert(access, entryOf(state)).pipe(
           Effect.as(true),
           Effect.catch((error) =>
-            Effect.as(Effect.logWarning("index write after a commit failed; the reconciler will repair it", error), false)
+            Effect.as(
+              Effect.logWarning("index write after a commit failed; the reconciler will repair it", error),
+              false
+            )
           )
         )
         if (!written) return INDEX_PENDING

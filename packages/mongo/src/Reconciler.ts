@@ -13,8 +13,14 @@
  *
  * @since 0.1.0
  */
-import { type Access, entryOf, type StorageError, tenantAccess, type WorkflowIndexService } from "@workflow-manager/core"
-import { Clock, Context as EffectContext, Effect } from "effect"
+import {
+  type Access,
+  entryOf,
+  type StorageError,
+  tenantAccess,
+  type WorkflowIndexService
+} from "@workflow-manager/core"
+import { Clock, Effect, Context as EffectContext } from "effect"
 import type { Document } from "mongodb"
 import type { Context } from "./internal/context.js"
 import { decodeState } from "./internal/documents.js"
@@ -131,7 +137,8 @@ export const makeReconciler = (ctx: Context, index: WorkflowIndexService): Recon
     Effect.gen(function* () {
       const access = tenantAccess(tenantId)
       let newest: Document | undefined
-      for (const d of docs) if (d.st !== undefined && (newest === undefined || (d.l as number) > (newest.l as number))) newest = d
+      for (const d of docs)
+        if (d.st !== undefined && (newest === undefined || (d.l as number) > (newest.l as number))) newest = d
       const state =
         newest === undefined
           ? yield* currentState(ctx, operation, access, instanceId)
@@ -177,24 +184,38 @@ export const makeReconciler = (ctx: Context, index: WorkflowIndexService): Recon
         concurrency: 4
       })
       // one insert of markers for the whole pass
-      const marked = yield* markProjected(ctx, operation, done.flatMap((d) => d.projected))
+      const marked = yield* markProjected(
+        ctx,
+        operation,
+        done.flatMap((d) => d.projected)
+      )
       return done.map((d) => d.report).reduce(add, { ...EMPTY, scanned: docs.length, marked })
     })
   const tenants = attempt("Reconciler.tenants", () => ctx.events.distinct("t", { t: { $exists: true } })).pipe(
-    Effect.map((ts) => (ts as ReadonlyArray<unknown>).filter((t): t is string => typeof t === "string").slice(0, 10_000))
+    Effect.map((ts) =>
+      (ts as ReadonlyArray<unknown>).filter((t): t is string => typeof t === "string").slice(0, 10_000)
+    )
   )
   return {
     reconcile,
     tenants,
     reconcileAll: (options) =>
       Effect.flatMap(tenants, (ts) =>
-        Effect.reduce(ts, () => EMPTY, (total, tenantId) => Effect.map(reconcile(tenantId, options), (r) => add(total, r)))
+        Effect.reduce(
+          ts,
+          () => EMPTY,
+          (total, tenantId) => Effect.map(reconcile(tenantId, options), (r) => add(total, r))
+        )
       ),
     lag: (access) =>
       Effect.gen(function* () {
         const op = "Reconciler.lag"
         yield* checkScope(op, access)
-        const waiting = yield* unprojected(ctx, op, scoped(access, {}), { order: 1, limit: MAX_LAG_COUNT, projection: {} })
+        const waiting = yield* unprojected(ctx, op, scoped(access, {}), {
+          order: 1,
+          limit: MAX_LAG_COUNT,
+          projection: {}
+        })
         const now = yield* Clock.currentTimeMillis
         const at = waiting[0]?.ca as Date | undefined
         return {

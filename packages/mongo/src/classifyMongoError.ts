@@ -59,7 +59,8 @@ const messageOf = (error: unknown): string => {
 
 const labels = (error: DriverError): ReadonlyArray<string> => {
   if (Array.isArray(error.errorLabels)) return error.errorLabels.filter((l): l is string => typeof l === "string")
-  if (error.errorLabelSet instanceof Set) return [...error.errorLabelSet].filter((l): l is string => typeof l === "string")
+  if (error.errorLabelSet instanceof Set)
+    return [...error.errorLabelSet].filter((l): l is string => typeof l === "string")
   return []
 }
 

@@ -12,14 +12,19 @@ import { type Backend, describeBackend } from "./support/backend.js"
 const register = (label: string) => (backend: () => Backend) => {
   // the backend is created in a beforeAll hook, before the suite's own: resolve both lazily
   const layer = Layer.effectContext(Effect.sync(() => toContext(backend().services)))
-  suite(label, layer, {
-    events: (id) => backend().inspect.events(id),
-    state: (id) => backend().inspect.state(id),
-    indexEntry: (id) => backend().inspect.indexEntry(id),
-    template: (id, version) => backend().inspect.template(id, version),
-    ensureTenant: (id) => backend().inspect.ensureTenant(id),
-    ensureOperator: async () => (await backend().inspect.ensureOperator?.()) ?? operatorAccess("ops", randomUUID())
-  }, { timeout: 120_000 })
+  suite(
+    label,
+    layer,
+    {
+      events: (id) => backend().inspect.events(id),
+      state: (id) => backend().inspect.state(id),
+      indexEntry: (id) => backend().inspect.indexEntry(id),
+      template: (id, version) => backend().inspect.template(id, version),
+      ensureTenant: (id) => backend().inspect.ensureTenant(id),
+      ensureOperator: async () => (await backend().inspect.ensureOperator?.()) ?? operatorAccess("ops", randomUUID())
+    },
+    { timeout: 120_000 }
+  )
 }
 
 await describeBackend("mongo conformance", { split: false }, register("mongo on FerretDB"))

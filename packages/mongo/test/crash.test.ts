@@ -6,7 +6,15 @@
  * the log's state for 100% of the instances, no acknowledged event is lost, and a second run
  * changes nothing.
  */
-import { entryOf, type IndexEntry, type StorageError, systemAccess, tenantAccess, type WorkflowEvent, type WorkflowState } from "@workflow-manager/core"
+import {
+  entryOf,
+  type IndexEntry,
+  type StorageError,
+  systemAccess,
+  tenantAccess,
+  type WorkflowEvent,
+  type WorkflowState
+} from "@workflow-manager/core"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
 import { unescapeKeys } from "../src/internal/escape.js"
@@ -86,7 +94,8 @@ await describeBackend("mongo crash injection", { split: true }, (backend) => {
     expect(lost).toEqual([])
 
     // before the reconciler: the index lags for the crashed ones, reads do not
-    const pg = backend().pg!
+    const pg = backend().pg
+    if (pg === undefined) throw new Error("the split backend has a PostgreSQL half")
     const indexed = async () =>
       new Map(
         (
@@ -100,7 +109,9 @@ await describeBackend("mongo crash injection", { split: true }, (backend) => {
     const lagging = [...states.values()].filter((s) => before.get(s.instanceId)?.version !== s.version)
     expect(lagging.length).toBeGreaterThan(0)
     for (const s of lagging.slice(0, 20)) {
-      expect(await run(backend().services.workflowIndex.get(tenantAccess(s.tenantId), s.instanceId))).toEqual(entryOf(s))
+      expect(await run(backend().services.workflowIndex.get(tenantAccess(s.tenantId), s.instanceId))).toEqual(
+        entryOf(s)
+      )
     }
     const lag = await run(backend().services.reconciler.lag(systemAccess("metrics")))
     // every commit stopped after its insert waits (one stopped before its insert wrote no commit)
@@ -124,7 +135,14 @@ await describeBackend("mongo crash injection", { split: true }, (backend) => {
     expect((await run(backend().services.reconciler.lag(systemAccess("metrics")))).unprojected).toBe(0)
     console.log(
       `crash injection: ${WORKFLOWS} workflows, ${CRASHED} crashed, ${lagging.length} index entries lagging before the reconciler; first run ${JSON.stringify(
-        first.reduce((a, r) => ({ scanned: a.scanned + r.scanned, indexWrites: a.indexWrites + r.indexWrites, marked: a.marked + r.marked }), { scanned: 0, indexWrites: 0, marked: 0 })
+        first.reduce(
+          (a, r) => ({
+            scanned: a.scanned + r.scanned,
+            indexWrites: a.indexWrites + r.indexWrites,
+            marked: a.marked + r.marked
+          }),
+          { scanned: 0, indexWrites: 0, marked: 0 }
+        )
       )}`
     )
   }, 240_000)

@@ -4,13 +4,7 @@
  * MongoDB-only stores and the split. Each call either fails with a typed `StorageError` (never a
  * defect, never a TypeError) or succeeds with nothing found — while the victim's data exists.
  */
-import {
-  type Access,
-  operatorAccess,
-  type StorageError,
-  systemAccess,
-  tenantAccess
-} from "@workflow-manager/core"
+import { type Access, operatorAccess, type StorageError, systemAccess, tenantAccess } from "@workflow-manager/core"
 import { Cause, Effect, Exit } from "effect"
 import { beforeAll, expect, it } from "vitest"
 import type { MongoServices } from "../src/index.js"
@@ -50,7 +44,11 @@ export const PAYLOADS: ReadonlyArray<unknown> = [
   "2026-01-01T00:00:00Z\u0000"
 ]
 
-type Call = (s: MongoServices, value: never, victim: { tenantId: string; instanceId: string }) => Effect.Effect<unknown, StorageError>
+type Call = (
+  s: MongoServices,
+  value: never,
+  victim: { tenantId: string; instanceId: string }
+) => Effect.Effect<unknown, StorageError>
 
 /** Every string argument of every port, one call each, the rest of the arguments valid. */
 const CALLS: Record<string, Call> = {
@@ -62,26 +60,35 @@ const CALLS: Record<string, Call> = {
       : s.reconciler.lag(operatorAccess("ops", v)),
   "EventStore.read instanceId": (s, v, w) => s.eventStore.read(tenantAccess(w.tenantId), v),
   "EventStore.read range": (s, v, w) => s.eventStore.read(tenantAccess(w.tenantId), w.instanceId, { from: v }),
-  "EventStore.readUntil instanceId": (s, v, w) => s.eventStore.readUntil(tenantAccess(w.tenantId), v, "2030-01-01T00:00:00Z"),
+  "EventStore.readUntil instanceId": (s, v, w) =>
+    s.eventStore.readUntil(tenantAccess(w.tenantId), v, "2030-01-01T00:00:00Z"),
   "EventStore.readUntil instant": (s, v, w) => s.eventStore.readUntil(tenantAccess(w.tenantId), w.instanceId, v),
   "EventStore.readByCommand instanceId": (s, v, w) => s.eventStore.readByCommand(tenantAccess(w.tenantId), v, "cmd"),
-  "EventStore.readByCommand commandId (other tenant)": (s, v, w) => s.eventStore.readByCommand(tenantAccess(uuid()), w.instanceId, v),
+  "EventStore.readByCommand commandId (other tenant)": (s, v, w) =>
+    s.eventStore.readByCommand(tenantAccess(uuid()), w.instanceId, v),
   "InstanceStore.get": (s, v, w) => s.instanceStore.get(tenantAccess(w.tenantId), v),
   "InstanceStore.getMany": (s, v, w) => s.instanceStore.getMany(tenantAccess(w.tenantId), [v]),
   "WorkflowIndex.get": (s, v, w) => s.workflowIndex.get(tenantAccess(w.tenantId), v),
   "WorkflowIndex.query tenantId": (s, v) => s.workflowIndex.query(tenantAccess(uuid()), { tenantId: v }, { limit: 10 }),
-  "WorkflowIndex.query status": (s, v, w) => s.workflowIndex.query(tenantAccess(w.tenantId), { status: [v] }, { limit: 10 }),
-  "WorkflowIndex.query marketRole": (s, v) => s.workflowIndex.query(tenantAccess(uuid()), { marketRole: v }, { limit: 10 }),
-  "WorkflowIndex.query currentStepId": (s, v) => s.workflowIndex.query(tenantAccess(uuid()), { currentStepId: v }, { limit: 10 }),
-  "WorkflowIndex.query templateId": (s, v) => s.workflowIndex.query(tenantAccess(uuid()), { templateId: v }, { limit: 10 }),
-  "WorkflowIndex.query updatedSince": (s, v) => s.workflowIndex.query(tenantAccess(uuid()), { updatedSince: v }, { limit: 10 }),
+  "WorkflowIndex.query status": (s, v, w) =>
+    s.workflowIndex.query(tenantAccess(w.tenantId), { status: [v] }, { limit: 10 }),
+  "WorkflowIndex.query marketRole": (s, v) =>
+    s.workflowIndex.query(tenantAccess(uuid()), { marketRole: v }, { limit: 10 }),
+  "WorkflowIndex.query currentStepId": (s, v) =>
+    s.workflowIndex.query(tenantAccess(uuid()), { currentStepId: v }, { limit: 10 }),
+  "WorkflowIndex.query templateId": (s, v) =>
+    s.workflowIndex.query(tenantAccess(uuid()), { templateId: v }, { limit: 10 }),
+  "WorkflowIndex.query updatedSince": (s, v) =>
+    s.workflowIndex.query(tenantAccess(uuid()), { updatedSince: v }, { limit: 10 }),
   "WorkflowIndex.query dueBy": (s, v) => s.workflowIndex.query(tenantAccess(uuid()), { dueBy: v }, { limit: 10 }),
-  "WorkflowIndex.query cursor": (s, v, w) => s.workflowIndex.query(tenantAccess(w.tenantId), {}, { limit: 10, cursor: v }),
+  "WorkflowIndex.query cursor": (s, v, w) =>
+    s.workflowIndex.query(tenantAccess(w.tenantId), {}, { limit: 10, cursor: v }),
   "TemplateStore.get": (s, v) => s.templateStore.get(v, 1),
   "TemplateStore.getLatest": (s, v) => s.templateStore.getLatest(v),
   "TemplateStore.list marketRole": (s, v) => s.templateStore.list({ marketRole: v }),
   "WorkflowStore.load instanceId": (s, v, w) => s.workflowStore.load(tenantAccess(w.tenantId), v),
-  "WorkflowStore.load commandId (other tenant)": (s, v, w) => s.workflowStore.load(tenantAccess(uuid()), w.instanceId, v),
+  "WorkflowStore.load commandId (other tenant)": (s, v, w) =>
+    s.workflowStore.load(tenantAccess(uuid()), w.instanceId, v),
   "Reconciler.reconcile tenantId": (s, v) => s.reconciler.reconcile(v, { graceMs: 0 }),
   "Reconciler.lag access": (s, v) => s.reconciler.lag(tenantAccess(v))
 }
@@ -90,10 +97,20 @@ const CALLS: Record<string, Call> = {
 const isEmpty = (value: unknown): boolean =>
   value === undefined ||
   (Array.isArray(value) && value.length === 0) ||
-  (typeof value === "object" && value !== null && "items" in value && (value as { items: unknown[] }).items.length === 0) ||
-  (typeof value === "object" && value !== null && "state" in value && (value as { state: unknown }).state === undefined && (value as unknown as { prior: unknown[] }).prior.length === 0) ||
+  (typeof value === "object" &&
+    value !== null &&
+    "items" in value &&
+    (value as { items: unknown[] }).items.length === 0) ||
+  (typeof value === "object" &&
+    value !== null &&
+    "state" in value &&
+    (value as { state: unknown }).state === undefined &&
+    (value as unknown as { prior: unknown[] }).prior.length === 0) ||
   (typeof value === "object" && value !== null && "scanned" in value && (value as { scanned: number }).scanned === 0) ||
-  (typeof value === "object" && value !== null && "unprojected" in value && (value as { unprojected: number }).unprojected === 0)
+  (typeof value === "object" &&
+    value !== null &&
+    "unprojected" in value &&
+    (value as { unprojected: number }).unprojected === 0)
 
 const register = (backend: () => Backend) => {
   const victim = { tenantId: uuid(), instanceId: `victim-${uuid().slice(0, 8)}` }

@@ -5,7 +5,7 @@
 import { type StorageError, tenantAccess, type WorkflowEvent } from "@workflow-manager/core"
 import { Effect, Exit } from "effect"
 import { expect, it } from "vitest"
-import { type CommitDoc, insertCommit, type InsertTarget } from "../src/internal/log.js"
+import { type CommitDoc, type InsertTarget, insertCommit } from "../src/internal/log.js"
 import { describeBackend } from "./support/backend.js"
 import { commits, progress, template, uuid } from "./support/fixtures.js"
 
@@ -20,25 +20,41 @@ await describeBackend("mongo write path", { split: false }, (backend) => {
     const store = backend().services.workflowStore
     const access = tenantAccess(tenantId)
     for (const c of [create, start]) if (c !== undefined) await run(store.commit(access, { ...c, messages: [] }))
-    const contenders = Array.from({ length: 64 }, (_, n) =>
-      commits(t, progress(t, { instanceId, tenantId, steps: 1, output: { writer: n } }))[2]
+    const contenders = Array.from(
+      { length: 64 },
+      (_, n) => commits(t, progress(t, { instanceId, tenantId, steps: 1, output: { writer: n } }))[2]
     )
     const exits = await Promise.all(
-      contenders.map((c) => Effect.runPromiseExit(store.commit(access, { ...(c as NonNullable<typeof c>), messages: [] })))
+      contenders.map((c) =>
+        Effect.runPromiseExit(store.commit(access, { ...(c as NonNullable<typeof c>), messages: [] }))
+      )
     )
-    const reasons = exits.map((x) => (Exit.isSuccess(x) ? "ok" : (x.cause.reasons[0] as { error: StorageError }).error.reason._tag))
+    const reasons = exits.map((x) =>
+      Exit.isSuccess(x) ? "ok" : (x.cause.reasons[0] as { error: StorageError }).error.reason._tag
+    )
     expect(reasons.filter((r) => r === "ok")).toHaveLength(1)
     expect(reasons.filter((r) => r === "Conflict")).toHaveLength(63)
     const stored = await backend().inspect.events(instanceId)
     expect(stored.map((e) => e.sequence)).toEqual(stored.map((_, i) => i + 1))
-    const winner = contenders[reasons.indexOf("ok")]
-    expect(stored.slice(-winner!.events.length)).toEqual(winner!.events)
+    const winner = contenders[reasons.indexOf("ok")]?.events ?? []
+    expect(stored.slice(-winner.length)).toEqual(winner)
   })
 
   it("resolves an ambiguous insert by reading its key back: the same commit id is a success", async () => {
     const events = backend().ctx.events
     const doc = (cid: string): CommitDoc => ({
-      _id: `tenant-a/${uuid()}#1`, t: "tenant-a", i: "x", f: 1, l: 1, ev: [], at: [], a: new Date(0), c: [], cid, p: false, ca: new Date(0)
+      _id: `tenant-a/${uuid()}#1`,
+      t: "tenant-a",
+      i: "x",
+      f: 1,
+      l: 1,
+      ev: [],
+      at: [],
+      a: new Date(0),
+      c: [],
+      cid,
+      p: false,
+      ca: new Date(0)
     })
     // the insert lands, then the reply is lost: a network error after the write
     const lostReply: InsertTarget = {
@@ -76,12 +92,13 @@ await describeBackend("mongo write path", { split: false }, (backend) => {
     const store = backend().services.workflowStore
     const access = tenantAccess(tenantId)
     for (const c of all) await run(store.commit(access, { ...c, messages: [] }))
-    const last = all[all.length - 1]!
+    const last = all[all.length - 1] as (typeof all)[number]
     expect(await backend().inspect.events(instanceId)).toEqual(all.flatMap((c) => c.events))
     const loaded = await run(store.load(access, instanceId))
     expect(loaded.state).toEqual(last.state)
-    expect(Object.hasOwn(loaded.state?.stepStates["step.one"]?.data as object, "%")).toBe(true)
-    expect(Object.getPrototypeOf((loaded.state?.stepStates["step.one"]?.data as { "%": { "": Array<object> } })["%"][""][0])).toBe(Object.prototype)
+    const data = loaded.state?.stepStates["step.one"]?.data as { "%": { "": Array<object> } }
+    expect(Object.hasOwn(data, "%")).toBe(true)
+    expect(Object.getPrototypeOf(data["%"][""][0])).toBe(Object.prototype)
     expect(await run(backend().services.instanceStore.get(access, instanceId))).toEqual(last.state)
   })
 
@@ -91,7 +108,9 @@ await describeBackend("mongo write path", { split: false }, (backend) => {
     const t = template("instants")
     const base = commits(t, progress(t, { instanceId, tenantId, steps: 0 }))
     const times = ["2026-01-01T00:00:01Z", "2026-01-01T00:00:01.000000001Z"]
-    const events = base.flatMap((c) => c.events).map((e, n): WorkflowEvent => ({ ...e, occurredAt: times[Math.min(n, 1)] as string }))
+    const events = base
+      .flatMap((c) => c.events)
+      .map((e, n): WorkflowEvent => ({ ...e, occurredAt: times[Math.min(n, 1)] as string }))
     const access = tenantAccess(tenantId)
     await run(backend().services.eventStore.append(access, events, 0))
     const read = (at: string) => run(backend().services.eventStore.readUntil(access, instanceId, at))

@@ -28,7 +28,8 @@ export const checkBatch = Effect.fnUntraced(function* (
   yield* checkInt(operation, "expected version", expectedVersion, 0, 2_147_483_647)
   if (!Array.isArray(events)) return yield* Effect.fail(invalid(operation, "events must be an array"))
   if (events.length === 0) return yield* Effect.fail(invalid(operation, "a commit records at least one event"))
-  if (events.length > MAX_BATCH) return yield* Effect.fail(invalid(operation, `a commit records at most ${MAX_BATCH} events`))
+  if (events.length > MAX_BATCH)
+    return yield* Effect.fail(invalid(operation, `a commit records at most ${MAX_BATCH} events`))
   const checked: Array<WorkflowEvent> = []
   for (let n = 0; n < events.length; n++) {
     const event = yield* decodeEvent(operation, events[n])

@@ -5,7 +5,12 @@
 import type { WorkflowState } from "@workflow-manager/core"
 import type { Collection, Db, Document } from "mongodb"
 import { COLLECTIONS } from "../Indexes.js"
-import { DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_WRITE_CONCERN, type MongoConfig, type WriteConcern } from "../MongoConfig.js"
+import {
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  DEFAULT_WRITE_CONCERN,
+  type MongoConfig,
+  type WriteConcern
+} from "../MongoConfig.js"
 
 export interface Context {
   readonly db: Db

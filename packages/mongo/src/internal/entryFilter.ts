@@ -40,10 +40,12 @@ export const checkQuery = Effect.fnUntraced(function* (
   filter: IndexFilter,
   page: PageRequest
 ) {
-  if (filter === null || typeof filter !== "object") return yield* Effect.fail(invalid(operation, "filter must be an object"))
+  if (filter === null || typeof filter !== "object")
+    return yield* Effect.fail(invalid(operation, "filter must be an object"))
   if (page === null || typeof page !== "object") return yield* Effect.fail(invalid(operation, "page must be an object"))
   const limit = yield* checkInt(operation, "page limit", page.limit, 1, MAX_PAGE_SIZE)
-  const asked = filter.tenantId === undefined ? undefined : yield* checkIdentifier(operation, "filter.tenantId", filter.tenantId)
+  const asked =
+    filter.tenantId === undefined ? undefined : yield* checkIdentifier(operation, "filter.tenantId", filter.tenantId)
   const tenantId =
     access._tag === "Tenant" ? (asked === undefined || asked === access.tenantId ? access.tenantId : null) : asked
   let query: CheckedQuery = { limit, tenantId }
@@ -63,7 +65,10 @@ export const checkQuery = Effect.fnUntraced(function* (
     query = { ...query, templateId: yield* checkIdentifier(operation, "filter.templateId", filter.templateId) }
   }
   if (filter.updatedSince !== undefined) {
-    query = { ...query, updatedSince: instantKey(yield* checkInstant(operation, "filter.updatedSince", filter.updatedSince)) }
+    query = {
+      ...query,
+      updatedSince: instantKey(yield* checkInstant(operation, "filter.updatedSince", filter.updatedSince))
+    }
   }
   if (filter.dueBy !== undefined) {
     query = { ...query, dueBy: instantKey(yield* checkInstant(operation, "filter.dueBy", filter.dueBy)) }

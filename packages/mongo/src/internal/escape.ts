@@ -10,6 +10,7 @@
  * | `__proto__` | `%5F_proto__` |
  */
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters a MongoDB key may not hold
 const SPECIAL = /[%.$\u0000]/g
 const ESCAPED = /%([0-9A-F]{2})/g
 

@@ -97,11 +97,16 @@ export const withLogFallback = (ctx: Context, index: WorkflowIndexService): Work
       const [found, docs] = yield* Effect.all(
         [
           index.query(access, filter, page),
-          unprojected(ctx, operation, { t: q.tenantId ?? ALL_TENANTS }, {
-            order: -1,
-            limit: MAX_PENDING,
-            projection: { st: 1 }
-          })
+          unprojected(
+            ctx,
+            operation,
+            { t: q.tenantId ?? ALL_TENANTS },
+            {
+              order: -1,
+              limit: MAX_PENDING,
+              projection: { st: 1 }
+            }
+          )
         ],
         { concurrency: 2 }
       )

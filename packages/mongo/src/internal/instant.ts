@@ -14,4 +14,4 @@ export const instantKey = (instant: string): string => {
 }
 
 /** The instant as a `Date`, truncated to the millisecond (never after the instant). */
-export const instantDate = (instant: string): Date => new Date(Date.parse(instantKey(instant).slice(0, 23) + "Z"))
+export const instantDate = (instant: string): Date => new Date(Date.parse(`${instantKey(instant).slice(0, 23)}Z`))

@@ -114,7 +114,12 @@ const markCommands = (
     : attempt(operation, () =>
         ctx.commands
           .insertMany(
-            commandIds.map((c) => ({ _id: commandKey(tenantId, instanceId, c) as never, t: tenantId, i: instanceId, f: first })),
+            commandIds.map((c) => ({
+              _id: commandKey(tenantId, instanceId, c) as never,
+              t: tenantId,
+              i: instanceId,
+              f: first
+            })),
             { ordered: false, writeConcern: ctx.writeConcern }
           )
           .catch((error: unknown) => {
@@ -138,7 +143,9 @@ export interface CommitInput {
 const conflict = (operation: string, message: string, expectedVersion: number, actualVersion?: number) =>
   storageError(
     operation,
-    new Conflict(actualVersion === undefined ? { message, expectedVersion } : { message, expectedVersion, actualVersion })
+    new Conflict(
+      actualVersion === undefined ? { message, expectedVersion } : { message, expectedVersion, actualVersion }
+    )
   )
 
 /** The last sequence of an instance in the scope (0 when it has no events there), by a sorted read. */
@@ -211,7 +218,9 @@ export const latestFrom = (
   head: { readonly v: number; readonly state: WorkflowState }
 ): Effect.Effect<WorkflowState | undefined, StorageError> =>
   Effect.flatMap(walk(ctx, operation, tenantId, instanceId, head, true), (found) =>
-    found?.state !== undefined ? Effect.succeed(found.state) : currentState(ctx, operation, tenantAccess(tenantId), instanceId)
+    found?.state !== undefined
+      ? Effect.succeed(found.state)
+      : currentState(ctx, operation, tenantAccess(tenantId), instanceId)
   )
 
 /** The instance's last sequence for a commit's expected-version check: from a known head by `_id`, else a sorted read. */

@@ -28,7 +28,11 @@ export const markProjected = (
           )
           return result.insertedCount
         } catch (error) {
-          const e = error as { writeErrors?: ReadonlyArray<{ code?: number }>; insertedCount?: number; result?: { insertedCount?: number } }
+          const e = error as {
+            writeErrors?: ReadonlyArray<{ code?: number }>
+            insertedCount?: number
+            result?: { insertedCount?: number }
+          }
           const errors = Array.isArray(e.writeErrors) ? e.writeErrors : []
           if (!isDuplicateKeyError(error) || !errors.every((w) => w.code === 11000)) throw error
           return e.result?.insertedCount ?? e.insertedCount ?? commits.length - errors.length

@@ -32,7 +32,11 @@ const show = (value: unknown): string => {
 export const isIdentifier = (value: unknown): value is string =>
   typeof value === "string" && IDENTIFIER_PATTERN.test(value)
 
-export const checkIdentifier = (operation: string, what: string, value: unknown): Effect.Effect<string, StorageError> =>
+export const checkIdentifier = (
+  operation: string,
+  what: string,
+  value: unknown
+): Effect.Effect<string, StorageError> =>
   isIdentifier(value)
     ? Effect.succeed(value)
     : Effect.fail(invalid(operation, `${what} must be an identifier, got ${show(value)}`))
@@ -50,9 +54,7 @@ export const checkText = (
 ): Effect.Effect<string, StorageError> =>
   typeof value === "string" && value.length >= 1 && value.length <= maxLength && !value.includes("\u0000")
     ? Effect.succeed(value)
-    : Effect.fail(
-        invalid(operation, `${what} must be 1 to ${maxLength} characters without NUL, got ${show(value)}`)
-      )
+    : Effect.fail(invalid(operation, `${what} must be 1 to ${maxLength} characters without NUL, got ${show(value)}`))
 
 export const checkInt = (
   operation: string,
@@ -90,7 +92,10 @@ export const checkCovers = (operation: string, access: Access, tenantId: string)
       return access.tenantId === tenantId
         ? Effect.void
         : Effect.fail(
-            tenantViolation(operation, `a write for tenant ${tenantId} is outside the scope of tenant ${access.tenantId}`)
+            tenantViolation(
+              operation,
+              `a write for tenant ${tenantId} is outside the scope of tenant ${access.tenantId}`
+            )
           )
     default:
       return Effect.fail(tenantViolation(operation, "the system scope writes no instance data"))

@@ -26,7 +26,8 @@ const tenantCondition = (filter: unknown): "tenant" | "all" | undefined => {
   if (typeof id === "string" && TENANT_KEY.test(id)) return "tenant"
   const t = (filter as Document).t
   if (typeof t === "string" && t.length > 0) return "tenant"
-  if (t !== null && typeof t === "object" && Object.keys(t).length === 1 && (t as Document).$exists === true) return "all"
+  if (t !== null && typeof t === "object" && Object.keys(t).length === 1 && (t as Document).$exists === true)
+    return "all"
   return undefined
 }
 

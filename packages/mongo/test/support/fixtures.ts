@@ -3,7 +3,15 @@
  * state of an instance created, started and advanced by some steps.
  */
 import { randomUUID } from "node:crypto"
-import { type Actor, type Command, decide, fold, type Template, type WorkflowEvent, type WorkflowState } from "@workflow-manager/core"
+import {
+  type Actor,
+  type Command,
+  decide,
+  fold,
+  type Template,
+  type WorkflowEvent,
+  type WorkflowState
+} from "@workflow-manager/core"
 import { Result } from "effect"
 
 export const uuid = (): string => randomUUID()
@@ -34,7 +42,11 @@ export const progress = (
   input: { readonly instanceId: string; readonly tenantId: string; readonly steps: number; readonly output?: unknown }
 ): ReadonlyArray<Step> => {
   const actor = actorOf(input.tenantId)
-  const env = (state: WorkflowState | undefined, i: number) => ({ actor, expectedVersion: state?.version ?? 0, at: instant(i) })
+  const env = (state: WorkflowState | undefined, i: number) => ({
+    actor,
+    expectedVersion: state?.version ?? 0,
+    at: instant(i)
+  })
   return [
     (s) => ({
       _tag: "CreateWorkflow",
