@@ -65,7 +65,15 @@ const history = (tenantId) => {
     const env = { actor, expectedVersion: state?.version ?? 0, at: at(n) }
     const command =
       n === 0
-        ? { _tag: "CreateWorkflow", ...env, instanceId, tenantId, templateId: "bench", templateVersion: 1, marketRole: "BRP" }
+        ? {
+            _tag: "CreateWorkflow",
+            ...env,
+            instanceId,
+            tenantId,
+            templateId: "bench",
+            templateVersion: 1,
+            marketRole: "BRP"
+          }
         : n === 1
           ? { _tag: "StartWorkflow", ...env }
           : n % 2 === 0
@@ -98,16 +106,44 @@ const variants = (db, services) => {
     await events.findOne({ _id: key })
     const ats = batch.events.map((e) => new Date(e.occurredAt))
     await events.insertOne(
-      { _id: key, t, i, f: first, l: batch.state.version, ev: batch.events, at: ats, a: ats[0], c: [], st: batch.state, cid: randomUUID(), ca: new Date() },
+      {
+        _id: key,
+        t,
+        i,
+        f: first,
+        l: batch.state.version,
+        ev: batch.events,
+        at: ats,
+        a: ats[0],
+        c: [],
+        st: batch.state,
+        cid: randomUUID(),
+        ca: new Date()
+      },
       { writeConcern: WRITE_CONCERN }
     )
     const e = core.entryOf(batch.state)
     await index.findOne({ t, i }, { sort: { v: -1 } })
     await index.insertOne(
-      { _id: `${i}#${e.version}`, t, i, v: e.version, e, s: e.status, r: e.marketRole, cs: e.currentStepId, tp: e.templateId, ck: instantKey(e.createdAt), uk: instantKey(e.updatedAt) },
+      {
+        _id: `${i}#${e.version}`,
+        t,
+        i,
+        v: e.version,
+        e,
+        s: e.status,
+        r: e.marketRole,
+        cs: e.currentStepId,
+        tp: e.templateId,
+        ck: instantKey(e.createdAt),
+        uk: instantKey(e.updatedAt)
+      },
       { writeConcern: WRITE_CONCERN }
     )
-    await projected.insertMany([{ _id: key, t, i, l: batch.state.version }], { ordered: false, writeConcern: WRITE_CONCERN })
+    await projected.insertMany([{ _id: key, t, i, l: batch.state.version }], {
+      ordered: false,
+      writeConcern: WRITE_CONCERN
+    })
   }
   const store = services.workflowStore
   return {
@@ -124,7 +160,8 @@ const variants = (db, services) => {
 /** A created and started instance (through the adapter: not measured). */
 const ready = async (services, tenantId) => {
   const h = history(tenantId)
-  for (let k = 0; k < 2; k++) await Effect.runPromise(services.workflowStore.commit(core.tenantAccess(tenantId), h.next()))
+  for (let k = 0; k < 2; k++)
+    await Effect.runPromise(services.workflowStore.commit(core.tenantAccess(tenantId), h.next()))
   return h
 }
 
@@ -189,7 +226,9 @@ try {
   for (const db of databases) for (const c of await db.collections()) await c.drop().catch(() => undefined)
   await client.close()
 }
-console.log(`node ${process.version} · ${ROUNDS} rounds × ${SLICE_MS} ms slices · variants interleaved, order rotated per round`)
+console.log(
+  `node ${process.version} · ${ROUNDS} rounds × ${SLICE_MS} ms slices · variants interleaved, order rotated per round`
+)
 if (results.some((r) => !r.controlOk)) {
   console.log("a control is outside 1.00 ± 0.05 — the machine was noisy, rerun")
   process.exit(3)

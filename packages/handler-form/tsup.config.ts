@@ -2,7 +2,7 @@ import { defineConfig } from "tsup"
 
 // JavaScript only: one ESM file per entry point; declarations come from tsc (tsconfig.build.json).
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  entry: { index: "src/index.ts", validators: "src/validators.ts" },
   format: ["esm"],
   target: "node22",
   dts: false,
@@ -10,5 +10,5 @@ export default defineConfig({
   clean: true,
   splitting: true,
   treeshake: true,
-  external: ["effect", "@workflow-manager/core"]
+  external: ["effect", "@workflow-manager/core", "re2js"]
 })

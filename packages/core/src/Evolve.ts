@@ -27,9 +27,22 @@ const unscheduled = (state: WorkflowState): WorkflowState => {
   return rest
 }
 
+/**
+ * The step states with `stepId` ready for a new round: a step that becomes current again (routed
+ * back, a request for changes, a rollback) keeps its last data for display, but counts its attempts
+ * from 1 again and starts with no contributions, lease or error — they belonged to the earlier round.
+ */
+const freshRound = (stepStates: WorkflowState["stepStates"], stepId: string): WorkflowState["stepStates"] => {
+  const previous = stepStates[stepId]
+  if (previous === undefined) return stepStates
+  const { contributions: _, lease: __, error: ___, failedAt: ____, ...kept } = previous
+  return { ...stepStates, [stepId]: { ...kept, attempts: 0 } }
+}
+
 /** The state with `stepId` made current by `event`. */
 const enter = (state: WorkflowState, stepId: string, event: WorkflowEvent): WorkflowState => ({
   ...unscheduled(state),
+  stepStates: freshRound(state.stepStates, stepId),
   currentStepId: stepId,
   entered: { sequence: event.sequence, at: event.occurredAt }
 })
@@ -126,14 +139,7 @@ export const evolve = (state: WorkflowState | undefined, event: WorkflowEvent): 
         completedBy: event.performedBy
       })
       const next = event.data.nextStepId
-      return next === null
-        ? { ...unscheduled(base), stepStates }
-        : {
-            ...unscheduled(base),
-            stepStates,
-            currentStepId: next,
-            entered: { sequence: event.sequence, at: event.occurredAt }
-          }
+      return next === null ? { ...unscheduled(base), stepStates } : enter({ ...base, stepStates }, next, event)
     }
     case "STEP_FAILED": {
       const { lease: _, ...previous } = step(state, event.stepId)

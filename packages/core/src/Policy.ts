@@ -44,7 +44,9 @@ export type Operation =
  * @category policy
  */
 export interface PolicyStep {
+  /** The step's id in the template. */
   readonly id: string
+  /** The step's handler type (`form`, `approval`, ...). */
   readonly type: string
   /** The step's `config` as the template has it (not decoded): a policy may read e.g. approver roles. */
   readonly config: JsonObject

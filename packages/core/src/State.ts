@@ -56,7 +56,11 @@ export type Contribution = typeof Contribution.Type
  */
 export const StepState = Schema.Struct({
   status: StepStatus,
-  /** Attempts so far (each execution, each contribution and each deferred attempt counts one). */
+  /**
+   * Attempts since the step last became current (each execution, each contribution and each
+   * deferred attempt counts one); a step entered again starts from 0, so a retry policy's
+   * `maxAttempts` and four-eyes rounds apply per round.
+   */
   attempts: Schema.Int,
   input: Schema.optionalKey(Json),
   data: Schema.optionalKey(Json),

@@ -2,7 +2,8 @@
  * The step-handler plugin contract. A handler is the code behind a step `type` (form, approval,
  * api-call, notification, ...). It is a plain object made by {@link defineStepHandler}:
  *
- * - `configSchema` validates the step's `config` in the template (at template validation time);
+ * - `configSchema` validates the step's `config` in the template (at template validation time), and
+ *   `checkStep` (optional) checks the step against the rest of the template;
  * - `inputSchema` decodes what the caller submits when executing the step; the engine records the
  *   decoded value encoded back (extra keys dropped), never the raw input;
  * - `checkInput` (optional) checks the input against the config before anything is recorded: its
@@ -18,6 +19,9 @@
  * current, e.g. a notification) and/or `deferred` (each attempt is claimed under a lease and its
  * outcome recorded later, e.g. a slow API call run by the worker).
  *
+ * The decoded config is decoded once per published step and shared by every run: treat it as
+ * read-only.
+ *
  * Handlers are pure functions of their arguments plus the services they declare in their Effect
  * requirements (`R`) — an HTTP client, a notifier, a clock — which the engine provides. External
  * effects must be idempotent under `context.idempotencyKey`: it is the same for every run of one
@@ -31,6 +35,7 @@ import type { Actor } from "./Actor.js"
 import { Issue } from "./DomainError.js"
 import { Identifier, Instant, Json } from "./Json.js"
 import type { WorkflowState } from "./State.js"
+import type { Step, Template } from "./Template.js"
 
 /**
  * The failure a handler reports. `retryable: true` means another attempt may succeed (a timeout,
@@ -215,6 +220,20 @@ export interface StepHandler<Type extends string = string, Config = unknown, Inp
    */
   readonly deferred?: boolean | ((config: Config) => boolean)
   readonly configSchema: Schema.Decoder<Config>
+  /**
+   * Checks a step against the whole template when the template is validated (published, composed),
+   * after its config decoded: what the config alone cannot tell — an approval step with no route for
+   * a rejection, a message naming a step the template does not have. Pure and synchronous. Issue
+   * paths are relative to the step (`config.approves[1]`, `routes`) and reported under
+   * `steps[i].`; a check that throws is reported as an issue of the step.
+   */
+  readonly checkStep?: (args: {
+    readonly config: Config
+    readonly step: Step
+    /** The step's position in `template.steps`. */
+    readonly index: number
+    readonly template: Template
+  }) => ReadonlyArray<Issue>
   readonly inputSchema: Schema.Decoder<Input>
   readonly checkInput?: (args: {
     readonly config: Config

@@ -330,3 +330,67 @@ export const successors = (template: Template, index: number): ReadonlyArray<str
   targets.push(step.next ?? template.steps[index + 1]?.id ?? END)
   return [...new Set(targets)]
 }
+
+/**
+ * Everywhere a step can move the workflow: its {@link successors} and the steps its deadlines
+ * route to (an escalation of kind `route`).
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const moves = (template: Template, index: number): ReadonlyArray<string> => {
+  const routed = (template.steps[index]?.deadlines ?? []).flatMap((d) =>
+    d.escalation.kind === "route" ? [d.escalation.to] : []
+  )
+  return routed.length === 0 ? successors(template, index) : [...new Set([...successors(template, index), ...routed])]
+}
+
+/**
+ * The ids of the steps that can have completed when the step `stepId` runs: those whose completion
+ * leads, by some path of the template ({@link moves}: routes, `next`, the following step, deadlines
+ * that route), to it. A step on a cycle through `stepId` precedes it (it may run again); a step
+ * reached only after it, with no way back, never does. Empty when the template has no such step.
+ *
+ * @example
+ * ```ts
+ * import { stepsBefore } from "@workflow-manager/core"
+ *
+ * // which steps' data an approval step may name in its `approves`
+ * // stepsBefore(template, "approval").has("company") === true
+ * ```
+ *
+ * @since 0.1.0
+ * @category templates
+ */
+export const stepsBefore = (template: Template, stepId: string): ReadonlySet<string> => {
+  const indexOf = new Map<string, number>()
+  template.steps.forEach((step, i) => {
+    if (!indexOf.has(step.id)) indexOf.set(step.id, i)
+  })
+  const target = indexOf.get(stepId)
+  if (target === undefined) return new Set()
+  const from: Array<Array<number>> = template.steps.map(() => [])
+  template.steps.forEach((_, i) => {
+    for (const id of moves(template, i)) {
+      const j = indexOf.get(id)
+      if (j !== undefined) from[j]?.push(i)
+    }
+  })
+  // every step from which the target can be reached, each visited once
+  const reaching = new Set<number>([target])
+  const stack = [target]
+  while (stack.length > 0) {
+    for (const i of from[stack.pop() as number] ?? []) {
+      if (!reaching.has(i)) {
+        reaching.add(i)
+        stack.push(i)
+      }
+    }
+  }
+  // the first move of the path is the step's completion
+  const before = new Set<string>()
+  template.steps.forEach((step, i) => {
+    if (successors(template, i).some((id) => reaching.has(indexOf.get(id) ?? -1))) before.add(step.id)
+  })
+  return before
+}

@@ -11,8 +11,8 @@ import { type Issue, TemplateInvalid } from "./DomainError.js"
 import { checkJsonValue } from "./internal/guard.js"
 import { decodeWithIssues } from "./internal/issues.js"
 import { defaultLimits, type Limits } from "./Limits.js"
-import type { HandlerRegistry } from "./StepHandler.js"
-import { END, successors, Template } from "./Template.js"
+import type { AnyStepHandler, HandlerRegistry } from "./StepHandler.js"
+import { END, moves, type Step, Template } from "./Template.js"
 
 /** The nesting depth of a condition (a comparison is 1). */
 const conditionDepth = (condition: Condition): number => {
@@ -29,6 +29,29 @@ const conditionSteps = (condition: Condition, path: string, out: Array<{ step: s
     for (const [i, c] of condition.any.entries()) conditionSteps(c, `${path}.any[${i}]`, out)
   } else if ("not" in condition) conditionSteps(condition.not, `${path}.not`, out)
   else if (condition.step !== undefined) out.push({ step: condition.step, path: `${path}.step` })
+}
+
+/** A handler's `checkStep` issues, at `steps[i].` paths; a throwing or malformed check is an issue too. */
+const stepIssues = (
+  handler: AnyStepHandler,
+  config: unknown,
+  step: Step,
+  template: Template,
+  i: number
+): ReadonlyArray<Issue> => {
+  const at = (path: string) => (path === "" ? `steps[${i}]` : `steps[${i}].${path}`)
+  try {
+    const found = handler.checkStep?.({ config, step, index: i, template }) ?? []
+    if (!Array.isArray(found)) throw new TypeError("checkStep did not return an array of issues")
+    return found.map((issue: Issue) =>
+      typeof issue?.path === "string" && typeof issue.message === "string"
+        ? { path: at(issue.path), message: issue.message }
+        : { path: at(""), message: `the ${step.type} handler's checkStep returned a malformed issue` }
+    )
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    return [{ path: at(""), message: `the ${step.type} handler failed checking the step: ${reason.slice(0, 200)}` }]
+  }
 }
 
 /**
@@ -77,8 +100,8 @@ export const graphIssues = (template: Template): ReadonlyArray<Issue> => {
     })
   })
   if (issues.length > 0) return issues
-  // Reachability from the first step, and co-reachability of the end.
-  const edges = template.steps.map((_, i) => successors(template, i))
+  // Reachability from the first step, and co-reachability of the end (deadlines that route count).
+  const edges = template.steps.map((_, i) => moves(template, i))
   const reached = new Set<string>()
   const stack = [template.steps[0]?.id as string]
   while (stack.length > 0) {
@@ -168,8 +191,9 @@ export const validateTemplate = <R>(
       })
       return
     }
-    const config = decodeWithIssues(handler.configSchema, step.config, `steps[${i}].config`)
+    const config = decodeWithIssues(handler.configSchema, step.config, `steps[${i}].config`, { closed: true })
     if (Result.isFailure(config)) issues.push(...config.failure)
+    else if (handler.checkStep !== undefined) issues.push(...stepIssues(handler, config.success, step, template, i))
   })
   return issues.length > 0 ? Result.fail(new TemplateInvalid({ templateId, issues })) : Result.succeed(template)
 }

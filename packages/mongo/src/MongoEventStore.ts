@@ -1,6 +1,6 @@
 /**
  * The event store on MongoDB: collection `workflow_events`, one document per commit keyed
- * `<instanceId>#<first sequence>` (see `docs/adr/0007-mongo-one-document-per-commit.md`).
+ * `<instanceId>#<first sequence>` (see `docs/adr/0008-mongo-one-document-per-commit.md`).
  *
  * An append is one insert of one document (after the expected-version check), so it is atomic on
  * every MongoDB-compatible server; of two appends racing at one version the unique `_id` lets one

@@ -6,6 +6,13 @@
  */
 export { type ClassifyContext, classifyPgError } from "./classifyPgError.js"
 export {
+  type LoginAttempt,
+  type LoginAttemptDecision,
+  type LoginThrottleLimits,
+  loginSucceeded,
+  takeLoginAttempt
+} from "./LoginThrottle.js"
+export {
   type AssignMarketRole,
   MARKET_ROLES,
   MarketRoleAssignment,

@@ -295,6 +295,6 @@ await describeBackends("bad input", (backend) => {
     const tables = await backend().admin.query<{ n: number }>(
       "select count(*)::int as n from pg_class where relkind = 'r' and relnamespace = current_schema()::regnamespace"
     )
-    expect(tables[0]?.n).toBe(11)
+    expect(tables[0]?.n).toBe(12)
   })
 })

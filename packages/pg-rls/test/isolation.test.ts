@@ -623,22 +623,28 @@ await describeBackends("tenant isolation", (backend) => {
     )
     expect(owned).toEqual([])
     // no policy is open to PUBLIC: each names workflow_app, or the owner (who registers operator
-    // organisations, and reads hashes for wm_sign_in)
+    // organisations, reads hashes for wm_sign_in and keeps the sign-in throttle)
     const otherPolicies = await admin.query<{ policyname: string; tablename: string; roles: Array<string> | string }>(
       "select policyname, tablename, roles from pg_policies where schemaname = current_schema() and not ('workflow_app' = any (roles))"
     )
     expect(otherPolicies.map((p) => `${p.tablename}.${p.policyname}`).sort()).toEqual([
       "tenants.owner_register",
       "users.owner_sign_in",
+      "wm_login_throttle.owner_all",
       "wm_operator_organisations.owner_all"
     ])
     expect(otherPolicies.map((p) => String(p.roles))).not.toContain("{public}")
-    // the one function that runs as its owner is the sign-in lookup, with a pinned search_path
+    // the functions that run as their owner are the sign-in lookup and the sign-in throttle, each
+    // with a pinned search_path
     const definers = await admin.query<{ proname: string; pinned: boolean }>(
       `select proname, exists (select 1 from unnest(proconfig) c where c like 'search_path=%') as pinned
-         from pg_proc where prosecdef and pronamespace = current_schema()::regnamespace`
+         from pg_proc where prosecdef and pronamespace = current_schema()::regnamespace order by proname`
     )
-    expect(definers).toEqual([{ proname: "wm_sign_in", pinned: true }])
+    expect(definers).toEqual([
+      { proname: "wm_login_attempt", pinned: true },
+      { proname: "wm_login_succeeded", pinned: true },
+      { proname: "wm_sign_in", pinned: true }
+    ])
   })
 })
 

@@ -89,6 +89,19 @@ await describeBackends("storage ports", (backend) => {
     expect(many.map((s) => s.instanceId).sort()).toEqual([spec.instanceId, other.instanceId].sort())
   })
 
+  it("concurrent first writes of one instance all find its owner: never a unique violation", async () => {
+    const { instanceStore } = backend().services
+    // 300 fresh instances, each written first by 6 snapshot saves at once: before migration 0003 the
+    // owner claim lost some of these races with a duplicate key on (instance_id, tenant_id)
+    for (let round = 0; round < 300; round++) {
+      const spec = { instanceId: newInstanceId(), tenantId: tenantA }
+      const states = [1, 2, 3, 4, 5, 6].map((version) => stateOf(spec, version))
+      const written = await Promise.all(states.map((state) => run(instanceStore.save(a, state))))
+      expect(written).toContain(true)
+      expect(await backend().inspect.state(spec.instanceId)).toEqual(stateOf(spec, 6))
+    }
+  })
+
   it("commits events, state and index in one transaction", async () => {
     const { workflowStore } = backend().services
     expect(workflowStore.capabilities).toEqual({ state: "atomic", index: "atomic", outbox: "atomic" })

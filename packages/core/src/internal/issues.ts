@@ -18,19 +18,23 @@ export const formatPath = (base: string, path: ReadonlyArray<PropertyKey | { rea
 export const fromSchemaIssue = (base: string, issue: SchemaIssue.Issue): ReadonlyArray<Issue> =>
   formatter(issue).issues.map((i) => ({ path: formatPath(base, i.path ?? []), message: i.message }))
 
+const openOptions = { errors: "all" } as const
+const closedOptions = { errors: "all", onExcessProperty: "error" } as const
+
 /**
  * Decodes `input` with `schema`, returning every issue (not only the first) under `base`. A schema
- * that throws (a plugin's filter with a bug) is an issue too, never an exception.
+ * that throws (a plugin's filter with a bug) is an issue too, never an exception. `closed` refuses
+ * keys a struct does not declare (a step config's typo) instead of dropping them.
  */
 export const decodeWithIssues = <S extends Schema.Decoder<unknown>>(
   schema: S,
   input: unknown,
-  base: string
+  base: string,
+  options: { readonly closed?: boolean } = {}
 ): Result.Result<S["Type"], ReadonlyArray<Issue>> => {
   try {
-    return Result.mapError(Schema.decodeUnknownResult(schema)(input, { errors: "all" }), (e) =>
-      fromSchemaIssue(base, e.issue)
-    )
+    const parse = options.closed === true ? closedOptions : openOptions
+    return Result.mapError(Schema.decodeUnknownResult(schema)(input, parse), (e) => fromSchemaIssue(base, e.issue))
   } catch (error) {
     return Result.fail([
       {

@@ -77,8 +77,13 @@ const emptyState = (actor: Actor, at: string, stepId: string): WorkflowState => 
   updatedAt: at
 })
 
-const decodeOrFail = <A>(schema: Parameters<typeof decodeWithIssues>[0], value: unknown, path: string) => {
-  const decoded = decodeWithIssues(schema, value, path)
+const decodeOrFail = <A>(
+  schema: Parameters<typeof decodeWithIssues>[0],
+  value: unknown,
+  path: string,
+  options: { readonly closed?: boolean } = {}
+) => {
+  const decoded = decodeWithIssues(schema, value, path, options)
   return Result.isFailure(decoded) ? Effect.fail(decoded.failure) : Effect.succeed(decoded.success as A)
 }
 
@@ -90,7 +95,7 @@ const contextOf = (run: StepRun): StepContext => {
 }
 
 const configOf = <C>(handler: { readonly configSchema: Parameters<typeof decodeWithIssues>[0] }, config: unknown) =>
-  decodeOrFail<C>(handler.configSchema, config, "config").pipe(
+  decodeOrFail<C>(handler.configSchema, config, "config", { closed: true }).pipe(
     Effect.mapError((issues: ReadonlyArray<Issue>) => new TemplateInvalid({ templateId: "(harness)", issues }))
   )
 

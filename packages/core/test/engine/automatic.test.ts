@@ -287,6 +287,49 @@ describe("retries with backoff", () => {
     }).pipe(Effect.provide(live), Random.withSeed("backoff"))
   })
 
+  it.effect("a deferred step a person queued retries on its recorded input after a retryable failure", () => {
+    const seen: Array<string> = []
+    const verify = defineStepHandler({
+      type: "verify-later",
+      deferred: true,
+      configSchema: Schema.Struct({}),
+      inputSchema: Schema.Struct({ vat: Schema.String }),
+      execute: ({ input, context }) => {
+        seen.push(`${context.attempt}:${input.vat}`)
+        return context.attempt === 1
+          ? Effect.fail(new StepHandlerError({ message: "registry busy", code: "HTTP_503", retryable: true }))
+          : Effect.succeed({ verified: input.vat })
+      }
+    })
+    const template = oneStep("retry-queued-flow", "verify-later", {
+      retry: { maxAttempts: 3, initialDelayMs: 1000, backoffFactor: 2, maxDelayMs: 10_000, jitter: 0 }
+    })
+    const { live, publish } = memoryEngine([template], makeRegistry([verify, formHandler]))
+    return Effect.gen(function* () {
+      const engine = yield* publish
+      const state = yield* started(engine, template.id)
+      const system = systemActor(tenantId)
+      const queued = yield* engine.executeStep({
+        actor: brpUser,
+        instanceId: state.instanceId,
+        expectedVersion: state.version,
+        stepId: "call",
+        input: { vat: "BE0403170701" }
+      })
+      const failed = yield* engine.runAutomaticStep({ actor: system, instanceId: queued.state.instanceId })
+      expect(failed.state.stepStates.call).toMatchObject({ status: "failed", attempts: 1 })
+      yield* TestClock.adjust(1000)
+      const retried = yield* engine.runAutomaticStep({ actor: system, instanceId: queued.state.instanceId })
+      expect(retried.state.stepStates.call).toMatchObject({
+        status: "completed",
+        attempts: 2,
+        input: { vat: "BE0403170701" },
+        data: { verified: "BE0403170701" }
+      })
+      expect(seen).toEqual(["1:BE0403170701", "2:BE0403170701"])
+    }).pipe(Effect.provide(live))
+  })
+
   it("the delay grows by the factor, is capped, and loses at most the jitter share", () => {
     const policy: RetryPolicy = {
       maxAttempts: 10,

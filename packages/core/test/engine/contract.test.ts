@@ -206,6 +206,73 @@ describe("the handler contract", () => {
   })
 })
 
+describe("a step entered again", () => {
+  /** Two approvals complete the review; one request for changes completes it at once and routes back. */
+  const review = defineStepHandler({
+    type: "review",
+    configSchema: Schema.Struct({}),
+    inputSchema: Schema.Struct({ decision: Schema.Literals(["approve", "changes"]) }),
+    execute: ({ input, context }) => {
+      const prior = context.state.stepStates[context.stepId]?.contributions ?? []
+      if (input.decision === "changes") return Effect.succeed(completeStep({ outcome: "changes" }))
+      return Effect.succeed(
+        prior.length + 1 >= 2 ? completeStep({ outcome: "approved" }, { contribution: input }) : contributeStep(input)
+      )
+    }
+  })
+  const template: Template = {
+    schemaVersion: 1,
+    id: "review-loop",
+    version: 1,
+    name: "Review loop",
+    marketRole: "BSP",
+    steps: [
+      { id: "prequalification", type: "vat-list", config: {} },
+      {
+        id: "decision",
+        type: "review",
+        config: {},
+        routes: [{ when: { op: "eq", field: "outcome", value: "changes" }, to: "prequalification" }]
+      }
+    ]
+  }
+
+  it("counts its attempts from 1 again and starts without the earlier round's contributions", async () => {
+    const { engine, storage } = await promiseEngine([template], { handlers: makeRegistry([vatForm, review]) })
+    let { state } = await engine.create({ actor: brpUser, templateId: template.id })
+    state = (await engine.start({ actor: brpUser, instanceId: state.instanceId, expectedVersion: 1 })).state
+    const run = async (stepId: string, input: unknown, actor: Actor = brpUser) => {
+      state = (
+        await engine.executeStep({ actor, instanceId: state.instanceId, expectedVersion: state.version, stepId, input })
+      ).state
+    }
+    await run("prequalification", { vats: ["BE0403170701"] })
+    await run("decision", { decision: "approve" }, approver("bob"))
+    expect(state.stepStates.decision).toMatchObject({ status: "collecting", attempts: 1 })
+    await run("decision", { decision: "changes" }, approver("carol"))
+    expect(state.currentStepId).toBe("prequalification")
+    expect(state.stepStates.prequalification).toMatchObject({ attempts: 0, data: { vats: ["BE0403170701"] } })
+    await run("prequalification", { vats: ["BE0428759497"] })
+    expect(state.currentStepId).toBe("decision")
+    expect(state.stepStates.decision?.contributions).toBeUndefined()
+    expect(state.stepStates.decision?.attempts).toBe(0)
+    await run("decision", { decision: "approve" }, approver("bob"))
+    expect(state.stepStates.decision).toMatchObject({
+      status: "collecting",
+      attempts: 1,
+      contributions: [{ by: "bob" }]
+    })
+    const started = (await storage.inspect.events(state.instanceId)).filter((e) => e.type === "STEP_STARTED")
+    expect(started.map((e) => [e.stepId, (e.data as { attempt: number }).attempt])).toEqual([
+      ["prequalification", 1],
+      ["decision", 1],
+      ["decision", 2],
+      ["prequalification", 1],
+      ["decision", 1]
+    ])
+  })
+})
+
 describe("template packs", () => {
   const pack = defineTemplatePack({
     name: "@workflow-manager/templates-test",

@@ -1,10 +1,20 @@
 /**
  * Template validation: every rule, each problem at its exact path.
  */
-import { Result } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { graphIssues, type Issue, type Template, TemplateInvalid, validateTemplate } from "../../src/index.js"
-import { registry, routedTemplate, sequence1Template, sequence4Template } from "../fixtures/index.js"
+import {
+  compose,
+  defineStepHandler,
+  graphIssues,
+  type Issue,
+  makeRegistry,
+  stepsBefore,
+  type Template,
+  TemplateInvalid,
+  validateTemplate
+} from "../../src/index.js"
+import { formHandler, registry, routedTemplate, sequence1Template, sequence4Template } from "../fixtures/index.js"
 
 const form = (id: string, extra: object = {}) => ({ id, type: "form", config: { fields: {} }, ...extra })
 const template = (steps: ReadonlyArray<object>, extra: object = {}): unknown => ({
@@ -106,6 +116,115 @@ describe("validateTemplate", () => {
       "steps[3].config.system"
     ])
     expect(issues[0]?.message).toBe("must be a valid regular expression")
+  })
+
+  it("a step reached only through a deadline that routes to it is reachable", () => {
+    const escalated = template([
+      form("data", {
+        next: "$end",
+        deadlines: [{ id: "late", offset: "P2D", escalation: { kind: "route", to: "chase" } }]
+      }),
+      form("chase", { next: "data" })
+    ])
+    expect(Result.isSuccess(validateTemplate(escalated, registry))).toBe(true)
+  })
+
+  it("stepsBefore: the steps whose completion can lead to a step — cycles and routing deadlines included", () => {
+    const t = template([
+      form("company"),
+      form("contacts", { deadlines: [{ id: "late", offset: "P2D", escalation: { kind: "route", to: "reminder" } }] }),
+      form("review", { routes: [{ when: { op: "eq", field: "ok", value: false }, to: "contacts" }] }),
+      form("activation", { next: "$end" }),
+      form("reminder", { next: "contacts" })
+    ]) as Template
+    expect([...stepsBefore(t, "review")].sort()).toEqual(["company", "contacts", "reminder", "review"])
+    expect([...stepsBefore(t, "company")]).toEqual([])
+    expect([...stepsBefore(t, "activation")].sort()).toEqual(["company", "contacts", "reminder", "review"])
+    // the reminder is entered by the deadline of contacts: company has completed by then, and contacts
+    // may have (a review sends it back, it completes again, then its next round's deadline passes)
+    expect([...stepsBefore(t, "reminder")].sort()).toEqual(["company", "contacts", "reminder", "review"])
+    const linear = template([form("a"), form("b", { deadlines: [] }), form("c")]) as Template
+    expect([...stepsBefore(linear, "b")]).toEqual(["a"])
+    expect([...stepsBefore(linear, "c")].sort()).toEqual(["a", "b"])
+    expect([...stepsBefore(t, "nowhere")]).toEqual([])
+  })
+
+  it("a config key the handler does not declare (a typo) is refused, not dropped", () => {
+    expect(
+      issuesOf(template([{ id: "activate", type: "activation", config: { system: "metering", sytem: "x" } }]))
+    ).toEqual([
+      { path: "steps[0].config.sytem", message: expect.stringMatching(/unexpected|excess|not allowed|unknown/i) }
+    ])
+  })
+
+  it("a handler's checkStep sees the whole template; its issues are at the step's paths", () => {
+    // a decision step must route its rejections and name only steps before it
+    const decision = defineStepHandler({
+      type: "decision",
+      configSchema: Schema.Struct({ reviews: Schema.Array(Schema.String) }),
+      inputSchema: Schema.Null,
+      checkStep: ({ config, step, template }) => {
+        const before = template.steps.slice(0, template.steps.indexOf(step)).map((s) => s.id)
+        return [
+          ...config.reviews.flatMap((id, j) =>
+            before.includes(id)
+              ? []
+              : [{ path: `config.reviews[${j}]`, message: `"${id}" is not a step before this one` }]
+          ),
+          ...((step.routes ?? []).length === 0 ? [{ path: "routes", message: "rejections need a route" }] : [])
+        ]
+      },
+      execute: () => Effect.succeed(null)
+    })
+    const throwing = defineStepHandler({
+      type: "throwing",
+      configSchema: Schema.Struct({}),
+      inputSchema: Schema.Null,
+      checkStep: () => {
+        throw new Error("boom")
+      },
+      execute: () => Effect.succeed(null)
+    })
+    const withChecks = makeRegistry([formHandler, decision, throwing])
+    const result = validateTemplate(
+      template([
+        form("data"),
+        { id: "review", type: "decision", config: { reviews: ["data", "later"] } },
+        { id: "later", type: "throwing", config: {} }
+      ]),
+      withChecks
+    )
+    expect(Result.isFailure(result) && result.failure.issues).toEqual([
+      { path: "steps[1].config.reviews[1]", message: '"later" is not a step before this one' },
+      { path: "steps[1].routes", message: "rejections need a route" },
+      { path: "steps[2]", message: "the throwing handler failed checking the step: boom" }
+    ])
+    const fine = template([
+      form("data"),
+      {
+        id: "review",
+        type: "decision",
+        config: { reviews: ["data"] },
+        routes: [{ when: { op: "eq", field: "rejected", value: true }, to: "data" }]
+      }
+    ])
+    expect(Result.isSuccess(validateTemplate(fine, withChecks))).toBe(true)
+    // composing: the issue points into the change that brought the step
+    const composed = compose(
+      fine as Template,
+      {
+        schemaVersion: 1,
+        id: "t-ext",
+        version: 1,
+        name: "T ext",
+        extends: { id: "t", version: 1 },
+        changes: [{ op: "configure", stepId: "review", config: { reviews: ["data", "nowhere"] } }]
+      },
+      withChecks
+    )
+    expect(Result.isFailure(composed) && composed.failure.issues.map((i) => i.path)).toEqual([
+      "changes[0].config.reviews[1]"
+    ])
   })
 
   it("shape errors, all of them, with their paths", () => {

@@ -41,6 +41,12 @@ export interface ResolvedStep<R> {
   readonly config: unknown
 }
 
+/**
+ * Decoded configs by step: a published template's steps are immutable objects kept by the
+ * engine's template cache, so each step's config is decoded once per handler, not on every command.
+ */
+const resolved = new WeakMap<Step, ResolvedStep<unknown>>()
+
 export const resolveStep = <R>(ctx: EngineContext<R>, template: Template, stepId: string, command: string) =>
   Effect.suspend((): Effect.Effect<ResolvedStep<R>, InvalidCommand | UnknownHandler | TemplateInvalid> => {
     const step = findStep(template, stepId)
@@ -51,10 +57,14 @@ export const resolveStep = <R>(ctx: EngineContext<R>, template: Template, stepId
     }
     const handler = handlerOf(ctx, step.type)
     if (handler === undefined) return Effect.fail(new UnknownHandler({ type: step.type }))
-    const config = decodeWithIssues(handler.configSchema, step.config, `steps.${step.id}.config`)
+    const known = resolved.get(step)
+    if (known !== undefined && known.handler === handler) return Effect.succeed(known as ResolvedStep<R>)
+    const config = decodeWithIssues(handler.configSchema, step.config, `steps.${step.id}.config`, { closed: true })
     if (Result.isFailure(config))
       return Effect.fail(new TemplateInvalid({ templateId: template.id, issues: config.failure }))
-    return Effect.succeed({ step, handler, config: config.success })
+    const resolution: ResolvedStep<R> = { step, handler, config: config.success }
+    resolved.set(step, resolution)
+    return Effect.succeed(resolution)
   })
 
 /**
@@ -71,7 +81,7 @@ export const automaticSteps = <R>(registry: HandlerRegistry<R>): ((step: Step) =
     }
     let automatic = known.get(step)
     if (automatic === undefined) {
-      const config = decodeWithIssues(handler.configSchema, step.config, "config")
+      const config = decodeWithIssues(handler.configSchema, step.config, "config", { closed: true })
       automatic = Result.isSuccess(config) && isAutomatic(handler, config.success)
       known.set(step, automatic)
     }

@@ -187,7 +187,10 @@ const runDeferred = <R>(
     const { decoded, recorded } = yield* automaticInput(
       ctx,
       resolved,
-      current?.status === "running" ? current.input : undefined
+      // a queued or claimed attempt, or a retry after a failed one of this round, runs on the recorded input
+      current !== undefined && (current.status === "running" || (current.status === "failed" && current.attempts > 0))
+        ? current.input
+        : undefined
     )
     const lease = {
       owner: actor.userId,

@@ -1,0 +1,224 @@
+/**
+ * The server's configuration, read from the environment (see `.env.example` and
+ * docs/reference-server.md). Every value has a default that runs the embedded database on
+ * loopback; a malformed value is a {@link ConfigError} naming the variable, never a silent default.
+ *
+ * @since 0.1.0
+ */
+import { dirname, isAbsolute, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+
+/**
+ * Where the data lives: the embedded PGlite database in a folder, or a PostgreSQL server.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export type StorageConfig =
+  | { readonly kind: "embedded"; readonly dataDir: string }
+  | {
+      readonly kind: "postgres"
+      /** The application's connection (a member of `workflow_app`, or the owner in development). */
+      readonly url: string
+      /** The owner's connection, for migrations and registering the operator (default: `url`). */
+      readonly ownerUrl: string
+      readonly poolMax: number
+    }
+
+/**
+ * Limits on a GraphQL request.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export interface Limits {
+  /** Largest request body, in bytes. */
+  readonly bodyBytes: number
+  /** Deepest selection (fragments followed). */
+  readonly depth: number
+  /** Most aliased fields in one document. */
+  readonly aliases: number
+  /** Most lexical tokens in one document. */
+  readonly tokens: number
+  /** Highest cost (fields, multiplied by the page sizes of the lists they sit in). */
+  readonly cost: number
+  /** Largest page (`first`) of a list. */
+  readonly pageSize: number
+}
+
+/**
+ * The whole configuration.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export interface ServerConfig {
+  readonly host: string
+  readonly port: number
+  /** Production mode: no introspection, no suggestions, no GraphiQL, secrets required. */
+  readonly production: boolean
+  /** Folder of the embedded database and of generated keys (also used with PostgreSQL for keys). */
+  readonly dataDir: string
+  readonly storage: StorageConfig
+  /** Apply pending migrations at start. */
+  readonly migrate: boolean
+  /** Load the demo data at start (idempotent); default on the embedded database only. */
+  readonly demo: boolean
+  /** Secret keyed instance ids are derived with (`WM_KEY_SECRET`); generated and kept in `dataDir` when unset. */
+  readonly keySecret: string | undefined
+  readonly operator: { readonly id: string | undefined; readonly companyName: string; readonly vatNumber: string }
+  /** Allowed CORS origins; `true` reflects any origin, `false` sends no CORS headers. */
+  readonly corsOrigins: ReadonlyArray<string> | boolean
+  readonly limits: Limits
+  /** Allow-list of the api-call handler (`host:port` or CIDR entries). */
+  readonly apiCallAllow: ReadonlyArray<string>
+  readonly logLevel: string
+  /** Set but not wired yet (packages/mongo has not landed): reported at start. */
+  readonly mongodbUrl: string | undefined
+  /** How long a graceful shutdown waits for requests in flight, in ms. */
+  readonly shutdownGraceMs: number
+}
+
+/**
+ * A configuration variable with a value the server cannot use.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConfigError extends Error {
+  readonly variable: string
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`)
+    this.name = "ConfigError"
+    this.variable = variable
+  }
+}
+
+/**
+ * The reference server's folder (the default data folder is `.data/` inside it).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const serverDir: string = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+
+const text = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
+  const value = env[name]?.trim()
+  return value === undefined || value === "" ? undefined : value
+}
+
+const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
+  const raw = text(env, name)
+  if (raw === undefined) return fallback
+  if (!/^\d{1,12}$/.test(raw)) throw new ConfigError(name, `expected an integer, got "${raw.slice(0, 40)}"`)
+  const value = Number(raw)
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+const flag = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean => {
+  const raw = text(env, name)?.toLowerCase()
+  if (raw === undefined) return fallback
+  if (["1", "true", "yes", "on"].includes(raw)) return true
+  if (["0", "false", "no", "off"].includes(raw)) return false
+  throw new ConfigError(name, `expected true or false, got "${raw.slice(0, 40)}"`)
+}
+
+const postgresUrl = (name: string, raw: string): string => {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(name, "is not a URL")
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new ConfigError(name, `expected a postgres:// URL, got ${url.protocol}//`)
+  }
+  return raw
+}
+
+const list = (raw: string | undefined): ReadonlyArray<string> =>
+  raw === undefined
+    ? []
+    : raw
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== "")
+
+const cors = (raw: string | undefined): ReadonlyArray<string> | boolean => {
+  if (raw === undefined || raw === "false") return false
+  if (raw === "*" || raw === "true") return true
+  const origins = list(raw)
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError("CORS_ORIGINS", `"${origin.slice(0, 80)}" is not an origin (scheme://host[:port])`)
+    }
+  }
+  return origins
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Reads the configuration from an environment (`process.env` by default).
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./config.ts"
+ *
+ * const config = loadConfig({ PORT: "4100", DATABASE_URL: "postgres://wm_api@db/wm" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): ServerConfig => {
+  const production = (text(env, "NODE_ENV") ?? "development") === "production"
+  const rawDir = text(env, "WM_DATA_DIR")
+  const dataDir = rawDir === undefined ? join(serverDir, ".data") : isAbsolute(rawDir) ? rawDir : resolve(rawDir)
+  const databaseUrl = text(env, "DATABASE_URL")
+  const storage: StorageConfig =
+    databaseUrl === undefined
+      ? { kind: "embedded", dataDir: join(dataDir, "pglite") }
+      : {
+          kind: "postgres",
+          url: postgresUrl("DATABASE_URL", databaseUrl),
+          ownerUrl: postgresUrl("DATABASE_OWNER_URL", text(env, "DATABASE_OWNER_URL") ?? databaseUrl),
+          poolMax: integer(env, "DATABASE_POOL_MAX", 10, 1, 1000)
+        }
+  const keySecret = text(env, "WM_KEY_SECRET")
+  if (keySecret !== undefined && keySecret.length < 16) {
+    throw new ConfigError("WM_KEY_SECRET", "must be at least 16 characters")
+  }
+  const operatorId = text(env, "WM_OPERATOR_ID")
+  if (operatorId !== undefined && !UUID.test(operatorId)) throw new ConfigError("WM_OPERATOR_ID", "must be a UUID")
+  const host = text(env, "HOST") ?? "127.0.0.1"
+  return {
+    host,
+    port: integer(env, "PORT", 4000, 0, 65_535),
+    production,
+    dataDir,
+    storage,
+    migrate: flag(env, "WM_MIGRATE", true),
+    demo: flag(env, "WM_DEMO_DATA", storage.kind === "embedded" && !production),
+    keySecret,
+    operator: {
+      id: operatorId,
+      companyName: text(env, "WM_OPERATOR_NAME") ?? "Elia Transmission Belgium",
+      vatNumber: text(env, "WM_OPERATOR_VAT") ?? "BE0731852231"
+    },
+    corsOrigins: cors(text(env, "CORS_ORIGINS")),
+    limits: {
+      bodyBytes: integer(env, "WM_MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
+      depth: integer(env, "WM_MAX_DEPTH", 10, 2, 100),
+      aliases: integer(env, "WM_MAX_ALIASES", 30, 0, 10_000),
+      tokens: integer(env, "WM_MAX_TOKENS", 3000, 50, 1_000_000),
+      cost: integer(env, "WM_MAX_COST", 20_000, 10, 100_000_000),
+      pageSize: integer(env, "WM_MAX_PAGE_SIZE", 100, 1, 500)
+    },
+    apiCallAllow: list(text(env, "WM_API_CALL_ALLOW")),
+    logLevel: text(env, "LOG_LEVEL") ?? "info",
+    mongodbUrl: text(env, "MONGODB_URL"),
+    shutdownGraceMs: integer(env, "WM_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)
+  }
+}

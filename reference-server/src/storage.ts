@@ -1,0 +1,172 @@
+/**
+ * The server's storage: the embedded PostgreSQL (PGlite, persisted in a data folder) by default,
+ * or a PostgreSQL server from `DATABASE_URL`. Opening it applies the pending migrations (as the
+ * owner), registers the operator's organisation once, and builds every pg-rls service over one
+ * client; the adapter switches to the `workflow_app` role in every transaction, so row-level
+ * security holds whichever login the client uses.
+ *
+ * @since 0.1.0
+ */
+import { mkdir } from "node:fs/promises"
+import { PGlite } from "@electric-sql/pglite"
+import { runPromise } from "@workflow-manager/core"
+import {
+  anonymous,
+  createOperatorOrganisation,
+  fromPGlite,
+  fromPool,
+  type MigrationReport,
+  make,
+  migrate,
+  type PGliteLike,
+  type PgClient,
+  type PgRlsServices,
+  type PoolLike,
+  withTenant
+} from "@workflow-manager/pg-rls"
+import pg from "pg"
+import type { ServerConfig, StorageConfig } from "./config.ts"
+
+/**
+ * The opened storage.
+ *
+ * @since 0.1.0
+ * @category storage
+ */
+export interface Storage {
+  readonly kind: StorageConfig["kind"]
+  /** The application's client (pg-rls enters a tenant scope in each transaction). */
+  readonly client: PgClient
+  readonly services: PgRlsServices
+  /** The tenant id of the operator's organisation (whose users may be `market_ops`). */
+  readonly operatorId: string
+  /** What the migrations applied at start (empty when `migrate` is off or nothing was pending). */
+  readonly migrations: MigrationReport | undefined
+  /** Resolves when the database answers a query (the readiness probe). */
+  readonly ping: () => Promise<void>
+  /** Closes the client (the pool, or the embedded database after a checkpoint). */
+  readonly close: () => Promise<void>
+}
+
+/**
+ * The storage could not be opened: what was tried and why it failed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class StorageStartError extends Error {
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options)
+    this.name = "StorageStartError"
+  }
+}
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? error.message : typeof error === "object" && error !== null ? String(error) : String(error)
+
+const quietPool = (url: string, max: number): pg.Pool => {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: "workflow-manager-reference-server" })
+  // an idle connection dropped by the server must not crash the process; the next query reports it
+  pool.on("error", () => {})
+  return pool
+}
+
+/** The registered operator organisation, registering one from the configuration when there is none. */
+const operatorOrganisation = async (owner: PgClient, app: PgClient, config: ServerConfig): Promise<string> => {
+  const registered = await withTenant(app, anonymous, (tx) =>
+    tx.query<{ tenant_id: string }>("select tenant_id from wm_operator_organisations order by tenant_id")
+  )
+  const wanted = config.operator.id
+  if (wanted !== undefined && registered.some((row) => row.tenant_id === wanted)) return wanted
+  if (wanted === undefined && registered.length === 1) return (registered[0] as { tenant_id: string }).tenant_id
+  if (wanted === undefined && registered.length > 1) {
+    throw new StorageStartError(
+      `${registered.length} operator organisations are registered; set WM_OPERATOR_ID to the one this server serves`
+    )
+  }
+  return runPromise(
+    createOperatorOrganisation(owner, {
+      ...(wanted === undefined ? {} : { id: wanted }),
+      companyName: config.operator.companyName,
+      vatNumber: config.operator.vatNumber
+    })
+  )
+}
+
+const openClients = async (
+  config: ServerConfig
+): Promise<{ app: PgClient; owner: PgClient; closeOwner: () => Promise<void> }> => {
+  const storage = config.storage
+  if (storage.kind === "embedded") {
+    await mkdir(storage.dataDir, { recursive: true })
+    const db = await PGlite.create(storage.dataDir)
+    const client = fromPGlite(db as unknown as PGliteLike, { owned: true })
+    return { app: client, owner: client, closeOwner: async () => {} }
+  }
+  const app = fromPool(quietPool(storage.url, storage.poolMax) as unknown as PoolLike, { owned: true })
+  if (storage.ownerUrl === storage.url) return { app, owner: app, closeOwner: async () => {} }
+  const owner = fromPool(quietPool(storage.ownerUrl, 2) as unknown as PoolLike, { owned: true })
+  return { app, owner, closeOwner: () => owner.close() }
+}
+
+/**
+ * Opens the storage the configuration names: migrates (unless `WM_MIGRATE=false`), registers the
+ * operator organisation when none is, and builds the pg-rls services.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./config.ts"
+ * import { openStorage } from "./storage.ts"
+ *
+ * const storage = await openStorage(loadConfig({ WM_DATA_DIR: "/tmp/wm" }))
+ * await storage.close()
+ * ```
+ *
+ * @since 0.1.0
+ * @category storage
+ */
+export const openStorage = async (config: ServerConfig): Promise<Storage> => {
+  const where = config.storage.kind === "embedded" ? `the embedded database in ${config.storage.dataDir}` : "PostgreSQL"
+  let clients: Awaited<ReturnType<typeof openClients>>
+  try {
+    clients = await openClients(config)
+  } catch (error) {
+    throw new StorageStartError(`could not open ${where}: ${describe(error)}`, { cause: error })
+  }
+  const { app, owner, closeOwner } = clients
+  try {
+    const migrations = config.migrate ? await runPromise(migrate(owner)) : undefined
+    const operatorId = await operatorOrganisation(owner, app, config)
+    await closeOwner()
+    const services = await runPromise(make({ client: app }))
+    return {
+      kind: config.storage.kind,
+      client: app,
+      services,
+      operatorId,
+      migrations,
+      ping: async () => {
+        await app.query("select 1")
+      },
+      close: () => app.close()
+    }
+  } catch (error) {
+    await closeOwner().catch(() => {})
+    await app.close().catch(() => {})
+    if (error instanceof StorageStartError) throw error
+    throw new StorageStartError(`could not prepare ${where}: ${describe(error)}`, { cause: error })
+  }
+}
+
+/**
+ * Applies the pending migrations and registers the operator organisation, then closes the storage
+ * (the `pnpm db:migrate` command).
+ *
+ * @since 0.1.0
+ * @category storage
+ */
+export const migrateStorage = async (config: ServerConfig): Promise<Storage["migrations"]> => {
+  const storage = await openStorage({ ...config, migrate: true })
+  await storage.close()
+  return storage.migrations
+}
