@@ -14,9 +14,9 @@
  *
  * A step is one command (alternately PauseWorkflow and ResumeWorkflow, decided by core's `decide`
  * on both sides, inside the measured loop) on an instance each lane owns, created and started
- * before the slice. Each round runs in a fresh database (FerretDB scans grow with a collection;
- * a fresh one keeps the rounds alike); the variants are interleaved in a rotated order, and the
- * median per-round ratio is reported.
+ * before the slice. Every slice runs in a fresh database (FerretDB scans grow with a collection:
+ * a shared one would make whichever variant goes later slower); the variants are interleaved in a
+ * rotated order, and the median per-round ratio is reported.
  *
  *   pnpm --filter @workflow-manager/core --filter @workflow-manager/mongo build
  *   node bench/mongo-write.mjs              # BENCH_ROUNDS=8 BENCH_SLICE_MS=1000 BENCH_LANES=1,4
@@ -194,20 +194,28 @@ try {
   for (const lanes of LANES) {
     const names = ["baseline", "subject", "control"]
     const rates = { baseline: [], subject: [], control: [] }
-    for (let round = 0; round < ROUNDS; round++) {
+    const fresh = async () => {
       const db = client.db(`wm_bench_${randomBytes(5).toString("hex")}`)
       databases.push(db)
       const services = await Effect.runPromise(mongo.make({ db }))
       await Effect.runPromise(services.templateStore.publish(template))
-      const tenantId = randomUUID()
+      return { db, services, tenantId: randomUUID() }
+    }
+    // warm-up (JIT, connections)
+    {
+      const { db, services, tenantId } = await fresh()
       const fns = variants(db, services)
-      // warm-up (JIT, connections)
       for (const name of names) {
         const h = await ready(services, tenantId)
-        for (let k = 0; k < 10; k++) await fns[name](h, h.next())
+        for (let k = 0; k < 20; k++) await fns[name](h, h.next())
       }
+    }
+    for (let round = 0; round < ROUNDS; round++) {
       const order = names.map((_, i) => names[(i + round) % names.length])
-      for (const name of order) rates[name].push(await slice(fns[name], services, tenantId, lanes))
+      for (const name of order) {
+        const { db, services, tenantId } = await fresh()
+        rates[name].push(await slice(variants(db, services)[name], services, tenantId, lanes))
+      }
     }
     const ratio = (name) => median(rates[name].map((r, i) => r / rates.baseline[i]))
     const result = {
