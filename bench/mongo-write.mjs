@@ -9,7 +9,8 @@
  * baseline  the same driver calls, sent directly with documents of the same shape: the load's
  *           `findOne({ _id: <tenant>/<id>#<v + 1> })`, `insertOne` of the commit document
  *           (`{ w: "majority", j: true }`), `findOne` of the newest index version, `insertOne` of the
- *           index version, `insertMany` of the "projected" marker — 5 round trips, as the adapter
+ *           index version (and, not awaited, `deleteOne` of the version it replaces), `insertMany`
+ *           of the "projected" marker — 5 round trips awaited, as the adapter
  * control   the baseline against itself: must come out at 1.00 ± 0.05
  *
  * A step is one command (alternately PauseWorkflow and ResumeWorkflow, decided by core's `decide`
@@ -123,10 +124,10 @@ const variants = (db, services) => {
       { writeConcern: WRITE_CONCERN }
     )
     const e = core.entryOf(batch.state)
-    await index.findOne({ t, i }, { sort: { v: -1 } })
+    const previous = await index.findOne({ t, i }, { sort: { v: -1 } })
     await index.insertOne(
       {
-        _id: `${i}#${e.version}`,
+        _id: `${t}/${i}#${e.version}`,
         t,
         i,
         v: e.version,
@@ -140,6 +141,7 @@ const variants = (db, services) => {
       },
       { writeConcern: WRITE_CONCERN }
     )
+    if (previous !== null) index.deleteOne({ _id: previous._id }).catch(() => undefined)
     await projected.insertMany([{ _id: key, t, i, l: batch.state.version }], {
       ordered: false,
       writeConcern: WRITE_CONCERN

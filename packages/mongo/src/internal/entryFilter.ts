@@ -123,5 +123,3 @@ export const toMongoFilter = (q: CheckedQuery): Record<string, unknown> => {
   }
   return filter
 }
-
-export type { StorageError }

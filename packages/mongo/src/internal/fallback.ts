@@ -116,5 +116,3 @@ export const withLogFallback = (ctx: Context, index: WorkflowIndexService): Work
       return merge(found, yield* pendingEntries(ctx, operation, access, ordered), q)
     })
 })
-
-export type { StorageError }

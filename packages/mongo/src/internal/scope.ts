@@ -13,7 +13,3 @@ export const scoped = <F extends object>(access: Access, rest: F): { readonly t:
   t: access._tag === "Tenant" ? access.tenantId : ALL_TENANTS,
   ...rest
 })
-
-/** The tenant a filter narrows to (an operator's `filter.tenantId`), within the scope. */
-export const narrowed = (access: Access, tenantId: string | undefined): unknown =>
-  access._tag === "Tenant" ? access.tenantId : (tenantId ?? ALL_TENANTS)

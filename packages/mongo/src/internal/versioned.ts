@@ -3,7 +3,8 @@
  * `<instanceId>#<version>`. FerretDB evaluates an update's filter and applies the update in two
  * steps, so a version-guarded `updateOne` could let a late, lower version overwrite a higher one;
  * an insert cannot. A write inserts its version (a duplicate means that version is stored) and the
- * newest version is what every read returns.
+ * newest version is what every read returns; the replaced version is deleted afterwards by `_id`
+ * (deleting a version below one that exists never changes what is read).
  */
 import type { Access, StorageError } from "@workflow-manager/core"
 import { Effect } from "effect"
@@ -17,10 +18,13 @@ import { scoped } from "./scope.js"
 export const newest = (collection: Collection<Document>, operation: string, access: Access, instanceId: string) =>
   attempt(operation, () => collection.findOne(scoped(access, { i: instanceId }), { sort: { v: -1 } }))
 
+/** The `_id` of a version: `<tenant>/<instance>#<version>` (a read or delete by it is tenant-scoped). */
+const versionKey = (doc: { readonly t: string; readonly i: string }, v: number): string => `${doc.t}/${doc.i}#${v}`
+
 /**
  * Inserts a version unless `current` (the newest version the caller read) is equal or higher;
- * `true` if it wrote. Lower versions stay, invisible to reads (FerretDB answers a delete with a
- * scan, so the write path deletes nothing).
+ * `true` if it wrote. Then deletes the version it replaced, by `_id`, without waiting (a version
+ * left by a race or a failed delete stays, invisible to reads, until a later write replaces it).
  */
 export const insertVersion = (
   ctx: Context,
@@ -33,12 +37,14 @@ export const insertVersion = (
     ? Effect.succeed(false)
     : attempt(operation, async () => {
         try {
-          await collection.insertOne({ ...doc, _id: `${doc.i}#${doc.v}` as never }, { writeConcern: ctx.writeConcern })
+          await collection.insertOne(
+            { ...doc, _id: versionKey(doc, doc.v) as never },
+            { writeConcern: ctx.writeConcern }
+          )
         } catch (error) {
           if (isDuplicateKeyError(error)) return false
           throw error
         }
-        // not awaited: the versions below stay invisible to reads until they are gone
-        collection.deleteMany({ t: doc.t, i: doc.i, v: { $lt: doc.v } }).catch(() => undefined)
+        if (current > 0) collection.deleteOne({ _id: versionKey(doc, current) as never }).catch(() => undefined)
         return true
       })
