@@ -29,7 +29,7 @@ import { currentState, latestFrom } from "./internal/log.js"
 import { markProjected, unprojected } from "./internal/projected.js"
 import { attempt } from "./internal/run.js"
 import { scoped } from "./internal/scope.js"
-import { checkIdentifier, checkInt, checkScope } from "./internal/validate.js"
+import { checkIdentifier, checkInt, checkScope, invalid } from "./internal/validate.js"
 
 /**
  * Options of a run.
@@ -162,9 +162,13 @@ export const makeReconciler = (ctx: Context, index: WorkflowIndexService): Recon
         })
       )
     )
-  const reconcile: ReconcilerService["reconcile"] = (tenantId, options = {}) =>
+  const reconcile: ReconcilerService["reconcile"] = (tenantId, given) =>
     Effect.gen(function* () {
       yield* checkIdentifier(operation, "tenant id", tenantId)
+      if (given !== undefined && (given === null || typeof given !== "object")) {
+        return yield* Effect.fail(invalid(operation, "options must be an object { graceMs?, limit? }"))
+      }
+      const options: ReconcileOptions = given ?? {}
       const graceMs = yield* checkInt(operation, "graceMs", options.graceMs ?? 30_000, 0, 2_147_483_647)
       const limit = yield* checkInt(operation, "limit", options.limit ?? 1000, 1, 100_000)
       const now = yield* Clock.currentTimeMillis

@@ -90,6 +90,7 @@ const CALLS: Record<string, Call> = {
   "WorkflowStore.load commandId (other tenant)": (s, v, w) =>
     s.workflowStore.load(tenantAccess(uuid()), w.instanceId, v),
   "Reconciler.reconcile tenantId": (s, v) => s.reconciler.reconcile(v, { graceMs: 0 }),
+  "Reconciler.reconcile options": (s, v) => s.reconciler.reconcile(uuid(), v),
   "Reconciler.lag access": (s, v) => s.reconciler.lag(tenantAccess(v))
 }
 
