@@ -19,6 +19,7 @@ import Fastify, {
   type RawServerDefault
 } from "fastify"
 import {
+  type DocumentNode,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
   parse,
@@ -31,6 +32,7 @@ import { createHandler } from "graphql-http/lib/use/fastify"
 import type { ServerConfig } from "./config.ts"
 import { explorerHtml, explorerScript } from "./explorer.ts"
 import { type ApiContext, type ApiDeps, makeContext } from "./graphql/context.ts"
+import { makeDocumentCache } from "./graphql/documents.ts"
 import { checkLimits, isLimitError, limitError } from "./graphql/limits.ts"
 import { makeSchema } from "./graphql/schema.ts"
 
@@ -116,6 +118,7 @@ export const createApp = async (
     ? [...specifiedRules, NoSchemaIntrospectionCustomRule]
     : specifiedRules
   let draining = false
+  const documents = makeDocumentCache(500, 20_000)
 
   const app = Fastify({
     loggerInstance: logger,
@@ -154,14 +157,18 @@ export const createApp = async (
   const graphql = createHandler<ApiContext>({
     schema,
     onSubscribe: (req, params) => {
-      let document: ReturnType<typeof parse>
-      try {
-        document = parse(params.query, { maxTokens: limits.tokens })
-      } catch (error) {
-        if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message)) {
-          return limitAnswer(limitError("tokens", `the document has more than ${limits.tokens} tokens`))
+      const cached = documents.get(params.query)
+      let document: DocumentNode
+      if (cached !== undefined) document = cached
+      else {
+        try {
+          document = parse(params.query, { maxTokens: limits.tokens })
+        } catch (error) {
+          if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message)) {
+            return limitAnswer(limitError("tokens", `the document has more than ${limits.tokens} tokens`))
+          }
+          return [error instanceof GraphQLError ? error : new GraphQLError("the document cannot be parsed")]
         }
-        return [error instanceof GraphQLError ? error : new GraphQLError("the document cannot be parsed")]
       }
       try {
         const cost = checkLimits(document, params.operationName, params.variables, limits)
@@ -170,8 +177,11 @@ export const createApp = async (
         if (isLimitError(error)) return limitAnswer(error as GraphQLError)
         throw error
       }
-      const errors = validate(schema, document, rules, { hideSuggestions: config.production })
-      if (errors.length > 0) return errors
+      if (cached === undefined) {
+        const errors = validate(schema, document, rules, { hideSuggestions: config.production })
+        if (errors.length > 0) return errors
+        documents.set(params.query, document)
+      }
       return {
         schema,
         document,

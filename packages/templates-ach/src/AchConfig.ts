@@ -1,19 +1,5 @@
-/**
- * The ACH pack's configuration: the base settings plus the Access Contract's timers. DOMAIN.md's
- * working days are calendar days here (core has no working-day calendar yet): the defaults use the
- * same numbers, so an escalation fires early rather than late. The values DOMAIN.md marks "(?)"
- * (15 working days to confirm added access points, 5 working days' notice of a designation change)
- * are settings with those defaults.
- *
- * @since 0.1.0
- */
-import { Duration } from "@workflow-manager/core"
-import { BaseConfig, configChecker } from "@workflow-manager/templates-base"
-import { Effect, Schema } from "effect"
-
-const Lead = Duration.check(Schema.isPattern(/^P/, { expected: "a positive ISO-8601 duration such as P15D" }))
-const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
-  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
+import { BaseConfig, configChecker, Window, withDefault } from "@workflow-manager/templates-base"
+import { Schema } from "effect"
 
 /**
  * The ACH pack's configuration (decoded, with defaults): every `BaseConfig` key, and
@@ -30,9 +16,9 @@ const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
  */
 export const AchConfig = Schema.Struct({
   ...BaseConfig.fields,
-  requestNotice: withDefault(Lead, "P1M"),
-  pointConfirmationWithin: withDefault(Lead, "P15D"),
-  designationNotice: withDefault(Lead, "P5D"),
+  requestNotice: withDefault(Window, "P1M"),
+  pointConfirmationWithin: withDefault(Window, "P15D"),
+  designationNotice: withDefault(Window, "P5D"),
   multipleBrpFromKv: withDefault(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 })), 150)
 })
 

@@ -13,6 +13,7 @@
  */
 import type { Deadline, Template } from "@workflow-manager/core"
 import {
+  contactServices,
   contractOnboarding,
   type Extension,
   extendTemplate,
@@ -89,11 +90,7 @@ export const achOnboardingExtension = (given: AchConfig): Extension => {
     marketRole: "ACH",
     changes: [
       { op: "configure", stepId: s.company, config: { title: "Access Contract Holder identification" } },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...achContactServices] } } } } } }
-      },
+      contactServices(achContactServices),
       { op: "patch", stepId: s.roleData, name: "Access request" },
       {
         op: "configure",

@@ -12,6 +12,7 @@ import { approvalRoutes } from "@workflow-manager/handler-approval"
 import {
   applyCalls,
   changeRoutes,
+  contactServices,
   type Extension,
   extendTemplate,
   portfolioManagement,
@@ -184,11 +185,7 @@ export const achPortfolioExtension = (given: AchConfig): Extension => {
           next: s.review
         }
       },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...achContactServices] } } } } } }
-      },
+      contactServices(achContactServices),
       { op: "patch", stepId: s.apply, name: "Apply in the access register", next: s.confirmation },
       {
         op: "configure",

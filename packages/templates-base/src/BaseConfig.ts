@@ -5,16 +5,67 @@
  *
  * @since 0.1.0
  */
-import { Duration, TemplateInvalid } from "@workflow-manager/core"
+import { Duration, Identifier, TemplateInvalid } from "@workflow-manager/core"
 import { Effect, Schema } from "effect"
+import { guarded } from "./internal/guard.js"
 
-const Role = Schema.String.check(
-  Schema.isPattern(/^[a-z][a-z0-9_:-]{0,99}$/, { expected: "a role name (lower case, digits, _ : -)" })
+/**
+ * A positive ISO-8601 duration (`P2D`, `P14D`, `P3M`): a configurable window, lead or notice.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const Window = Duration.check(Schema.isPattern(/^P/, { expected: "a positive ISO-8601 duration such as P14D" }))
+
+/**
+ * A list of 1–20 role names (lower case, digits, `_ : -`).
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const RoleList = Schema.Array(
+  Schema.String.check(
+    Schema.isPattern(/^[a-z][a-z0-9_:-]{0,99}$/, { expected: "a role name (lower case, digits, _ : -)" })
+  )
+).check(Schema.isMinLength(1), Schema.isMaxLength(20))
+
+/**
+ * A list of 1–100 distinct user ids.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const UserList = Schema.Array(Identifier).check(
+  Schema.isMinLength(1),
+  Schema.isMaxLength(100),
+  Schema.isUnique()
 )
-const Roles = Schema.Array(Role).check(Schema.isMinLength(1), Schema.isMaxLength(20))
 
-const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
-  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
+/**
+ * `schema` with a default when its key is absent — how a pack's configuration gives DOMAIN.md's
+ * unconfirmed values their documented defaults.
+ *
+ * @example
+ * ```ts
+ * import { BaseConfig, Window, withDefault } from "@workflow-manager/templates-base"
+ * import { Schema } from "effect"
+ *
+ * const XyzConfig = Schema.Struct({ ...BaseConfig.fields, decisionWithin: withDefault(Window, "P14D") })
+ * ```
+ *
+ * @throws TemplateInvalid when `schema` is not a schema
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) => {
+  return guarded("withDefault", () => {
+    if (!Schema.isSchema(schema)) {
+      throw new TemplateInvalid({ templateId: "(config)", issues: [{ path: "schema", message: "is not a schema" }] })
+    }
+    return schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
+  })
+}
 
 /**
  * The operator's register API that activation and portfolio changes call: `url` is its base
@@ -60,7 +111,7 @@ export type RegisterApi = typeof RegisterApi.Type
  */
 export const BaseConfig = Schema.Struct({
   register: RegisterApi,
-  operatorRoles: withDefault(Roles, ["market_ops"]),
+  operatorRoles: withDefault(RoleList, ["market_ops"]),
   approvalQuorum: withDefault(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 10 })), 2),
   changeQuorum: withDefault(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 10 })), 1),
   maxContacts: withDefault(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 50 })), 10),
@@ -71,10 +122,7 @@ export const BaseConfig = Schema.Struct({
     ),
     ["nl", "fr", "de", "en"]
   ),
-  guaranteeRenewalLead: withDefault(
-    Duration.check(Schema.isPattern(/^P/, { expected: "a positive duration (the lead before expiry)" })),
-    "P3M"
-  )
+  guaranteeRenewalLead: withDefault(Window, "P3M")
 })
 
 /**

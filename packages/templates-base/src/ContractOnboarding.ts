@@ -11,7 +11,7 @@
 import type { Template } from "@workflow-manager/core"
 import { type BaseConfig, checkBaseConfig } from "./BaseConfig.js"
 import { baseContactServices, companyFields, contactField, guaranteeFields } from "./Fields.js"
-import { emailNotice } from "./internal/notice.js"
+import { emailNotice } from "./Notice.js"
 import { approvalStep, registerCall } from "./Steps.js"
 
 /**

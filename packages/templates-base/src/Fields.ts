@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import type { JsonObject } from "@workflow-manager/core"
+import { type JsonObject, TemplateInvalid } from "@workflow-manager/core"
+import { guarded } from "./internal/guard.js"
 
 /** An e-mail address (the form handler has no named validator for it). */
 const email = (label: string, required: boolean): JsonObject => ({
@@ -165,4 +166,51 @@ export const pointField: JsonObject = {
     address: addressField("Site address", false),
     firstMonth: { type: "date", label: "From (first day of the month)", required: true }
   }
+}
+
+/**
+ * The extension change that sets the services a contact can be for in a step's `contacts` list
+ * (the onboarding's and the portfolio's `contacts` step by default) — what every role pack does.
+ *
+ * @example
+ * ```ts
+ * import { contactServices } from "@workflow-manager/templates-base"
+ *
+ * const change = contactServices(["management", "contract", "nominations"])
+ * // { op: "configure", stepId: "contacts", config: { fields: { contacts: { item: { fields: { service: { values: [...] } } } } } } }
+ * ```
+ *
+ * @throws TemplateInvalid when `services` is not a list of 1–50 strings or `stepId` not a string
+ *
+ * @since 0.1.0
+ * @category fields
+ */
+export const contactServices = (
+  services: ReadonlyArray<string>,
+  stepId = "contacts"
+): { readonly op: "configure"; readonly stepId: string; readonly config: JsonObject } => {
+  return guarded("contactServices", () => {
+    if (
+      !Array.isArray(services) ||
+      services.length < 1 ||
+      services.length > 50 ||
+      !services.every((service) => typeof service === "string")
+    ) {
+      throw new TemplateInvalid({
+        templateId: "(contacts)",
+        issues: [{ path: "services", message: "must be a list of 1–50 service names" }]
+      })
+    }
+    if (typeof stepId !== "string") {
+      throw new TemplateInvalid({
+        templateId: "(contacts)",
+        issues: [{ path: "stepId", message: "must be a step id" }]
+      })
+    }
+    return {
+      op: "configure",
+      stepId,
+      config: { fields: { contacts: { item: { fields: { service: { values: [...services] } } } } } }
+    }
+  })
 }

@@ -16,7 +16,8 @@ import { Schema } from "effect"
 import { type BaseConfig, checkBaseConfig, RegisterApi } from "./BaseConfig.js"
 import type { Extension } from "./extendTemplate.js"
 import { baseContactServices, contactField, guaranteeFields, pointField } from "./Fields.js"
-import { emailNotice } from "./internal/notice.js"
+import { guarded } from "./internal/guard.js"
+import { emailNotice } from "./Notice.js"
 import { approvalStep, registerCall } from "./Steps.js"
 
 /**
@@ -123,30 +124,32 @@ export const changeCall = (
   register: RegisterApi,
   options: { readonly id: string; readonly name: string; readonly data: JsonObject }
 ): Step => {
-  if (!isRegister(register)) throw invalid("register", "is not a register API setting ({ url, secret? })")
-  if (!isRecord(options) || typeof options.id !== "string" || typeof options.name !== "string") {
-    throw invalid("options", "must be { id, name, data } with string id and name")
-  }
-  if (!isRecord(options.data) || Object.hasOwn(options.data, "__proto__")) {
-    throw invalid(`${options.id}.data`, "must be a JSON object of body fields")
-  }
-  return {
-    ...registerCall({
-      id: options.id,
-      name: options.name,
-      register,
-      path: "/changes",
-      body: {
-        change: "{{instance.id}}",
-        tenant: "{{instance.tenantId}}",
-        marketRole: "{{instance.marketRole}}",
-        request: `{{step.${s.request}}}`,
-        ...options.data
-      },
-      response: { changeId: "/id", status: "/status" }
-    }),
-    next: s.confirmation
-  }
+  return guarded("changeCall", () => {
+    if (!isRegister(register)) throw invalid("register", "is not a register API setting ({ url, secret? })")
+    if (!isRecord(options) || typeof options.id !== "string" || typeof options.name !== "string") {
+      throw invalid("options", "must be { id, name, data } with string id and name")
+    }
+    if (!isRecord(options.data) || Object.hasOwn(options.data, "__proto__")) {
+      throw invalid(`${options.id}.data`, "must be a JSON object of body fields")
+    }
+    return {
+      ...registerCall({
+        id: options.id,
+        name: options.name,
+        register,
+        path: "/changes",
+        body: {
+          change: "{{instance.id}}",
+          tenant: "{{instance.tenantId}}",
+          marketRole: "{{instance.marketRole}}",
+          request: `{{step.${s.request}}}`,
+          ...options.data
+        },
+        response: { changeId: "/id", status: "/status" }
+      }),
+      next: s.confirmation
+    }
+  })
 }
 
 /**
@@ -169,26 +172,28 @@ export const changeCall = (
  * @category templates
  */
 export const applyRoutes = (applies: Readonly<Record<string, string>>): ReadonlyArray<Route> => {
-  if (!isRecord(applies)) throw invalid("applies", "must be a record of kind of change → step id")
-  const byStep = new Map<string, Array<string>>()
-  for (const [change, to] of Object.entries(applies)) {
-    if (typeof to !== "string") throw invalid(`applies.${change.slice(0, 100)}`, "must be a step id")
-    byStep.set(to, [...(byStep.get(to) ?? []), change])
-  }
-  return [
-    ...[...byStep].map(([to, changes]) => ({
-      when: {
-        all: [
-          { op: "eq" as const, field: "outcome", value: "approved" },
-          changes.length === 1
-            ? { op: "eq" as const, step: s.request, field: "change", value: changes[0] as string }
-            : { op: "in" as const, step: s.request, field: "change", value: changes }
-        ]
-      },
-      to
-    })),
-    ...approvalRoutes({ changesRequested: s.request, rejected: s.rejectionNotice })
-  ]
+  return guarded("applyRoutes", () => {
+    if (!isRecord(applies)) throw invalid("applies", "must be a record of kind of change → step id")
+    const byStep = new Map<string, Array<string>>()
+    for (const [change, to] of Object.entries(applies)) {
+      if (typeof to !== "string") throw invalid(`applies.${change.slice(0, 100)}`, "must be a step id")
+      byStep.set(to, [...(byStep.get(to) ?? []), change])
+    }
+    return [
+      ...[...byStep].map(([to, changes]) => ({
+        when: {
+          all: [
+            { op: "eq" as const, field: "outcome", value: "approved" },
+            changes.length === 1
+              ? { op: "eq" as const, step: s.request, field: "change", value: changes[0] as string }
+              : { op: "in" as const, step: s.request, field: "change", value: changes }
+          ]
+        },
+        to
+      })),
+      ...approvalRoutes({ changesRequested: s.request, rejected: s.rejectionNotice })
+    ]
+  })
 }
 
 /**
@@ -237,23 +242,25 @@ export const applyCalls = (
   register: RegisterApi,
   options: { readonly applies: Readonly<Record<string, string>>; readonly calls?: ReadonlyArray<ChangeCall> }
 ): Extension["changes"] => {
-  if (!isRecord(options)) throw invalid("options", "must be { applies, calls? }")
-  const calls = options.calls ?? []
-  if (!Array.isArray(calls) || calls.length > 100) throw invalid("calls", "must be a list of at most 100 calls")
-  const routes = applyRoutes(options.applies)
-  const built = calls.map((call: ChangeCall) => changeCall(register, call))
-  const used = new Set(Object.values(options.applies))
-  const own = new Set(built.map((step) => step.id))
-  return [
-    ...baseCalls.filter((id) => !used.has(id) && !own.has(id)).map((stepId) => ({ op: "remove" as const, stepId })),
-    ...built
-      .filter((step) => baseCalls.includes(step.id))
-      .map((step) => ({ op: "replace" as const, stepId: step.id, step })),
-    ...(built.some((step) => !baseCalls.includes(step.id))
-      ? [{ op: "insertAfter" as const, after: s.apply, steps: built.filter((step) => !baseCalls.includes(step.id)) }]
-      : []),
-    { op: "patch" as const, stepId: s.review, routes }
-  ]
+  return guarded("applyCalls", () => {
+    if (!isRecord(options)) throw invalid("options", "must be { applies, calls? }")
+    const calls = options.calls ?? []
+    if (!Array.isArray(calls) || calls.length > 100) throw invalid("calls", "must be a list of at most 100 calls")
+    const routes = applyRoutes(options.applies)
+    const built = calls.map((call: ChangeCall) => changeCall(register, call))
+    const used = new Set(Object.values(options.applies))
+    const own = new Set(built.map((step) => step.id))
+    return [
+      ...baseCalls.filter((id) => !used.has(id) && !own.has(id)).map((stepId) => ({ op: "remove" as const, stepId })),
+      ...built
+        .filter((step) => baseCalls.includes(step.id))
+        .map((step) => ({ op: "replace" as const, stepId: step.id, step })),
+      ...(built.some((step) => !baseCalls.includes(step.id))
+        ? [{ op: "insertAfter" as const, after: s.apply, steps: built.filter((step) => !baseCalls.includes(step.id)) }]
+        : []),
+      { op: "patch" as const, stepId: s.review, routes }
+    ]
+  })
 }
 
 /**

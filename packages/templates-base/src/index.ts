@@ -6,21 +6,47 @@
  *
  * @packageDocumentation
  */
-export { BaseConfig, checkBaseConfig, configChecker, RegisterApi } from "./BaseConfig.js"
+export {
+  BaseConfig,
+  checkBaseConfig,
+  configChecker,
+  RegisterApi,
+  RoleList,
+  UserList,
+  Window,
+  withDefault
+} from "./BaseConfig.js"
 export { BASE_PACK_VERSION, basePack } from "./BasePack.js"
 export { CONTRACT_ONBOARDING, contractOnboarding, onboardingSteps } from "./ContractOnboarding.js"
+export {
+  belgianDsos,
+  choiceList,
+  connectionField,
+  type DsoApprovalOptions,
+  deliveryPointField,
+  deliveryPointsFields,
+  deliveryPointsStep,
+  dsoApprovalSteps,
+  dsoContractsField,
+  dsoPortfolioChanges,
+  dsoRequestBody,
+  dsoSteps,
+  onDistributionGrid
+} from "./DeliveryPoints.js"
 export { type Extension, extendTemplate, packHandlers } from "./extendTemplate.js"
 export {
   addressField,
   baseContactServices,
   companyFields,
   contactField,
+  contactServices,
   emailField,
   guaranteeFields,
   phoneField,
   pointField
 } from "./Fields.js"
 export { Follows, followsMetadata, followsOf } from "./Follows.js"
+export { emailNotice, type Notice } from "./Notice.js"
 export {
   applyCalls,
   applyRoutes,

@@ -16,4 +16,4 @@ export {
 export { packSnapshots, type TemplateSnapshot } from "./testing/packSnapshots.js"
 export { type RegisterRequest, type RegisterServer, startRegister } from "./testing/RegisterServer.js"
 export { issuePaths, rejectionOf } from "./testing/rejection.js"
-export { type SmokeConsumer, smokeConsumer } from "./testing/smoke.js"
+export { type PackSmoke, packSmoke, type SmokeConsumer, smokeConsumer } from "./testing/smoke.js"

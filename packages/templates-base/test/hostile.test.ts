@@ -7,13 +7,26 @@ import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { packDocs } from "../src/docs.js"
 import {
+  applyCalls,
+  applyRoutes,
   basePack,
+  changeCall,
   checkBaseConfig,
+  choiceList,
+  contactServices,
   contractOnboarding,
+  deliveryPointField,
+  deliveryPointsFields,
+  deliveryPointsStep,
+  dsoApprovalSteps,
+  dsoContractsField,
+  dsoPortfolioChanges,
+  emailNotice,
   extendTemplate,
   followsMetadata,
   followsOf,
-  portfolioManagement
+  portfolioManagement,
+  withDefault
 } from "../src/index.js"
 import { packSnapshots } from "../src/testing.js"
 import { docsConfig } from "./fixtures.js"
@@ -125,5 +138,62 @@ describe("hostile input", () => {
       expect(Result.isFailure(extendTemplate(value as never, { id: "x", name: "X", changes: [] }))).toBe(true)
       expect(Result.isFailure(extendTemplate(base, value as never))).toBe(true)
     }
+  })
+
+  it("the step and change builders refuse what is not their options with TemplateInvalid", () => {
+    const register = { url: "https://register.tso.example/api" }
+    const call = { id: "apply-x", name: "Apply x", data: { x: "{{step.x}}" } }
+    const calls: ReadonlyArray<() => unknown> = values.flatMap((v) => [
+      () => withDefault(v as never, 1 as never),
+      () => contactServices(v as never),
+      () => contactServices(["contract"], v as never),
+      () => emailNotice(v as never),
+      () => emailNotice({ id: "n", name: "N", to: v as never, subject: "s", text: "t" }),
+      () => changeCall(v as never, call),
+      () => changeCall(register, v as never),
+      () => changeCall(register, { ...call, data: v as never }),
+      () => applyRoutes(v as never),
+      () => applyCalls(register, v as never),
+      () => applyCalls(register, { applies: v as never }),
+      () => applyCalls(register, { applies: {}, calls: v as never }),
+      () => applyCalls(register, { applies: {}, calls: [v as never] })
+    ])
+    for (const f of calls) {
+      const error = thrown(f)
+      // some values are acceptable for some slots (an array of recipients, an empty record): never a TypeError
+      if (error !== undefined) expect(error).toMatchObject({ _tag: "TemplateInvalid" })
+    }
+    expect(thrown(() => changeCall(register, { ...call, data: JSON.parse('{"__proto__": {"x": 1}}') }))).toMatchObject({
+      _tag: "TemplateInvalid"
+    })
+    expect(thrown(() => applyRoutes({ "add-points": 42 as never }))).toMatchObject({ _tag: "TemplateInvalid" })
+    expect(thrown(() => contactServices([]))).toMatchObject({ _tag: "TemplateInvalid" })
+  })
+
+  it("the delivery-point and DSO builders refuse bad arguments with TemplateInvalid, never a TypeError", () => {
+    const calls: ReadonlyArray<() => unknown> = [
+      () => choiceList("Products", null as never),
+      () => choiceList("Products", ["a", "a"]),
+      () => choiceList(undefined as never, ["a"]),
+      () => deliveryPointField("FCR" as never),
+      () => dsoContractsField(null as never),
+      () => dsoApprovalSteps(null as never),
+      () => dsoPortfolioChanges(null as never),
+      () => dsoPortfolioChanges({ products: ["FCR"], endpoint: "x", approverRoles: "market_ops" as never }),
+      () => deliveryPointsFields({ length: 1 } as never),
+      () => deliveryPointsStep(undefined as never),
+      () => dsoApprovalSteps(JSON.parse('{"__proto__": {"pointsStep": "x"}}')),
+      () =>
+        dsoApprovalSteps({
+          pointsStep: "points",
+          approves: ["points"],
+          changesRequested: "points",
+          rejected: "rejection-notice",
+          next: "change-review",
+          endpoint: "https://evil.example/",
+          approverRoles: ["market_ops"]
+        })
+    ]
+    for (const call of calls) expect(thrown(call)).toMatchObject({ _tag: "TemplateInvalid" })
   })
 })

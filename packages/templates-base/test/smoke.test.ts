@@ -57,7 +57,7 @@ try {
     consumer.assertBuilt(["dist/index.js"])
     const printed = consumer.run(
       "internal.mjs",
-      `try { await import("@workflow-manager/templates-base/internal/notice"); console.log(JSON.stringify("loaded")) }
+      `try { await import("@workflow-manager/templates-base/internal/buildTemplates"); console.log(JSON.stringify("loaded")) }
 catch (e) { console.log(JSON.stringify(e.code)) }
 `
     )

@@ -5,13 +5,9 @@
  *
  * @since 0.1.0
  */
-import { Duration, Identifier } from "@workflow-manager/core"
-import { BaseConfig, configChecker } from "@workflow-manager/templates-base"
-import { Effect, Schema } from "effect"
-
-const Lead = Duration.check(Schema.isPattern(/^P/, { expected: "a positive ISO-8601 duration such as P2D" }))
-const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
-  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
+import { Identifier } from "@workflow-manager/core"
+import { BaseConfig, configChecker, Window, withDefault } from "@workflow-manager/templates-base"
+import { Schema } from "effect"
 
 /**
  * The long-term ratings of a bank at or above BBB (S&P, Fitch) / Baa2 (Moody's), the minimum for a
@@ -63,10 +59,10 @@ export const investmentGradeRatings: ReadonlyArray<string> = [
  */
 export const BrpConfig = Schema.Struct({
   ...BaseConfig.fields,
-  invitationWithin: withDefault(Lead, "P2D"),
-  solvencyDecisionWithin: withDefault(Lead, "P21D"),
-  topUpWithin: withDefault(Lead, "P15D"),
-  replacementWithin: withDefault(Lead, "P20D"),
+  invitationWithin: withDefault(Window, "P2D"),
+  solvencyDecisionWithin: withDefault(Window, "P21D"),
+  topUpWithin: withDefault(Window, "P15D"),
+  replacementWithin: withDefault(Window, "P20D"),
   solvencyCheckRoles: withDefault(
     Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z][a-z0-9_:-]{0,99}$/))).check(
       Schema.isMinLength(1),

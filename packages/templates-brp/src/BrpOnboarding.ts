@@ -14,6 +14,7 @@
 import { findStep, type Step, type Template } from "@workflow-manager/core"
 import {
   approvalStep,
+  contactServices,
   contractOnboarding,
   type Extension,
   extendTemplate,
@@ -115,16 +116,8 @@ export const brpOnboardingExtension = (given: BrpConfig): Extension => {
           }
         ]
       },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: {
-          fields: {
-            contacts: { item: { fields: { service: { values: [...brpContactServices] } } } },
-            nominationRecipients: nominationRecipientsField
-          }
-        }
-      },
+      contactServices(brpContactServices),
+      { op: "configure", stepId: s.contacts, config: { fields: { nominationRecipients: nominationRecipientsField } } },
       { op: "patch", stepId: s.roleData, name: "Proof of solvency" },
       { op: "configure", stepId: s.roleData, config: { fields: { solvencyProof: solvencyProofField } } },
       {

@@ -11,6 +11,7 @@ import type { Template } from "@workflow-manager/core"
 import {
   applyCalls,
   changeRoutes,
+  contactServices,
   type Extension,
   extendTemplate,
   guaranteeFields,
@@ -104,16 +105,8 @@ export const brpPortfolioExtension = (given: BrpConfig): Extension => {
       },
       { op: "patch", stepId: s.request, routes: changeRoutes(brpChanges) },
       { op: "remove", stepId: s.designations },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: {
-          fields: {
-            contacts: { item: { fields: { service: { values: [...brpContactServices] } } } },
-            nominationRecipients: nominationRecipientsField
-          }
-        }
-      },
+      contactServices(brpContactServices),
+      { op: "configure", stepId: s.contacts, config: { fields: { nominationRecipients: nominationRecipientsField } } },
       { op: "configure", stepId: s.guarantee, config: ratedIssuer(config.acceptedRatings) },
       {
         op: "insertAfter",

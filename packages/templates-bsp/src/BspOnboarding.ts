@@ -15,21 +15,21 @@
 import { findStep, type Step, type Template } from "@workflow-manager/core"
 import {
   approvalStep,
+  choiceList,
+  contactServices,
   contractOnboarding,
+  deliveryPointsStep,
+  dsoApprovalSteps,
+  dsoContractsField,
+  dsoSteps,
   type Extension,
+  emailNotice,
   extendTemplate,
   onboardingSteps as s
 } from "@workflow-manager/templates-base"
 import { Result } from "effect"
 import { type BspConfig, checkBspConfig } from "./BspConfig.js"
-import {
-  bspContactServices,
-  choiceList,
-  dsoContractsField,
-  prequalificationTestField,
-  swornStatementField
-} from "./BspFields.js"
-import { deliveryPointsStep, dsoApprovalSteps, dsoSteps } from "./DsoApproval.js"
+import { bspContactServices, prequalificationTestField, swornStatementField } from "./BspFields.js"
 
 /**
  * The id of the BSP onboarding template.
@@ -96,11 +96,7 @@ export const bspOnboardingExtension = (given: BspConfig): Extension => {
         stepId: s.company,
         config: { title: "BSP application form", fields: { eic: { required: true } } }
       },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...bspContactServices] } } } } } }
-      },
+      contactServices(bspContactServices),
       { op: "patch", stepId: s.roleData, name: "Application and sworn statement" },
       {
         op: "configure",
@@ -285,24 +281,20 @@ export const bspOnboardingExtension = (given: BspConfig): Extension => {
               }
             ]
           },
-          {
+          emailNotice({
             id: b.withdrawalNotice,
-            type: "notification",
             name: "Withdrawal notice",
-            config: {
-              channel: "email",
-              key: "withdrawal",
-              to: [
-                { address: "{{steps.contacts.data.contacts.0.email}}" },
-                ...config.operatorRoles.map((role) => ({ role }))
-              ],
-              subject: "Your BSP application {{instance.id}} is withdrawn",
-              text:
-                "The information missing from the prequalification file of {{steps.company.data.legalName}} was not " +
-                "supplied in time: the application is withdrawn."
-            },
+            key: "withdrawal",
+            to: [
+              { address: "{{steps.contacts.data.contacts.0.email}}" },
+              ...config.operatorRoles.map((role) => ({ role }))
+            ],
+            subject: "Your BSP application {{instance.id}} is withdrawn",
+            text:
+              "The information missing from the prequalification file of {{steps.company.data.legalName}} was not " +
+              "supplied in time: the application is withdrawn.",
             next: "$end"
-          }
+          })
         ]
       }
     ]

@@ -10,6 +10,9 @@ import type { Template } from "@workflow-manager/core"
 import {
   applyCalls,
   changeRoutes,
+  contactServices,
+  dsoPortfolioChanges,
+  dsoSteps,
   type Extension,
   extendTemplate,
   portfolioManagement,
@@ -18,7 +21,6 @@ import {
 import { Result } from "effect"
 import { type BspConfig, checkBspConfig } from "./BspConfig.js"
 import { bspContactServices, prequalificationTestField } from "./BspFields.js"
-import { dsoPortfolioChanges, dsoSteps } from "./DsoApproval.js"
 
 /**
  * The id of the BSP portfolio-management template.
@@ -164,11 +166,7 @@ export const bspPortfolioExtension = (given: BspConfig): Extension => {
           }
         ]
       },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...bspContactServices] } } } } } }
-      },
+      contactServices(bspContactServices),
       { op: "patch", stepId: s.apply, name: "Apply in the operator's register" },
       ...applyCalls(config.register, {
         applies: bspApplies,

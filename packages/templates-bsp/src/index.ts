@@ -6,34 +6,8 @@
  *
  * @packageDocumentation
  */
-export {
-  BspConfig,
-  bspProducts,
-  checkBspConfig,
-  RoleList,
-  UserList,
-  Window,
-  withDefault
-} from "./BspConfig.js"
-export {
-  belgianDsos,
-  bspContactServices,
-  choiceList,
-  connectionField,
-  deliveryPointField,
-  dsoContractsField,
-  prequalificationTestField,
-  swornStatementField
-} from "./BspFields.js"
+export { BspConfig, bspProducts, checkBspConfig } from "./BspConfig.js"
+export { bspContactServices, prequalificationTestField, swornStatementField } from "./BspFields.js"
 export { BSP_ONBOARDING, bspOnboarding, bspOnboardingExtension, bspOnboardingSteps } from "./BspOnboarding.js"
 export { BSP_PACK_VERSION, bspPack } from "./BspPack.js"
 export { BSP_PORTFOLIO, bspApplies, bspChanges, bspPortfolio, bspPortfolioExtension } from "./BspPortfolio.js"
-export {
-  type DsoApprovalOptions,
-  deliveryPointsFields,
-  deliveryPointsStep,
-  dsoApprovalSteps,
-  dsoPortfolioChanges,
-  dsoSteps,
-  onDistributionGrid
-} from "./DsoApproval.js"

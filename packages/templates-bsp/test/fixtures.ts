@@ -77,7 +77,7 @@ export const deliveryPoints = {
   points: [
     {
       ean: "541453000001000012",
-      name: "Cold store Antwerp",
+      siteName: "Cold store Antwerp",
       address: { street: "Haven 1025", postcode: "2030", city: "Antwerp", country: "BE" },
       grid: "transmission",
       products: ["aFRR", "mFRR"],
@@ -85,7 +85,7 @@ export const deliveryPoints = {
     },
     {
       ean: "541453000002000035",
-      name: "Greenhouses Hoogstraten",
+      siteName: "Greenhouses Hoogstraten",
       address: { street: "Loenhoutseweg 80", postcode: "2320", city: "Hoogstraten", country: "BE" },
       grid: "distribution",
       dso: "Fluvius",

@@ -109,6 +109,14 @@ describe("BSP onboarding", () => {
     const outbox = await harness.storage.inspect.outbox(instance.instanceId)
     const consultation = outbox.find((m) => JSON.stringify(m.message).includes("dso-flexibility-requests"))
     expect(JSON.stringify(consultation?.message)).toContain("541453000002000035")
+    // the webhook body carries the field names of the DSO's flexibility-request form (templates-dso)
+    const sent = consultation?.message.payload as { body?: unknown } | undefined
+    expect(sent?.body).toEqual({
+      operatorReference: instance.instanceId,
+      provider: { role: "BSP", tenant: tenantId },
+      connection: deliveryPoints.connection,
+      deliveryPoints: deliveryPoints.points
+    })
 
     // the DSO's answer is recorded by the DSO desk only
     expect(await rejectionOf(instance.step("dso-approval", { decision: "approve" }, opsAnn))).toMatchObject({
@@ -228,7 +236,7 @@ describe("BSP portfolio", () => {
         {
           ...deliveryPoints.points[1],
           ean: "541453000002000042",
-          name: "Greenhouses Meer",
+          siteName: "Greenhouses Meer",
           action: "add",
           firstMonth: "2026-09-01"
         }

@@ -5,17 +5,9 @@
  *
  * @since 0.1.0
  */
-import { Duration, Identifier } from "@workflow-manager/core"
-import { BaseConfig, configChecker } from "@workflow-manager/templates-base"
-import { Effect, Schema } from "effect"
-
-const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
-  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
-const Roles = Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z][a-z0-9_:-]{0,99}$/))).check(
-  Schema.isMinLength(1),
-  Schema.isMaxLength(20)
-)
-const Users = Schema.Array(Identifier).check(Schema.isMinLength(1), Schema.isMaxLength(100), Schema.isUnique())
+import { Duration } from "@workflow-manager/core"
+import { BaseConfig, configChecker, RoleList, UserList, withDefault } from "@workflow-manager/templates-base"
+import { Schema } from "effect"
 
 /**
  * The CRM pack's configuration (decoded, with defaults): every `BaseConfig` key, and
@@ -41,10 +33,10 @@ export const CrmConfig = Schema.Struct({
   minimumDeratedMw: withDefault(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1000 })), 1),
   financialSecurity: withDefault(Schema.Boolean, true),
   maxContractYears: withDefault(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 30 })), 15),
-  prequalificationRoles: withDefault(Roles, ["market_ops"]),
-  prequalifiers: Schema.optionalKey(Users),
-  regulatorDeskRoles: withDefault(Roles, ["market_ops"]),
-  regulatorDesk: Schema.optionalKey(Users)
+  prequalificationRoles: withDefault(RoleList, ["market_ops"]),
+  prequalifiers: Schema.optionalKey(UserList),
+  regulatorDeskRoles: withDefault(RoleList, ["market_ops"]),
+  regulatorDesk: Schema.optionalKey(UserList)
 })
 
 /**

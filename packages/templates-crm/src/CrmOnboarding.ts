@@ -15,6 +15,7 @@
 import { findStep, type Step, type Template } from "@workflow-manager/core"
 import {
   approvalStep,
+  contactServices,
   contractOnboarding,
   type Extension,
   extendTemplate,
@@ -114,11 +115,7 @@ export const crmOnboardingExtension = (given: CrmConfig): Extension => {
     marketRole: "CRM",
     changes: [
       { op: "configure", stepId: s.company, config: { fields: { eic: { required: true } } } },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...crmContactServices] } } } } } }
-      },
+      contactServices(crmContactServices),
       // the application for the CRM IT interface comes first
       { op: "remove", stepId: s.technical },
       {

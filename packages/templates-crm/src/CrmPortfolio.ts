@@ -10,6 +10,7 @@ import type { JsonObject, Template } from "@workflow-manager/core"
 import {
   applyCalls,
   changeRoutes,
+  contactServices,
   type Extension,
   extendTemplate,
   portfolioManagement,
@@ -191,11 +192,7 @@ export const crmPortfolioExtension = (given: CrmConfig): Extension => {
           }
         ]
       },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...crmContactServices] } } } } } }
-      },
+      contactServices(crmContactServices),
       { op: "patch", stepId: s.apply, name: "Apply in the CRM register" },
       ...applyCalls(config.register, {
         applies: crmApplies(config.financialSecurity),

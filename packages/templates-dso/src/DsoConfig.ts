@@ -1,23 +1,5 @@
-/**
- * The DSO pack's configuration: the base settings plus the DSO's timers and roles. DOMAIN.md found
- * no text for the TSO–DSO cooperation (?): every DSO timer is a setting, its default borrowed from
- * the nearest rule DOMAIN.md has (an access request at least 1 month before the start), and stated
- * in calendar days (core has no working-day calendar yet).
- *
- * @since 0.1.0
- */
-import { Duration } from "@workflow-manager/core"
-import { BaseConfig, configChecker } from "@workflow-manager/templates-base"
-import { Effect, Schema } from "effect"
-
-const Lead = Duration.check(Schema.isPattern(/^P/, { expected: "a positive ISO-8601 duration such as P30D" }))
-const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
-  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
-
-const Roles = Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z][a-z0-9_:-]{0,99}$/))).check(
-  Schema.isMinLength(1),
-  Schema.isMaxLength(20)
-)
+import { BaseConfig, configChecker, RoleList, Window, withDefault } from "@workflow-manager/templates-base"
+import { Schema } from "effect"
 
 /**
  * The DSO pack's configuration (decoded, with defaults): every `BaseConfig` key, and
@@ -33,9 +15,9 @@ const Roles = Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z][a-z0-9_:
  */
 export const DsoConfig = Schema.Struct({
   ...BaseConfig.fields,
-  startNotice: withDefault(Lead, "P1M"),
-  dsoApproverRoles: withDefault(Roles, ["dso_approver"]),
-  dsoDecisionWithin: withDefault(Lead, "P30D")
+  startNotice: withDefault(Window, "P1M"),
+  dsoApproverRoles: withDefault(RoleList, ["dso_approver"]),
+  dsoDecisionWithin: withDefault(Window, "P30D")
 })
 
 /**

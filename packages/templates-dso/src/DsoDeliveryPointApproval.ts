@@ -12,7 +12,7 @@
  */
 import type { Deadline, Step, Template } from "@workflow-manager/core"
 import { approvalRoutes } from "@workflow-manager/handler-approval"
-import { changeCall } from "@workflow-manager/templates-base"
+import { changeCall, emailNotice } from "@workflow-manager/templates-base"
 import { checkDsoConfig, type DsoConfig } from "./DsoConfig.js"
 import { flexibilityRequestFields, flexibilityStudyFields } from "./DsoFields.js"
 
@@ -52,13 +52,15 @@ const decisionDue = (within: string): Deadline => ({
   }
 })
 
-const notice = (id: string, roles: ReadonlyArray<string>, subject: string, text: string): Step => ({
-  id,
-  type: "notification",
-  name: id === s.decisionNotice ? "Decision notice to the operator" : "Refusal notice to the operator",
-  config: { channel: "email", key: id, to: roles.map((role) => ({ role })), subject, text },
-  next: "$end"
-})
+const notice = (id: string, roles: ReadonlyArray<string>, subject: string, text: string): Step =>
+  emailNotice({
+    id,
+    name: id === s.decisionNotice ? "Decision notice to the operator" : "Refusal notice to the operator",
+    to: roles.map((role) => ({ role })),
+    subject,
+    text,
+    next: "$end"
+  })
 
 /**
  * The DSO's delivery-point approval template for a configuration.

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { JsonObject } from "@workflow-manager/core"
+import { connectionField, deliveryPointField } from "@workflow-manager/templates-base"
 
 /**
  * The services a DSO's contact can be for.
@@ -123,9 +124,38 @@ export const dataExchangeFields: JsonObject = {
 }
 
 /**
+ * The products and services a delivery point on a DSO's grid may deliver: the BSP's balancing
+ * products and the ESP's flexibility services (their packs' defaults).
+ *
+ * @since 0.1.0
+ * @category fields
+ */
+export const flexibilityProducts: ReadonlyArray<string> = ["FCR", "aFRR", "mFRR", "day-ahead", "intraday"]
+
+/** The base's delivery point (what a BSP or ESP collects and the webhook sends), and its meter number. */
+const deliveryPointOnGrid: JsonObject = (() => {
+  const point = deliveryPointField(flexibilityProducts) as { readonly fields: JsonObject }
+  return {
+    ...point,
+    fields: {
+      ...point.fields,
+      meterId: {
+        type: "string",
+        label: "Meter number",
+        pattern: "^[0-9A-Z][0-9A-Z-]{3,29}$",
+        patternMessage: "is not a meter number (capitals, digits and -)"
+      }
+    }
+  }
+})()
+
+/**
  * A flexibility provider's request for its delivery points on the DSO's grid: the provider (BSP or
- * ESP, EIC), the product, the operator's reference, the FSP–DSO contract and the delivery points
- * (EAN-GSRN, meter, site, maximum power).
+ * ESP, EIC), the product, the operator's reference, the FSP–DSO contract, where the points are
+ * connected and the delivery points — with the field names of the webhook body BSP and ESP send
+ * (`dsoRequestBody` of `@workflow-manager/templates-base`: `operatorReference`, `provider.role`,
+ * `connection`, `deliveryPoints[]` as the base's `deliveryPointField` — EAN-GSRN, site name and
+ * address, grid, DSO, products, maximum power), plus the meter number.
  *
  * @since 0.1.0
  * @category fields
@@ -140,7 +170,8 @@ export const flexibilityRequestFields: JsonObject = {
     fields: {
       role: { type: "enum", label: "Role", values: ["BSP", "ESP"], required: true },
       legalName: { type: "string", label: "Company", required: true, min: 2, max: 200 },
-      eic: { type: "string", label: "EIC party code", required: true, validator: "eic:X" }
+      eic: { type: "string", label: "EIC party code", required: true, validator: "eic:X" },
+      tenant: { type: "string", label: "Provider's account at the operator", max: 100 }
     }
   },
   product: {
@@ -158,27 +189,14 @@ export const flexibilityRequestFields: JsonObject = {
       signedOn: { type: "date", label: "Signed on", required: true }
     }
   },
+  connection: { ...connectionField, required: false },
   deliveryPoints: {
     type: "array",
     label: "Delivery points on the DSO's grid",
     required: true,
     min: 1,
     max: 500,
-    item: {
-      type: "object",
-      fields: {
-        ean: ean("Access point EAN-GSRN"),
-        meterId: {
-          type: "string",
-          label: "Meter",
-          required: true,
-          pattern: "^[0-9A-Z][0-9A-Z-]{3,29}$",
-          patternMessage: "is not a meter number (capitals, digits and -)"
-        },
-        siteName: { type: "string", label: "Site", required: true, min: 1, max: 200 },
-        maxPowerMw: { type: "number", label: "Maximum power (MW)", required: true, min: 0, max: 1000 }
-      }
-    }
+    item: deliveryPointOnGrid
   }
 }
 

@@ -13,6 +13,7 @@
  */
 import type { Template } from "@workflow-manager/core"
 import {
+  contactServices,
   contractOnboarding,
   type Extension,
   extendTemplate,
@@ -79,11 +80,7 @@ export const dsoOnboardingExtension = (given: DsoConfig): Extension => {
         stepId: s.company,
         config: { title: "DSO identification", fields: { eic: { required: true }, gln: glnField } }
       },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...dsoContactServices] } } } } } }
-      },
+      contactServices(dsoContactServices),
       { op: "patch", stepId: s.roleData, name: "Access request" },
       {
         op: "configure",

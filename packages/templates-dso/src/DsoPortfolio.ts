@@ -9,6 +9,7 @@
 import type { Template } from "@workflow-manager/core"
 import {
   applyCalls,
+  contactServices,
   type Extension,
   extendTemplate,
   portfolioManagement,
@@ -98,11 +99,7 @@ export const dsoPortfolioExtension = (given: DsoConfig): Extension => {
           }
         }
       },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...dsoContactServices] } } } } } }
-      },
+      contactServices(dsoContactServices),
       { op: "patch", stepId: s.apply, name: "Apply in the DSO register", next: s.confirmation },
       ...applyCalls(config.register, {
         applies: dsoApplies,

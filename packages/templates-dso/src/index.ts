@@ -17,6 +17,7 @@ export {
   dataExchangeFields,
   dsoAccessRequestFields,
   dsoContactServices,
+  flexibilityProducts,
   flexibilityRequestFields,
   flexibilityStudyFields,
   glnField

@@ -101,7 +101,16 @@ export const flexibilityRequest = {
   product: "mFRR",
   fspDsoContract: { reference: "FSP-DSO-2026-017", signedOn: "2026-02-20" },
   deliveryPoints: [
-    { ean: "541448965001060702", meterId: "1SAG1100012345", siteName: "Cold store Ghent", maxPowerMw: 2.5 }
+    {
+      ean: "541448965001060702",
+      meterId: "1SAG1100012345",
+      siteName: "Cold store Ghent",
+      address: { street: "Skaldenstraat 7", postcode: "9042", city: "Ghent", country: "BE" },
+      grid: "distribution",
+      dso: "Fluvius",
+      products: ["mFRR"],
+      maxPowerMw: 2.5
+    }
   ]
 }
 

@@ -4,8 +4,7 @@
  *
  * @since 0.1.0
  */
-import { BaseConfig, configChecker } from "@workflow-manager/templates-base"
-import { RoleList, UserList, Window, withDefault } from "@workflow-manager/templates-bsp"
+import { BaseConfig, configChecker, RoleList, UserList, Window, withDefault } from "@workflow-manager/templates-base"
 import { Schema } from "effect"
 
 /**

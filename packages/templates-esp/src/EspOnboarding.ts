@@ -13,12 +13,16 @@
  */
 import type { Template } from "@workflow-manager/core"
 import {
+  choiceList,
+  contactServices,
   contractOnboarding,
+  deliveryPointsStep,
+  dsoContractsField,
+  dsoSteps,
   type Extension,
   extendTemplate,
   onboardingSteps as s
 } from "@workflow-manager/templates-base"
-import { choiceList, deliveryPointsStep, dsoContractsField, dsoSteps } from "@workflow-manager/templates-bsp"
 import { Result } from "effect"
 import { checkEspConfig, type EspConfig } from "./EspConfig.js"
 import { espContactServices, espDsoSteps } from "./EspSteps.js"
@@ -75,11 +79,7 @@ export const espOnboardingExtension = (given: EspConfig): Extension => {
     marketRole: "ESP",
     changes: [
       { op: "configure", stepId: s.company, config: { fields: { eic: { required: true } } } },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...espContactServices] } } } } } }
-      },
+      contactServices(espContactServices),
       { op: "patch", stepId: s.roleData, name: "Flexibility service" },
       {
         op: "configure",

@@ -9,12 +9,13 @@ import type { Template } from "@workflow-manager/core"
 import {
   applyCalls,
   changeRoutes,
+  contactServices,
+  dsoPortfolioChanges,
   type Extension,
   extendTemplate,
   portfolioManagement,
   portfolioSteps as s
 } from "@workflow-manager/templates-base"
-import { dsoPortfolioChanges } from "@workflow-manager/templates-bsp"
 import { Result } from "effect"
 import { checkEspConfig, type EspConfig } from "./EspConfig.js"
 import { espContactServices } from "./EspSteps.js"
@@ -91,11 +92,7 @@ export const espPortfolioExtension = (given: EspConfig): Extension => {
         approvers: config.dsoDesk,
         decisionWithin: config.dsoDecisionWithin
       }),
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...espContactServices] } } } } } }
-      },
+      contactServices(espContactServices),
       {
         op: "configure",
         stepId: s.guarantee,

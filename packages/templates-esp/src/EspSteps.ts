@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Step } from "@workflow-manager/core"
-import { dsoApprovalSteps } from "@workflow-manager/templates-bsp"
+import { dsoApprovalSteps } from "@workflow-manager/templates-base"
 import type { EspConfig } from "./EspConfig.js"
 
 /**

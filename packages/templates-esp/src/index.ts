@@ -2,7 +2,7 @@
  * `@workflow-manager/templates-esp` — the Energy / Flexibility Service Provider (ESP) template pack
  * of Workflow Manager: ESP onboarding and ESP portfolio management, extending
  * `@workflow-manager/templates-base` through core's `compose`, with the DSO's approval of delivery
- * points from `@workflow-manager/templates-bsp`.
+ * points from `@workflow-manager/templates-base`.
  *
  * @packageDocumentation
  */

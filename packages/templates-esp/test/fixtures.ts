@@ -82,7 +82,7 @@ export const deliveryPoints = {
   points: [
     {
       ean: "541448965001060702",
-      name: "Heat pumps Ghent North",
+      siteName: "Heat pumps Ghent North",
       address: { street: "Pantserschipstraat 3", postcode: "9000", city: "Ghent", country: "BE" },
       grid: "distribution",
       dso: "Fluvius",
@@ -91,7 +91,7 @@ export const deliveryPoints = {
     },
     {
       ean: "541449500000012346",
-      name: "Battery Namur",
+      siteName: "Battery Namur",
       address: { street: "Chaussée de Louvain 510", postcode: "5004", city: "Namur", country: "BE" },
       grid: "distribution",
       dso: "ORES",

@@ -1,18 +1,5 @@
-/**
- * The GU pack's configuration: the base settings plus the grid user's voltage levels and the notice
- * of its access (an appointed ACH or its own access contract). DOMAIN.md gives the Connection
- * Contract no timer of its own; the access follows the Access Contract's rule (an access request at
- * least 1 month before the start), in calendar days (core has no working-day calendar yet).
- *
- * @since 0.1.0
- */
-import { Duration } from "@workflow-manager/core"
-import { BaseConfig, configChecker } from "@workflow-manager/templates-base"
-import { Effect, Schema } from "effect"
-
-const Lead = Duration.check(Schema.isPattern(/^P/, { expected: "a positive ISO-8601 duration such as P1M" }))
-const withDefault = <S extends Schema.Top>(schema: S, value: S["Encoded"]) =>
-  schema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(value)))
+import { BaseConfig, configChecker, Window, withDefault } from "@workflow-manager/templates-base"
+import { Schema } from "effect"
 
 /**
  * The voltage levels (kV) of the operator's grid a grid user connects to (380 kV down to 30 kV).
@@ -35,7 +22,7 @@ export const transmissionVoltages: ReadonlyArray<string> = ["380", "220", "150",
  */
 export const GuConfig = Schema.Struct({
   ...BaseConfig.fields,
-  accessNotice: withDefault(Lead, "P1M"),
+  accessNotice: withDefault(Window, "P1M"),
   voltageLevels: withDefault(
     Schema.Array(Schema.String.check(Schema.isPattern(/^[1-9][0-9]{0,3}(\.[0-9])?$/))).check(
       Schema.isMinLength(1),

@@ -14,6 +14,7 @@
  */
 import type { Deadline, Template } from "@workflow-manager/core"
 import {
+  contactServices,
   contractOnboarding,
   type Extension,
   extendTemplate,
@@ -96,11 +97,7 @@ export const guOnboardingExtension = (given: GuConfig): Extension => {
     marketRole: "GU",
     changes: [
       { op: "configure", stepId: s.company, config: { title: "Grid user identification" } },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...guContactServices] } } } } } }
-      },
+      contactServices(guContactServices),
       {
         op: "patch",
         stepId: s.roleData,

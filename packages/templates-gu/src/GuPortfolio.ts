@@ -10,6 +10,7 @@ import type { Template } from "@workflow-manager/core"
 import {
   applyCalls,
   changeRoutes,
+  contactServices,
   type Extension,
   extendTemplate,
   portfolioManagement,
@@ -146,11 +147,7 @@ export const guPortfolioExtension = (given: GuConfig): Extension => {
           }
         ]
       },
-      {
-        op: "configure",
-        stepId: s.contacts,
-        config: { fields: { contacts: { item: { fields: { service: { values: [...guContactServices] } } } } } }
-      },
+      contactServices(guContactServices),
       { op: "patch", stepId: s.apply, name: "Apply in the connection register", next: s.confirmation },
       ...applyCalls(config.register, {
         applies: guApplies,

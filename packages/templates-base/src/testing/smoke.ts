@@ -71,3 +71,103 @@ export const smokeConsumer = (packageDir: string, dependencies: ReadonlyArray<st
     remove: () => rmSync(dir, { recursive: true, force: true })
   }
 }
+
+/**
+ * What {@link packSmoke} saw the built package do: the templates it published (`id@version`), the
+ * refusal of the bad input (its tag and field paths), and the error code of an import of
+ * `<package>/internal/…` (`ERR_PACKAGE_PATH_NOT_EXPORTED` when closed).
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export interface PackSmoke {
+  readonly published: ReadonlyArray<string>
+  readonly refused: { readonly tag: string; readonly paths: ReadonlyArray<string> }
+  readonly internal: string
+}
+
+/** The packages a role pack's built code and the harness load. */
+const packPeers: ReadonlyArray<string> = [
+  "@workflow-manager/core",
+  "@workflow-manager/templates-base",
+  "@workflow-manager/handler-form",
+  "@workflow-manager/handler-approval",
+  "@workflow-manager/handler-notification",
+  "@workflow-manager/handler-api-call",
+  "effect"
+]
+
+/**
+ * The smoke test of a role pack's BUILT package, in one call: in a consumer folder outside the
+ * package (see {@link smokeConsumer}), a separate Node process imports `pack` from the package by
+ * name, publishes it through the harness with a loopback register, begins `templateId`, executes
+ * `stepId` with `input` (which the pack must refuse), and tries to import `<package>/internal/x`.
+ * The folder is removed afterwards; the caller asserts on what it returns.
+ *
+ * @example
+ * ```ts
+ * import { packSmoke } from "@workflow-manager/templates-base/testing"
+ *
+ * const smoke = packSmoke({
+ *   packageDir: resolve(import.meta.dirname, ".."),
+ *   pack: "brpPack",
+ *   templateId: "brp-onboarding",
+ *   stepId: "company",
+ *   input: { eic: "10YBE----------2" }
+ * })
+ * expect(smoke.published).toEqual(["brp-onboarding@1", "brp-portfolio@1"])
+ * ```
+ *
+ * @throws Error when the package is not built, or `pack` is not an export name
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const packSmoke = (options: {
+  readonly packageDir: string
+  /** The name of the pack's export (`brpPack`). */
+  readonly pack: string
+  readonly templateId: string
+  readonly stepId: string
+  readonly input: unknown
+  /** Other packages the pack loads (`@workflow-manager/templates-bsp`), besides core, base, handlers, effect. */
+  readonly dependencies?: ReadonlyArray<string>
+}): PackSmoke => {
+  if (!/^[A-Za-z_$][\w$]{0,99}$/.test(String(options.pack))) throw new Error("pack must be an export name")
+  const consumer = smokeConsumer(options.packageDir, [...packPeers, ...(options.dependencies ?? [])])
+  try {
+    consumer.assertBuilt(["dist/index.js", "dist/index.d.ts"])
+    const name = (JSON.parse(readFileSync(join(options.packageDir, "package.json"), "utf8")) as { name: string }).name
+    const published = consumer.run(
+      "smoke.mjs",
+      `import { ${options.pack} as pack } from ${JSON.stringify(name)}
+import { issuePaths, makePackHarness, participant } from "@workflow-manager/templates-base/testing"
+const harness = await makePackHarness()
+try {
+  const published = await harness.publish(pack, { register: { url: harness.register.url } })
+  const actor = participant("u", "t")
+  const instance = await harness.begin({ templateId: ${JSON.stringify(options.templateId)}, actor })
+  const refused = await instance.step(${JSON.stringify(options.stepId)}, ${JSON.stringify(options.input)}, actor).then(
+    () => ({ _tag: "accepted" }),
+    (e) => e
+  )
+  console.log(JSON.stringify({
+    published: published.map((t) => t.id + "@" + t.version),
+    refused: { tag: refused._tag, paths: refused._tag === "ValidationFailed" ? issuePaths(refused) : [] }
+  }))
+} finally {
+  await harness.close()
+}
+`
+    ) as Omit<PackSmoke, "internal">
+    const internal = consumer.run(
+      "internal.mjs",
+      `try { await import(${JSON.stringify(`${name}/internal/x`)}); console.log(JSON.stringify("loaded")) }
+catch (e) { console.log(JSON.stringify(e.code)) }
+`
+    ) as string
+    return { ...published, internal }
+  } finally {
+    consumer.remove()
+  }
+}

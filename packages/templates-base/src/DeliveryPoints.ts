@@ -1,15 +1,130 @@
 /**
- * The DSO's approval of delivery points on its grid, shared by the BSP and ESP packs: the operator
- * sends the delivery points to the DSOs (a webhook the deployer names) for their network
- * flexibility study, then records each DSO's answer as an approval step. Core lets only
- * `market_ops` act on a participant's tenant, so the operator's DSO desk records the decision.
+ * The DSO's part in a flexibility provider's (BSP's or ESP's) onboarding and portfolio: delivery
+ * points identified by their meter, where they are connected, and — for points on a distribution
+ * grid — the webhook that sends them to the DSOs for their network flexibility study and the DSO's
+ * approval. The webhook body uses the field names of the `flexibility-request` form of
+ * `@workflow-manager/templates-dso`'s `dso-delivery-point-approval` template (`operatorReference`,
+ * `provider.role`, `deliveryPoints[]` with `ean`, `siteName`, `maxPowerMw`, ...), so a DSO running
+ * that template records the request as it arrives. Core lets only `market_ops` act on a
+ * participant's tenant, so the operator's DSO desk records the DSO's decision.
  *
  * @since 0.1.0
  */
 import { type Condition, type Deadline, Duration, Identifier, type JsonObject, type Step } from "@workflow-manager/core"
-import { approvalStep, configChecker, type Extension, portfolioSteps as p } from "@workflow-manager/templates-base"
 import { Schema } from "effect"
-import { connectionField, deliveryPointField } from "./BspFields.js"
+import { configChecker } from "./BaseConfig.js"
+import type { Extension } from "./extendTemplate.js"
+import { addressField } from "./Fields.js"
+import { portfolioSteps as p } from "./PortfolioManagement.js"
+import { approvalStep } from "./Steps.js"
+
+/** Enum values a builder is given: 1–100 distinct non-empty strings (else `TemplateInvalid`). */
+const checkValues = configChecker(
+  Schema.Array(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))).check(
+    Schema.isMinLength(1),
+    Schema.isMaxLength(100),
+    Schema.isUnique()
+  ),
+  "a list of 1-100 distinct values"
+)
+const checkLabel = configChecker(Schema.String.check(Schema.isMaxLength(2000)), "a label")
+const checkFields = configChecker(Schema.Record(Schema.String, Schema.Unknown), "form fields")
+
+/**
+ * The Belgian distribution system operators whose grids host delivery points.
+ *
+ * @since 0.1.0
+ * @category DSO approval
+ */
+export const belgianDsos: ReadonlyArray<string> = ["Fluvius", "ORES", "Sibelga", "RESA", "AIEG", "AIESH", "REW"]
+
+/**
+ * A list of 1..n of `values` (the products applied for, prequalified, ...).
+ *
+ * @throws TemplateInvalid when given what the signature does not allow
+ *
+ * @since 0.1.0
+ * @category DSO approval
+ */
+export const choiceList = (label: string, values: ReadonlyArray<string>): JsonObject => {
+  const checked = checkValues(values)
+  return {
+    type: "array",
+    label: checkLabel(label),
+    required: true,
+    min: 1,
+    max: checked.length,
+    item: { type: "enum", values: [...checked] }
+  }
+}
+
+/**
+ * Where a set of delivery points is connected: only to the transmission grid, or (also) to a
+ * distribution grid — where each hosting DSO must approve them.
+ *
+ * @since 0.1.0
+ * @category DSO approval
+ */
+export const connectionField: JsonObject = {
+  type: "enum",
+  label: "The delivery points are connected to",
+  values: ["transmission", "distribution", "both"],
+  required: true,
+  help: "a delivery point on a distribution grid needs its DSO's approval"
+}
+
+/**
+ * One delivery point: identified by its meter's EAN-GSRN-18 (`ean-gsrn:BE`), its site, the grid it
+ * sits on and its DSO, the products it delivers and its maximum flexible power.
+ *
+ * @throws TemplateInvalid when given what the signature does not allow
+ *
+ * @since 0.1.0
+ * @category DSO approval
+ */
+export const deliveryPointField = (products: ReadonlyArray<string>): JsonObject => ({
+  // choiceList checks `products`
+  type: "object",
+  fields: {
+    ean: {
+      type: "string",
+      label: "Meter EAN-GSRN (identifies the delivery point)",
+      required: true,
+      validator: "ean-gsrn:BE"
+    },
+    siteName: { type: "string", label: "Site name", required: true, min: 1, max: 200 },
+    address: addressField("Site address", true),
+    grid: { type: "enum", label: "Grid", values: ["transmission", "distribution"], required: true },
+    dso: { type: "enum", label: "DSO (on a distribution grid)", values: [...belgianDsos] },
+    lowVoltage: { type: "boolean", label: "Low-voltage head meter" },
+    products: choiceList("Products", products),
+    maxPowerMw: { type: "number", label: "Maximum flexible power (MW)", required: true, min: 0, max: 10_000 }
+  }
+})
+
+/**
+ * The contracts with each DSO hosting delivery points (an FSP–DSO contract for a BSP; the
+ * flexibility agreement and the regional data-access contract for an ESP).
+ *
+ * @throws TemplateInvalid when given what the signature does not allow
+ *
+ * @since 0.1.0
+ * @category DSO approval
+ */
+export const dsoContractsField = (contracts: JsonObject): JsonObject => ({
+  type: "array",
+  label: "Per DSO hosting delivery points",
+  required: true,
+  min: 1,
+  max: belgianDsos.length,
+  item: {
+    type: "object",
+    fields: {
+      dso: { type: "enum", label: "DSO", values: [...belgianDsos], required: true },
+      ...(checkFields(contracts) as JsonObject)
+    }
+  }
+})
 
 /**
  * The ids of the DSO steps.
@@ -29,6 +144,32 @@ export const dsoSteps = {
  * @category DSO approval
  */
 export const onDistributionGrid: Condition = { op: "in", field: "connection", value: ["distribution", "both"] }
+
+/**
+ * The body of the webhook to the DSOs: a flexibility request with the field names of the
+ * `flexibility-request` form of `@workflow-manager/templates-dso`'s `dso-delivery-point-approval`
+ * template — `operatorReference` (this instance), `provider.role` (BSP or ESP) and
+ * `provider.tenant` (its account at the operator), `connection`, and `deliveryPoints`: the points as collected in `pointsStep`
+ * ({@link deliveryPointField}: `ean`, `siteName`, `address`, `grid`, `dso`, `lowVoltage`,
+ * `products`, `maxPowerMw`), which that form accepts as they are.
+ *
+ * @example
+ * ```ts
+ * import { dsoRequestBody } from "@workflow-manager/templates-base"
+ *
+ * const body = dsoRequestBody("delivery-points")
+ * // { operatorReference: "{{instance.id}}", provider: { role: "{{instance.marketRole}}", tenant: ... }, ... }
+ * ```
+ *
+ * @since 0.1.0
+ * @category DSO approval
+ */
+export const dsoRequestBody = (pointsStep: string): JsonObject => ({
+  operatorReference: "{{instance.id}}",
+  provider: { role: "{{instance.marketRole}}", tenant: "{{instance.tenantId}}" },
+  connection: `{{steps.${String(pointsStep)}.data.connection}}`,
+  deliveryPoints: `{{steps.${String(pointsStep)}.data.points}}`
+})
 
 /**
  * Options of {@link dsoApprovalSteps}.
@@ -78,7 +219,7 @@ const checkOptions = configChecker(
  *
  * @example
  * ```ts
- * import { dsoApprovalSteps } from "@workflow-manager/templates-bsp"
+ * import { dsoApprovalSteps } from "@workflow-manager/templates-base"
  *
  * const steps = dsoApprovalSteps({
  *   pointsStep: "delivery-points",
@@ -121,13 +262,8 @@ export const dsoApprovalSteps = (given: DsoApprovalOptions): ReadonlyArray<Step>
         channel: "webhook",
         key: "dso-consultation",
         endpoint: options.endpoint,
-        body: {
-          request: "{{instance.id}}",
-          tenant: "{{instance.tenantId}}",
-          marketRole: "{{instance.marketRole}}",
-          connection: `{{steps.${options.pointsStep}.data.connection}}`,
-          points: `{{steps.${options.pointsStep}.data.points}}`
-        }
+        // the field names of the DSO's `flexibility-request` form (templates-dso)
+        body: dsoRequestBody(options.pointsStep)
       }
     },
     {
@@ -156,7 +292,7 @@ export const dsoApprovalSteps = (given: DsoApprovalOptions): ReadonlyArray<Step>
  *
  * @example
  * ```ts
- * import { deliveryPointsFields } from "@workflow-manager/templates-bsp"
+ * import { deliveryPointsFields } from "@workflow-manager/templates-base"
  *
  * const fields = deliveryPointsFields(["aFRR", "mFRR"]) // { connection, points }
  * ```
@@ -185,7 +321,7 @@ export const deliveryPointsFields = (products: ReadonlyArray<string>): JsonObjec
  *
  * @example
  * ```ts
- * import { dsoPortfolioChanges } from "@workflow-manager/templates-bsp"
+ * import { dsoPortfolioChanges } from "@workflow-manager/templates-base"
  *
  * const changes = dsoPortfolioChanges({
  *   products: ["day-ahead", "intraday"],
@@ -253,7 +389,7 @@ export const dsoPortfolioChanges = (
  *
  * @example
  * ```ts
- * import { deliveryPointsStep } from "@workflow-manager/templates-bsp"
+ * import { deliveryPointsStep } from "@workflow-manager/templates-base"
  *
  * const step = deliveryPointsStep({ products: ["mFRR"], toDso: "fsp-dso-contracts", next: "prequalification-test" })
  * ```
