@@ -14,8 +14,9 @@ import { type Access, Instant, type StorageError } from "@workflow-manager/core"
 import { Context, Effect, Schema } from "effect"
 import { attempt } from "./internal/query.js"
 import { instant, notFound, setList } from "./internal/rows.js"
+import { GET_USER_SQL, USERS_BY_EMAIL_SQL } from "./internal/sql.js"
 import { checkCovers, checkScope, checkText, checkUuid, invalid, tenantViolation } from "./internal/validate.js"
-import { withTenant } from "./Scope.js"
+import { scopeArgs, withTenant } from "./Scope.js"
 import type { StoreConfig } from "./StoreConfig.js"
 
 /**
@@ -111,9 +112,12 @@ export interface LoginCandidate {
 export interface UsersService {
   /** Creates a user of a tenant the scope covers; `Conflict` when the e-mail is taken in that tenant. */
   readonly create: (access: Access, user: NewUser) => Effect.Effect<User, StorageError>
-  /** One user, or `undefined` (also when outside `access`). */
+  /**
+   * One user, or `undefined` (also when outside `access`). One round trip: the database function
+   * `wm_get_user` enters the scope and reads under row-level security.
+   */
   readonly get: (access: Access, id: string) => Effect.Effect<User | undefined, StorageError>
-  /** The accounts of an e-mail address visible in `access` (one per tenant at most). */
+  /** The accounts of an e-mail address visible in `access` (one per tenant at most), in one round trip (`wm_users_by_email`). */
   readonly findByEmail: (access: Access, email: string) => Effect.Effect<ReadonlyArray<User>, StorageError>
   /** The users visible in `access`, optionally of one tenant, by e-mail. */
   readonly list: (
@@ -280,9 +284,8 @@ export const makeUsers = (config: StoreConfig): UsersService => {
         const operation = "Users.get"
         yield* checkScope(operation, access)
         const userId = yield* checkUuid(operation, "user id", id)
-        const rows = yield* attempt(operation, () =>
-          withTenant(client, access, (tx) => tx.query<UserRow>(`select ${COLUMNS} from users where id = $1`, [userId]))
-        )
+        const [tenant, appRole] = scopeArgs(access)
+        const rows = yield* attempt(operation, () => client.query<UserRow>(GET_USER_SQL, [tenant, appRole, userId]))
         return rows[0] === undefined ? undefined : toUser(rows[0])
       }),
     findByEmail: (access, email) =>
@@ -290,10 +293,9 @@ export const makeUsers = (config: StoreConfig): UsersService => {
         const operation = "Users.findByEmail"
         yield* checkScope(operation, access)
         const normalized = yield* checkEmail(operation, email)
+        const [tenant, appRole] = scopeArgs(access)
         const rows = yield* attempt(operation, () =>
-          withTenant(client, access, (tx) =>
-            tx.query<UserRow>(`select ${COLUMNS} from users where email = $1 order by tenant_id`, [normalized])
-          )
+          client.query<UserRow>(USERS_BY_EMAIL_SQL, [tenant, appRole, normalized])
         )
         return rows.map(toUser)
       }),

@@ -61,6 +61,17 @@ const catalog = {
       where prosecdef and (proacl is null
         or exists (select 1 from aclexplode(proacl) x where x.grantee = 0 and x.privilege_type = 'EXECUTE'))
       order by 1`),
+  /**
+   * Every function's settings and grants: whether it is SECURITY DEFINER, its pinned path, and who
+   * may EXECUTE it (`PUBLIC`, and whether `workflow_app` is granted it directly).
+   */
+  functionGrants: (q: PgQueryable): Rows =>
+    q.query(`select name, prosecdef as definer, path,
+                    proacl is null or exists (select 1 from aclexplode(proacl) x
+                                               where x.grantee = 0 and x.privilege_type = 'EXECUTE') as public,
+                    proacl is not null and exists (select 1 from aclexplode(proacl) x
+                                                    where x.grantee = 'workflow_app'::regrole and x.privilege_type = 'EXECUTE') as app
+               from (${FUNCTIONS}) f order by 1`),
   roleAttributes: (q: PgQueryable): Rows =>
     q.query(`select rolcanlogin, rolcreaterole, rolcreatedb, rolreplication, rolsuper, rolbypassrls
                from pg_roles where rolname = 'workflow_app'`),
@@ -86,6 +97,41 @@ const catalog = {
                 and has_table_privilege('workflow_app', c.oid, p.privilege)
               order by 1, 2`)
 }
+
+/** Who may run a function: `app` = granted to workflow_app, `public` = EXECUTE for PUBLIC, `owner` = neither. */
+type Grantee = "app" | "public" | "owner"
+
+/**
+ * Every function of the schema, whether it is SECURITY DEFINER and who may run it. Functions the
+ * application calls are granted to workflow_app and revoked from PUBLIC; those only row-level
+ * security policies and triggers call (which run as the session's role) keep PUBLIC's EXECUTE and
+ * read nothing; owner-only ones are granted to no one.
+ */
+const EXPECTED_FUNCTIONS: ReadonlyArray<readonly [name: string, definer: boolean, grantee: Grantee]> = [
+  ["wm_app_role_problems(text)", false, "app"],
+  ["wm_check_instance_owner()", false, "public"],
+  ["wm_commit(text,text,integer,jsonb,jsonb,jsonb,jsonb)", false, "app"],
+  ["wm_create_operator_organisation(uuid,text,text)", false, "owner"],
+  ["wm_current_app_role()", false, "public"],
+  ["wm_current_tenant()", false, "public"],
+  ["wm_enter_scope(text,text)", false, "app"],
+  ["wm_forbid_change()", false, "public"],
+  ["wm_forbid_tenant_change()", false, "public"],
+  ["wm_get_entries(text,text,text[])", false, "app"],
+  ["wm_get_states(text,text,text[])", false, "app"],
+  ["wm_get_user(text,text,uuid)", false, "app"],
+  ["wm_is_market_ops()", false, "public"],
+  ["wm_is_password_hash(text)", false, "app"],
+  ["wm_load(text,text,text,text)", false, "app"],
+  ["wm_login_attempt(text,text,integer,integer,integer)", true, "app"],
+  ["wm_login_key(text,text)", false, "owner"],
+  ["wm_login_succeeded(text,text)", true, "app"],
+  ["wm_outbox_claim(text,text,text,timestamp with time zone,timestamp with time zone,integer,text[])", false, "app"],
+  ["wm_outbox_settle(text,text,text,text,integer,text,text,text)", false, "app"],
+  ["wm_read_events(text,text,text,integer,integer,timestamp with time zone,text)", false, "app"],
+  ["wm_sign_in(text)", true, "app"],
+  ["wm_users_by_email(text,text,text)", false, "app"]
+]
 
 const NO_ATTRIBUTES = {
   rolcanlogin: false,
@@ -123,6 +169,22 @@ await describeBackends("catalog of a migrated database", (backend) => {
     expect(await catalog.publicDefiners(admin)).toEqual([])
   })
 
+  it("every function's settings and grants are the expected ones: path pinned to the schema then pg_temp, definer or invoker, EXECUTE", async () => {
+    const { admin } = backend()
+    const [{ schema } = { schema: "" }] = await admin.query<{ schema: string }>(
+      "select format('%I', current_schema()) as schema"
+    )
+    expect(await catalog.functionGrants(admin)).toEqual(
+      EXPECTED_FUNCTIONS.map(([name, definer, grantee]) => ({
+        name,
+        definer,
+        path: `search_path=${schema}, pg_temp`,
+        public: grantee === "public",
+        app: grantee === "app"
+      }))
+    )
+  })
+
   it("workflow_app has no attribute, membership, object, schema CREATE or hash read that leads out of RLS", async () => {
     const { admin } = backend()
     expect(await catalog.roleAttributes(admin)).toEqual([NO_ATTRIBUTES])
@@ -156,6 +218,7 @@ await describeBackends("catalog of a migrated database", (backend) => {
         unpinned: await catalog.unpinnedFunctions(tx),
         tempFirst: await catalog.tempFirstFunctions(tx),
         definers: await catalog.unpinnedDefiners(tx),
+        functionGrants: await catalog.functionGrants(tx),
         publicDefiners: await catalog.publicDefiners(tx),
         owned: await catalog.owned(tx),
         privileges: await catalog.privileges(tx),
@@ -175,6 +238,22 @@ await describeBackends("catalog of a migrated database", (backend) => {
     )
     expect(found.definers).toEqual(expect.arrayContaining([{ name: "wm_probe_definer()" }]))
     expect(found.publicDefiners).toEqual(expect.arrayContaining([{ name: "wm_probe_definer()" }]))
+    expect(found.functionGrants).toEqual(
+      expect.arrayContaining([{ name: "wm_probe_definer()", definer: true, path: null, public: true, app: false }])
+    )
+    // a grant to PUBLIC or a lost grant of a scoped function, and a definer in place of an invoker, are found
+    const regranted = await rolledBack(admin, async (tx) => {
+      await tx.exec(`
+        grant execute on function wm_get_user(text, text, uuid) to public;
+        revoke execute on function wm_users_by_email(text, text, text) from workflow_app;
+        alter function wm_load(text, text, text, text) security definer;
+      `)
+      return catalog.functionGrants(tx)
+    })
+    const row = (name: string) => regranted.find((r) => r.name === name)
+    expect(row("wm_get_user(text,text,uuid)")).toMatchObject({ public: true, app: true })
+    expect(row("wm_users_by_email(text,text,text)")).toMatchObject({ public: false, app: false })
+    expect(row("wm_load(text,text,text,text)")).toMatchObject({ definer: true })
     expect(found.owned).toEqual([
       { kind: "class", name: "wm_probe_owned" },
       { kind: "type", name: "_wm_probe_owned" },

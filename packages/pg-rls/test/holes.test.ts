@@ -658,6 +658,87 @@ await describeBackends("issue 10 holes", (backend) => {
       expect(everyone).toHaveLength(1)
     })
   })
+
+  describe("the one-statement user read (migration 0005) opens no hole", () => {
+    const readUser = "select * from wm_get_user($1, $2, $3)"
+    const readByEmail = "select * from wm_users_by_email($1, $2, $3)"
+
+    it("a tenant scope reads its own user and never another tenant's, through the repository and in SQL", async () => {
+      const { services, admin } = backend()
+      const asA = tenantAccess(A.tenantId)
+      expect((await run(services.users.get(asA, A.userId)))?.email).toBe(A.email)
+      expect(await run(services.users.get(asA, B.userId))).toBeUndefined()
+      expect(await run(services.users.findByEmail(asA, B.email))).toEqual([])
+      expect((await run(services.users.findByEmail(tenantAccess(B.tenantId), B.email))).map((u) => u.id)).toEqual([
+        B.userId
+      ])
+      const [own] = await admin.query<Record<string, unknown>>(readUser, [A.tenantId, "", A.userId])
+      expect(own?.id).toBe(A.userId)
+      // never the hash, whatever the caller asks for
+      expect(Object.keys(own ?? {}).sort()).toEqual(
+        ["created_at", "display_name", "email", "id", "role", "status", "tenant_id", "updated_at"].sort()
+      )
+      // another tenant's user, from A's scope, the tenant-less scope, and the publisher's and worker's
+      const scopes: ReadonlyArray<[string, string]> = [
+        [A.tenantId, ""],
+        ["", ""],
+        ["", "publisher"],
+        ["", "worker"]
+      ]
+      for (const [tenant, role] of scopes) {
+        const label = `${tenant || "none"}/${role || "tenant"}`
+        expect(await admin.query(readUser, [tenant, role, B.userId]), label).toEqual([])
+        expect(await admin.query(readByEmail, [tenant, role, B.email]), label).toEqual([])
+      }
+      // weakened: a permissive policy on users gives B's user to A's scope through the same function
+      const leaked = await rolledBack(admin, async (tx) => {
+        await tx.query("create policy wm_probe_leak on users for select to workflow_app using (true)")
+        return tx.query(readUser, [A.tenantId, "", B.userId])
+      })
+      expect(leaked).toHaveLength(1)
+    })
+
+    it("cannot enter a scope the caller may not: market_ops of a non-operator tenant, an unknown role, a malformed tenant", async () => {
+      const { services, admin } = backend()
+      for (const tenant of [A.tenantId, B.tenantId, ""]) {
+        expect(await sqlstate(admin.query(readUser, [tenant, MARKET_OPS, B.userId])), tenant).toBe("42501")
+        expect(await sqlstate(admin.query(readByEmail, [tenant, MARKET_OPS, B.email])), tenant).toBe("42501")
+      }
+      expect(await reasonOf(services.users.get(operatorAccess(A.userId, A.tenantId), B.userId))).toBe("TenantViolation")
+      expect(await reasonOf(services.users.findByEmail(operatorAccess(A.userId, A.tenantId), B.email))).toBe(
+        "TenantViolation"
+      )
+      expect(await sqlstate(admin.query(readUser, [A.tenantId, "root", B.userId]))).toBe("22023")
+      expect(await sqlstate(admin.query(readUser, ["not-a-uuid", "", B.userId]))).toBe("22P02")
+      // the registered operator organisation's scope reads every tenant's user
+      const ops = await operatorOrg()
+      expect((await run(services.users.get(operatorAccess("ops", ops), B.userId)))?.id).toBe(B.userId)
+      // weakened: A registered as an operator organisation — the same call reads B's user
+      const leaked = await rolledBack(admin, async (tx) => {
+        await tx.query("insert into wm_operator_organisations (tenant_id) values ($1)", [A.tenantId])
+        return tx.query(readUser, [A.tenantId, MARKET_OPS, B.userId])
+      })
+      expect(leaked).toHaveLength(1)
+    })
+
+    it("its scope ends with the statement: the next statement on the connection is the caller again", async () => {
+      const b = backend()
+      const pool = b.newPool?.(1)
+      const client = pool === undefined ? b.client : fromPool(pool as unknown as PoolLike)
+      try {
+        const settings = "select current_user as who, coalesce(current_setting('app.current_tenant', true), '') as t"
+        const before = await client.query<{ who: string; t: string }>(settings)
+        expect(await client.query(readUser, [A.tenantId, "", A.userId])).toHaveLength(1)
+        const after = await client.query<{ who: string; t: string }>(settings)
+        // (a custom setting once set reads '' rather than NULL after its transaction)
+        expect(after).toEqual([{ who: before[0]?.who, t: "" }])
+        expect(after[0]?.who).not.toBe("workflow_app")
+        expect(await client.query("select id from users where id = $1", [B.userId])).toHaveLength(1)
+      } finally {
+        await pool?.end()
+      }
+    })
+  })
 })
 
 describe("hole 5: the migration accepts an over-privileged pre-existing workflow_app [pglite]", () => {

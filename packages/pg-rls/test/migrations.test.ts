@@ -62,7 +62,8 @@ describe("shipped migrations", () => {
   })
 })
 
-const behaviour = (fresh: () => Promise<PgClient>) => {
+/** `isolated`: a database of its own, never used before (default `fresh`). */
+const behaviour = (fresh: () => Promise<PgClient>, isolated: () => Promise<PgClient> = fresh) => {
   it("applies every migration once; a second run changes nothing", async () => {
     const client = await fresh()
     const first = await Effect.runPromise(migrate(client))
@@ -100,6 +101,40 @@ const behaviour = (fresh: () => Promise<PgClient>) => {
     expect(changed.version).toBe(1)
     const unknown = await failure(migrate(client, { migrations: [] }))
     expect(unknown.reason).toBe("Unknown")
+  })
+
+  it("0005 on a database at version 4: the users already there are read in one statement, as their scope sees them", async () => {
+    const client = await isolated()
+    const upTo4 = shipped.filter((m) => m.version <= 4)
+    expect((await Effect.runPromise(migrate(client, { migrations: upTo4 }))).version).toBe(4)
+    const services = await Effect.runPromise(make({ client }))
+    const organisation = await Effect.runPromise(
+      createOperatorOrganisation(client, { companyName: "Operator NV", vatNumber: "BE0999999990" })
+    )
+    const ops = operatorAccess("ops", organisation)
+    const tenant = await Effect.runPromise(
+      services.tenants.create(ops, { companyName: "Participant NV", vatNumber: "BE0888888880" })
+    )
+    const user = await Effect.runPromise(
+      services.users.create(tenantAccess(tenant.id), {
+        tenantId: tenant.id,
+        email: "old@participant.example",
+        role: "tenant_admin"
+      })
+    )
+    // before 0005 the adapter's one-statement read does not exist
+    expect(
+      await client.query("select * from wm_get_user($1, '', $2)", [tenant.id, user.id]).then(
+        () => "ok",
+        (error: { code?: string }) => error.code
+      )
+    ).toBe("42883")
+    const report = await Effect.runPromise(migrate(client))
+    expect(report.applied.map((m) => m.version)).toEqual(shipped.filter((m) => m.version > 4).map((m) => m.version))
+    expect(await Effect.runPromise(services.users.get(tenantAccess(tenant.id), user.id))).toEqual(user)
+    expect(await Effect.runPromise(services.users.get(ops, user.id))).toEqual(user)
+    expect(await Effect.runPromise(services.users.get(tenantAccess(organisation), user.id))).toBeUndefined()
+    expect(await Effect.runPromise(services.users.findByEmail(tenantAccess(tenant.id), user.email))).toEqual([user])
   })
 
   it("is all or nothing: a failing migration leaves no trace of the run", async () => {
@@ -206,6 +241,16 @@ await describeWithService(PostgreSQL, "migrate [postgres]", (url) => {
       expect(await Effect.runPromise(services.tenants.get(tenantAccess(tenant.id), tenant.id))).toMatchObject({
         companyName: "Participant NV"
       })
+      // the one-statement user read works for a member of workflow_app, as the scope sees the row
+      const user = await Effect.runPromise(
+        services.users.create(tenantAccess(tenant.id), {
+          tenantId: tenant.id,
+          email: "admin@participant.example",
+          role: "tenant_admin"
+        })
+      )
+      expect(await Effect.runPromise(services.users.get(tenantAccess(tenant.id), user.id))).toEqual(user)
+      expect(await Effect.runPromise(services.users.get(tenantAccess(organisation), user.id))).toBeUndefined()
     } finally {
       await server.end()
     }
@@ -245,5 +290,12 @@ describe("migrate [pglite]", () => {
     await shared.exec("drop schema public cascade; create schema public;")
     return fromPGlite(shared as unknown as PGliteLike)
   }
-  behaviour(fresh)
+  // the upgrade runs the scoped functions between two migrations; on the shared instance, whose schema
+  // was dropped under the same session, that meets a stale relation (a session cache): it gets its own
+  const isolated = async (): Promise<PgClient> => {
+    const db = await PGlite.create()
+    dbs.push(db)
+    return fromPGlite(db as unknown as PGliteLike)
+  }
+  behaviour(fresh, isolated)
 })
