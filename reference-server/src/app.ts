@@ -1,13 +1,13 @@
 /**
- * The HTTP server: Fastify 5 with graphql-http's Fastify handler at `/graphql` (the explorer page
- * for browsers), `/healthz` and `/readyz`, CORS, security headers, request ids in pino's logs, a
+ * The HTTP server: Fastify 5 with graphql-http's Fastify handler at `/graphql` (GraphiQL for
+ * browsers, outside production), `/healthz` and `/readyz`, CORS, security headers, request ids in pino's logs, a
  * body limit, and the document limits checked before anything runs. Mutations run only from a
  * POST with `application/json` (graphql-http answers a GET mutation 405 and any other body type
  * 415); a request carrying a bad token answers 401 before anything runs.
  *
  * @since 0.1.0
  */
-import { randomUUID } from "node:crypto"
+import { randomBytes, randomUUID } from "node:crypto"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import fastifyCors from "@fastify/cors"
 import fastifyHelmet from "@fastify/helmet"
@@ -30,7 +30,7 @@ import {
 import type { Response as HandlerResponse } from "graphql-http"
 import { createHandler } from "graphql-http/lib/use/fastify"
 import type { ServerConfig } from "./config.ts"
-import { explorerHtml, explorerScript } from "./explorer.ts"
+import { acceptsGzip, GRAPHIQL_ASSETS_PATH, loadGraphiql } from "./graphiql.ts"
 import { type ApiContext, type ApiDeps, makeContext } from "./graphql/context.ts"
 import { makeDocumentCache } from "./graphql/documents.ts"
 import { checkLimits, isLimitError, limitError } from "./graphql/limits.ts"
@@ -91,7 +91,23 @@ const formatError =
     })
   }
 
-const wantsExplorer = (request: FastifyRequest): boolean =>
+/**
+ * Each response's CSP nonce for `style-src`, made when helmet writes the header and read by the
+ * GraphiQL page: GraphiQL's dialogs inject `<style>` tags (react-remove-scroll), which a nonce
+ * allows without `'unsafe-inline'`. Everything else GraphiQL styles comes from its stylesheet or
+ * through the CSSOM (`element.style`), which CSP does not restrict.
+ */
+const styleNonces = new WeakMap<ServerResponse, string>()
+const styleNonce = (response: ServerResponse): string => {
+  let nonce = styleNonces.get(response)
+  if (nonce === undefined) {
+    nonce = randomBytes(16).toString("base64url")
+    styleNonces.set(response, nonce)
+  }
+  return nonce
+}
+
+const wantsGraphiql = (request: FastifyRequest): boolean =>
   request.method === "GET" &&
   (request.headers.accept ?? "").includes("text/html") &&
   (request.query as Record<string, unknown> | undefined)?.query === undefined
@@ -138,10 +154,14 @@ export const createApp = async (
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", (_request, response) => `'nonce-${styleNonce(response)}'`],
         connectSrc: ["'self'"],
+        // GraphiQL's stylesheet embeds its fonts and icons as data: URLs (helmet's default also allows https:)
+        fontSrc: ["'self'", "data:"],
         imgSrc: ["'self'", "data:"],
-        frameAncestors: ["'none'"]
+        frameAncestors: ["'none'"],
+        // the server speaks plain HTTP outside a proxy: upgrading would break the page's assets
+        upgradeInsecureRequests: null
       }
     }
   })
@@ -220,18 +240,30 @@ export const createApp = async (
     formatError: formatError(logger)
   })
 
+  // GraphiQL is read (once) only outside production; in production neither the page nor its assets exist
+  const graphiql = config.production ? undefined : loadGraphiql()
   const graphqlRoute = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (wantsExplorer(request)) {
-      if (config.production) return reply.code(404).send({ error: "the explorer is off in production" })
-      return reply.type("text/html; charset=utf-8").send(explorerHtml())
+    if (wantsGraphiql(request)) {
+      if (graphiql === undefined) return reply.code(404).send({ error: "GraphiQL is off in production" })
+      return reply
+        .type("text/html; charset=utf-8")
+        .header("cache-control", "no-cache")
+        .send(graphiql.page(styleNonce(reply.raw)))
     }
     return graphql.call(app, request, reply)
   }
   app.route({ method: ["GET", "POST"], url: "/graphql", handler: graphqlRoute })
-  app.get("/graphql/explorer.js", async (_request, reply) => {
-    if (config.production) return reply.code(404).send({ error: "the explorer is off in production" })
-    return reply.type("text/javascript; charset=utf-8").send(explorerScript())
-  })
+  if (graphiql !== undefined) {
+    app.get<{ Params: { file: string } }>(`${GRAPHIQL_ASSETS_PATH}/:file`, async (request, reply) => {
+      const file = graphiql.assets.get(request.params.file)
+      if (file === undefined) return reply.code(404).send({ error: "no such asset" })
+      // content-hashed names: a new version is a new URL
+      reply.type(file.contentType).header("cache-control", "public, max-age=31536000, immutable")
+      reply.header("vary", "accept-encoding")
+      if (!acceptsGzip(request.headers["accept-encoding"])) return reply.send(file.body)
+      return reply.header("content-encoding", "gzip").send(file.gzip)
+    })
+  }
   app.get("/healthz", async () => ({ status: "ok" }))
   app.get("/readyz", async (_request, reply) => {
     if (draining) return reply.code(503).send({ status: "shutting down" })

@@ -18,7 +18,7 @@ const where = config.storage.kind === "embedded" ? `embedded PostgreSQL in ${con
 const lines = [
   "",
   `Workflow Manager reference server — ${where}`,
-  `  GraphQL:   ${server.url}/graphql${config.production ? "" : "   (open it in a browser for the explorer)"}`,
+  `  GraphQL:   ${server.url}/graphql${config.production ? "" : "   (open it in a browser for GraphiQL)"}`,
   `  Health:    ${server.url}/healthz   Ready: ${server.url}/readyz`
 ]
 if (server.demo !== undefined) {

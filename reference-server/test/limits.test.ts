@@ -1,9 +1,9 @@
 /**
  * The document limits (src/graphql/limits.ts), without a server.
  */
-import { parse } from "graphql"
+import { getIntrospectionQuery, parse } from "graphql"
 import { describe, expect, it } from "vitest"
-import type { Limits } from "../src/config.ts"
+import { type Limits, loadConfig } from "../src/config.ts"
 import { checkLimits } from "../src/graphql/limits.ts"
 
 const limits: Limits = { bodyBytes: 1024, depth: 5, aliases: 3, tokens: 1000, cost: 500, pageSize: 50 }
@@ -22,6 +22,17 @@ describe("document limits", () => {
     expect(limitOf("{ a { b { c { d { e } } } } }")).toBe("ok")
     expect(limitOf("{ a { b { c { d { e { f } } } } } }")).toBe("depth")
     expect(limitOf("{ a { ...F } } fragment F on T { b { c { ... on T { d { e { f } } } } } }")).toBe("depth")
+  })
+
+  it("lets a client's introspection query through at the default limits, not a deep walk of the schema", () => {
+    const defaults = loadConfig({}).limits
+    // GraphiQL's query: a chain of ofType (a single type, never a list) nine deep
+    const graphiql = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, schemaDescription: true })
+    expect(() => checkLimits(parse(graphiql), "IntrospectionQuery", {}, defaults)).not.toThrow()
+    // the ofType chain is not free of the other limits, and what fans out still counts
+    expect(limitOf("{ __schema { types { ofType { ofType { ofType { ofType { ofType { name } } } } } } } }")).toBe("ok")
+    expect(limitOf("{ __schema { types { fields { type { fields { name } } } } } }")).toBe("depth")
+    expect(limitOf("{ __schema { types { ofType { fields { type { ofType { fields { name } } } } } } } }")).toBe("depth")
   })
 
   it("does not loop on a fragment cycle", () => {

@@ -1,7 +1,8 @@
 /**
  * Limits on a GraphQL document, checked before anything runs: depth, aliases, page sizes, cost
  * and one sign-in per request (the token limit is the parser's `maxTokens`). Fragments are followed (each at most once
- * per path, so a fragment cycle cannot loop); variables are read for page sizes. A document over
+ * per path, so a fragment cycle cannot loop); variables are read for page sizes; introspection's
+ * `ofType` chain does not add depth. A document over
  * a limit answers HTTP 400 with `extensions.code = "BAD_USER_INPUT"` and `extensions.limit`.
  *
  * @since 0.1.0
@@ -67,6 +68,13 @@ interface Walk {
   maxDepth: number
 }
 
+/**
+ * Introspection's `__Type.ofType`: one type (never a list) that a wrapped type unwraps to. Its
+ * chain does not count towards the depth — clients' introspection queries (GraphiQL's) nest it
+ * nine deep — while what fans out (`fields`, `type`, …) still does; tokens bound the chain.
+ */
+const UNWRAP = "ofType"
+
 /** Sign-ins one document may ask for: each costs a password hash, so aliases must not multiply them. */
 const MAX_SIGN_INS = 1
 
@@ -112,7 +120,8 @@ const fieldCost = (walk: Walk, field: FieldNode, depth: number, visiting: Readon
     page = size === undefined || size < 1 ? listSize : size
   }
   if (field.selectionSet === undefined) return 1
-  return 1 + page * costOf(walk, field.selectionSet, depth + 1, visiting)
+  const next = field.name.value === UNWRAP ? depth : depth + 1
+  return 1 + page * costOf(walk, field.selectionSet, next, visiting)
 }
 
 /**
