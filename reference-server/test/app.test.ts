@@ -1,7 +1,7 @@
 /**
- * The HTTP surface around GraphQL, on the embedded default: health and readiness, the explorer
- * page (self-contained, strict CSP), request ids, CORS, production mode (no introspection, no
- * suggestions, no explorer), and data that survives a restart.
+ * The HTTP surface around GraphQL, on the embedded default: health and readiness, request ids,
+ * CORS, production mode (no introspection, no suggestions, no GraphiQL), and data that survives a
+ * restart. GraphiQL itself: graphiql.test.ts.
  */
 import { randomBytes } from "node:crypto"
 import { describe, expect, it } from "vitest"
@@ -23,22 +23,11 @@ describe("the HTTP surface", () => {
     expect(await ready.json()).toEqual({ status: "ready", storage: "embedded" })
   })
 
-  it("serves the explorer to browsers from the server itself, under a strict CSP", async () => {
-    const page = await fetch(`${server().url}/graphql`, { headers: { accept: "text/html" } })
-    expect(page.status).toBe(200)
-    expect(page.headers.get("content-type")).toContain("text/html")
-    const csp = page.headers.get("content-security-policy") ?? ""
-    expect(csp).toContain("script-src 'self'")
-    const html = await page.text()
-    const sources = [...html.matchAll(/src="([^"]+)"/g)].map((m) => m[1])
-    expect(sources).toEqual(["/graphql/explorer.js"])
-    const script = await fetch(`${server().url}/graphql/explorer.js`)
-    expect(script.status).toBe(200)
-    expect(await script.text()).toContain('fetch("/graphql"')
-    // a GET with a query is GraphQL, not the page
+  it("answers a GET with a query as GraphQL, even from a browser that accepts HTML", async () => {
     const query = await fetch(`${server().url}/graphql?query=${encodeURIComponent("{ __typename }")}`, {
-      headers: { accept: "application/json" }
+      headers: { accept: "text/html, application/json" }
     })
+    expect(query.headers.get("content-type")).toContain("application/json")
     expect(await query.json()).toEqual({ data: { __typename: "Query" } })
   })
 
@@ -116,7 +105,7 @@ describe("production mode", () => {
     WM_DEMO_DATA: "false"
   })
 
-  it("refuses introspection, hides suggestions and serves no explorer", async () => {
+  it("refuses introspection, hides suggestions and serves no GraphiQL", async () => {
     const introspection = await server().gql("{ __schema { types { name } } }")
     expect(introspection.status).toBe(400)
     expect(introspection.text).toContain("introspection")

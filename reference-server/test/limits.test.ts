@@ -32,7 +32,9 @@ describe("document limits", () => {
     // the ofType chain is not free of the other limits, and what fans out still counts
     expect(limitOf("{ __schema { types { ofType { ofType { ofType { ofType { ofType { name } } } } } } } }")).toBe("ok")
     expect(limitOf("{ __schema { types { fields { type { fields { name } } } } } }")).toBe("depth")
-    expect(limitOf("{ __schema { types { ofType { fields { type { ofType { fields { name } } } } } } } }")).toBe("depth")
+    expect(limitOf("{ __schema { types { ofType { fields { type { ofType { fields { name } } } } } } } }")).toBe(
+      "depth"
+    )
   })
 
   it("does not loop on a fragment cycle", () => {
