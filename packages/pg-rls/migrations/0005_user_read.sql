@@ -2,13 +2,12 @@
 --
 -- A server re-reads the signed-in user on every request (so that a disabled user is refused at
 -- once). Through `withTenant` that read was a transaction of four round trips (BEGIN, the scope
--- entry, the SELECT, COMMIT); `wm_get_user` is one statement, and `wm_users_by_email` the same for
--- the accounts of an e-mail address. Each enters the scope exactly as `wm_load` does — a tenant's
--- inline (`role` workflow_app, `app.current_tenant`, `app.current_role` for the transaction), any
--- other through `wm_enter_scope`, which refuses the operator scope to a tenant that is not a
--- registered operator organisation — and then reads as `workflow_app` (SECURITY INVOKER), under
--- the row-level security of `users`: a row is returned only when the scope sees it, and never the
--- password hash (the role cannot read that column).
+-- entry, the SELECT, COMMIT); `wm_get_user` is one statement. It enters the scope exactly as
+-- `wm_load` does — a tenant's inline (`role` workflow_app, `app.current_tenant`,
+-- `app.current_role` for the transaction), any other through `wm_enter_scope`, which refuses the
+-- operator scope to a tenant that is not a registered operator organisation — and then reads as
+-- `workflow_app` (SECURITY INVOKER), under the row-level security of `users`: a row is returned
+-- only when the scope sees it, and never the password hash (the role cannot read that column).
 --
 -- Runs as the owner, in the migration transaction. Never edit once released.
 
@@ -39,29 +38,5 @@ begin
 end
 $$;
 
--- The accounts of an e-mail address the scope sees (one per tenant at most), by tenant.
-create function wm_users_by_email(p_tenant text, p_app_role text, p_email text)
-  returns table (
-    id uuid, tenant_id uuid, email text, role text, display_name text, status text,
-    created_at timestamptz, updated_at timestamptz)
-  language plpgsql security invoker
-  set search_path from current
-  as $$
-begin
-  if coalesce(p_app_role, '') = '' then
-    perform set_config('role', 'workflow_app', true),
-            set_config('app.current_tenant', coalesce(nullif(p_tenant, '')::uuid::text, ''), true),
-            set_config('app.current_role', '', true);
-  else
-    perform wm_enter_scope(p_tenant, p_app_role);
-  end if;
-  return query
-    select u.id, u.tenant_id, u.email, u.role, u.display_name, u.status, u.created_at, u.updated_at
-      from users u
-     where u.email = p_email
-     order by u.tenant_id;
-end
-$$;
-
-revoke all on function wm_get_user(text, text, uuid), wm_users_by_email(text, text, text) from public;
-grant execute on function wm_get_user(text, text, uuid), wm_users_by_email(text, text, text) to workflow_app;
+revoke all on function wm_get_user(text, text, uuid) from public;
+grant execute on function wm_get_user(text, text, uuid) to workflow_app;

@@ -14,7 +14,7 @@ import { type Access, Instant, type StorageError } from "@workflow-manager/core"
 import { Context, Effect, Schema } from "effect"
 import { attempt } from "./internal/query.js"
 import { instant, notFound, setList } from "./internal/rows.js"
-import { GET_USER_SQL, USERS_BY_EMAIL_SQL } from "./internal/sql.js"
+import { GET_USER_SQL } from "./internal/sql.js"
 import { checkCovers, checkScope, checkText, checkUuid, invalid, tenantViolation } from "./internal/validate.js"
 import { scopeArgs, withTenant } from "./Scope.js"
 import type { StoreConfig } from "./StoreConfig.js"
@@ -117,7 +117,7 @@ export interface UsersService {
    * `wm_get_user` enters the scope and reads under row-level security.
    */
   readonly get: (access: Access, id: string) => Effect.Effect<User | undefined, StorageError>
-  /** The accounts of an e-mail address visible in `access` (one per tenant at most), in one round trip (`wm_users_by_email`). */
+  /** The accounts of an e-mail address visible in `access` (one per tenant at most). */
   readonly findByEmail: (access: Access, email: string) => Effect.Effect<ReadonlyArray<User>, StorageError>
   /** The users visible in `access`, optionally of one tenant, by e-mail. */
   readonly list: (
@@ -293,9 +293,10 @@ export const makeUsers = (config: StoreConfig): UsersService => {
         const operation = "Users.findByEmail"
         yield* checkScope(operation, access)
         const normalized = yield* checkEmail(operation, email)
-        const [tenant, appRole] = scopeArgs(access)
         const rows = yield* attempt(operation, () =>
-          client.query<UserRow>(USERS_BY_EMAIL_SQL, [tenant, appRole, normalized])
+          withTenant(client, access, (tx) =>
+            tx.query<UserRow>(`select ${COLUMNS} from users where email = $1 order by tenant_id`, [normalized])
+          )
         )
         return rows.map(toUser)
       }),

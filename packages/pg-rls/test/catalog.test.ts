@@ -129,8 +129,7 @@ const EXPECTED_FUNCTIONS: ReadonlyArray<readonly [name: string, definer: boolean
   ["wm_outbox_claim(text,text,text,timestamp with time zone,timestamp with time zone,integer,text[])", false, "app"],
   ["wm_outbox_settle(text,text,text,text,integer,text,text,text)", false, "app"],
   ["wm_read_events(text,text,text,integer,integer,timestamp with time zone,text)", false, "app"],
-  ["wm_sign_in(text)", true, "app"],
-  ["wm_users_by_email(text,text,text)", false, "app"]
+  ["wm_sign_in(text)", true, "app"]
 ]
 
 const NO_ATTRIBUTES = {
@@ -245,14 +244,14 @@ await describeBackends("catalog of a migrated database", (backend) => {
     const regranted = await rolledBack(admin, async (tx) => {
       await tx.exec(`
         grant execute on function wm_get_user(text, text, uuid) to public;
-        revoke execute on function wm_users_by_email(text, text, text) from workflow_app;
+        revoke execute on function wm_get_states(text, text, text[]) from workflow_app;
         alter function wm_load(text, text, text, text) security definer;
       `)
       return catalog.functionGrants(tx)
     })
     const row = (name: string) => regranted.find((r) => r.name === name)
     expect(row("wm_get_user(text,text,uuid)")).toMatchObject({ public: true, app: true })
-    expect(row("wm_users_by_email(text,text,text)")).toMatchObject({ public: false, app: false })
+    expect(row("wm_get_states(text,text,text[])")).toMatchObject({ public: false, app: false })
     expect(row("wm_load(text,text,text,text)")).toMatchObject({ definer: true })
     expect(found.owned).toEqual([
       { kind: "class", name: "wm_probe_owned" },

@@ -31,10 +31,6 @@ export const GET_ENTRIES_SQL = "select doc from wm_get_entries($1, $2, $3::pg_ca
 export const GET_USER_SQL =
   "select id, tenant_id, email, role, display_name, status, created_at, updated_at from wm_get_user($1, $2, $3)"
 
-/** `wm_users_by_email(tenant, appRole, email)`: the user rows of an address the scope sees, by tenant. */
-export const USERS_BY_EMAIL_SQL =
-  "select id, tenant_id, email, role, display_name, status, created_at, updated_at from wm_users_by_email($1, $2, $3)"
-
 /**
  * The storage check, `(tenant, appRole)` of the tenant-less scope, one statement: reads through
  * `wm_read_events` as `workflow_app` (it sees no row), resolves the other scoped functions — 42883 /
@@ -50,8 +46,7 @@ export const CHECK_SQL = `select pg_catalog.count(*)::pg_catalog.int4 as visible
    and 'wm_sign_in(text)'::pg_catalog.regprocedure is not null
    and 'wm_get_states(text, text, text[])'::pg_catalog.regprocedure is not null
    and 'wm_get_entries(text, text, text[])'::pg_catalog.regprocedure is not null
-   and 'wm_get_user(text, text, uuid)'::pg_catalog.regprocedure is not null
-   and 'wm_users_by_email(text, text, text)'::pg_catalog.regprocedure is not null`
+   and 'wm_get_user(text, text, uuid)'::pg_catalog.regprocedure is not null`
 
 export interface CommitRow {
   readonly state_written: boolean
