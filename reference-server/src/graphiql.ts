@@ -172,6 +172,7 @@ export const loadGraphiql = (): Graphiql => {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="wm-style-nonce" content="${escapeAttribute(styleNonce)}">
 <title>Workflow Manager — GraphiQL</title>
+<link rel="icon" href="data:,">
 ${head}
 </head>
 <body>

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto"
 import { describe, expect, it } from "vitest"
 import { DEMO_TEMPLATE_ID } from "../src/demo.ts"
+import { loadGraphiql } from "../src/graphiql.ts"
 import type { ApiDeps } from "../src/graphql/context.ts"
 import { makeLoaders, templateKey } from "../src/graphql/loaders.ts"
 import { freshDataDir } from "./support/databases.ts"
@@ -114,7 +115,15 @@ describe("production mode", () => {
     expect(codes(typo)).toEqual(["BAD_USER_INPUT"])
     const page = await fetch(`${server().url}/graphql`, { headers: { accept: "text/html" } })
     expect(page.status).toBe(404)
-    await page.text()
+    expect(await page.text()).not.toMatch(/<html|graphiql\./i)
+    // nor its assets, under the names a development server gives them
+    const names = [...loadGraphiql().assets.keys()]
+    expect(names).toHaveLength(6)
+    for (const name of names) {
+      const asset = await fetch(`${server().url}/graphql/assets/${name}`)
+      expect(asset.status, name).toBe(404)
+      await asset.text()
+    }
   })
 })
 

@@ -1,16 +1,15 @@
 /**
  * GraphiQL at `GET /graphql`, over real HTTP: the page, each asset it loads (served by the server
  * from the npm packages, no URL a browser would fetch elsewhere), the strict CSP with its style
- * nonce, the start script's tabs (valid operations; the sign-in tab signs in), and production
- * mode (no page, no assets).
+ * nonce, and the start script's tabs (valid operations; the sign-in tab signs in). Production
+ * mode (no page, no assets): app.test.ts.
  */
-import { randomBytes } from "node:crypto"
 import { request } from "node:http"
 import { runInNewContext } from "node:vm"
 import { gunzipSync } from "node:zlib"
 import { parse, validate } from "graphql"
 import { describe, expect, it } from "vitest"
-import { acceptsGzip, loadGraphiql } from "../src/graphiql.ts"
+import { acceptsGzip } from "../src/graphiql.ts"
 import { makeSchema } from "../src/graphql/schema.ts"
 import { dataOf, useEmbeddedServer } from "./support/server.ts"
 
@@ -309,23 +308,5 @@ describe("acceptsGzip", () => {
     expect(acceptsGzip("gzip;q=abc")).toBe(false)
     expect(acceptsGzip(`${"x,".repeat(100_000)}gzip`)).toBe(false)
     expect(acceptsGzip("__proto__, constructor;q=1")).toBe(false)
-  })
-})
-
-describe("GraphiQL in production mode", () => {
-  const server = useEmbeddedServer({
-    NODE_ENV: "production",
-    WM_KEY_SECRET: randomBytes(24).toString("hex"),
-    AUTH_JWT_SECRET: randomBytes(48).toString("base64url"),
-    WM_DEMO_DATA: "false"
-  })
-
-  it("serves neither the page nor its assets", async () => {
-    const answer = await get(`${server().url}/graphql`, { accept: "text/html" })
-    expect(answer.status).toBe(404)
-    expect(answer.body.toString("utf8")).not.toMatch(/<html|graphiql\./i)
-    for (const name of loadGraphiql().assets.keys()) {
-      expect((await get(`${server().url}/graphql/assets/${name}`)).status, name).toBe(404)
-    }
   })
 })
