@@ -9,21 +9,59 @@ import { dirname, isAbsolute, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
 /**
- * Where the data lives: the embedded PGlite database in a folder, or a PostgreSQL server.
+ * A PostgreSQL server: the application's connection and the owner's.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export interface PostgresConfig {
+  /** The application's connection (a member of `workflow_app`, or the owner in development). */
+  readonly url: string
+  /** The owner's connection, for migrations and registering the operator (default: `url`). */
+  readonly ownerUrl: string
+  readonly poolMax: number
+}
+
+/**
+ * The MongoDB half of the split: where it is, and how often the reconciler repairs the index.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export interface MongoStorageConfig {
+  /** `MONGODB_URL` (`mongodb://` or `mongodb+srv://`; MongoDB 7 or FerretDB 1.24). */
+  readonly url: string
+  /** The database: the URL's path, else {@link DEFAULT_MONGODB_DATABASE}. */
+  readonly database: string
+  /** Mean interval between reconciler passes, in ms (each pass is jittered by ±20 %). */
+  readonly reconcileEveryMs: number
+  /** Commits younger than this are left to the write path that is projecting them, in ms. */
+  readonly reconcileGraceMs: number
+  /** Most commits one pass repairs. */
+  readonly reconcileLimit: number
+  /** Longest a pass may run before it is abandoned (the next pass takes over), in ms. */
+  readonly reconcileTimeoutMs: number
+}
+
+/**
+ * Where the data lives: the embedded PGlite database in a folder, a PostgreSQL server, or the
+ * split — PostgreSQL for tenants, users, templates and the index, MongoDB for events and states.
  *
  * @since 0.1.0
  * @category config
  */
 export type StorageConfig =
   | { readonly kind: "embedded"; readonly dataDir: string }
-  | {
-      readonly kind: "postgres"
-      /** The application's connection (a member of `workflow_app`, or the owner in development). */
-      readonly url: string
-      /** The owner's connection, for migrations and registering the operator (default: `url`). */
-      readonly ownerUrl: string
-      readonly poolMax: number
-    }
+  | ({ readonly kind: "postgres" } & PostgresConfig)
+  | ({ readonly kind: "split"; readonly mongo: MongoStorageConfig } & PostgresConfig)
+
+/**
+ * The MongoDB database of the split when `MONGODB_URL` names none.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const DEFAULT_MONGODB_DATABASE = "workflow_manager"
 
 /**
  * Limits on a GraphQL request.
@@ -73,8 +111,6 @@ export interface ServerConfig {
   /** Allow-list of the api-call handler (`host:port` or CIDR entries). */
   readonly apiCallAllow: ReadonlyArray<string>
   readonly logLevel: string
-  /** Set but not wired yet (packages/mongo has not landed): reported at start. */
-  readonly mongodbUrl: string | undefined
   /** How long a graceful shutdown waits for requests in flight, in ms. */
   readonly shutdownGraceMs: number
 }
@@ -137,6 +173,61 @@ const postgresUrl = (name: string, raw: string): string => {
   return raw
 }
 
+/** Characters MongoDB refuses in a database name (and `%`, so that an escaped name is refused, not guessed). */
+const BAD_DATABASE = /[/\\. "$*<>:|?%\u0000]/
+
+/** `scheme://[credentials@]hosts[/database][?options]`; hosts may be a comma-separated list (a replica set). */
+const MONGODB_URL = /^(mongodb(?:\+srv)?):\/\/([^/?#]+)(?:\/([^?#]*))?(?:\?[^#]*)?$/
+
+const mongoUrl = (env: NodeJS.ProcessEnv, raw: string): MongoStorageConfig => {
+  const parsed = MONGODB_URL.exec(raw)
+  if (parsed === null) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]
+    throw new ConfigError(
+      "MONGODB_URL",
+      scheme === undefined || /^mongodb(\+srv)?$/i.test(scheme)
+        ? "is not a mongodb:// URL"
+        : `expected a mongodb:// or mongodb+srv:// URL, got ${scheme.slice(0, 20)}://`
+    )
+  }
+  const path = parsed[3] ?? ""
+  const database = path === "" ? DEFAULT_MONGODB_DATABASE : path
+  if (BAD_DATABASE.test(database) || Buffer.byteLength(database) > 63) {
+    throw new ConfigError("MONGODB_URL", `"${database.slice(0, 80)}" is not a MongoDB database name`)
+  }
+  const everyMs = integer(env, "WM_RECONCILE_INTERVAL_MS", 15_000, 1_000, 3_600_000)
+  return {
+    url: raw,
+    database,
+    reconcileEveryMs: everyMs,
+    reconcileGraceMs: integer(env, "WM_RECONCILE_GRACE_MS", 30_000, 0, 86_400_000),
+    reconcileLimit: integer(env, "WM_RECONCILE_LIMIT", 1000, 1, 100_000),
+    reconcileTimeoutMs: integer(env, "WM_RECONCILE_TIMEOUT_MS", 60_000, 1_000, 3_600_000)
+  }
+}
+
+const storageOf = (env: NodeJS.ProcessEnv, dataDir: string): StorageConfig => {
+  const databaseUrl = text(env, "DATABASE_URL")
+  const mongodbUrl = text(env, "MONGODB_URL")
+  if (databaseUrl === undefined) {
+    if (mongodbUrl !== undefined) {
+      throw new ConfigError(
+        "MONGODB_URL",
+        "needs DATABASE_URL too: the split keeps tenants, users, templates and the index in PostgreSQL (the embedded database is not shared with MongoDB)"
+      )
+    }
+    return { kind: "embedded", dataDir: join(dataDir, "pglite") }
+  }
+  const postgres: PostgresConfig = {
+    url: postgresUrl("DATABASE_URL", databaseUrl),
+    ownerUrl: postgresUrl("DATABASE_OWNER_URL", text(env, "DATABASE_OWNER_URL") ?? databaseUrl),
+    poolMax: integer(env, "DATABASE_POOL_MAX", 10, 1, 1000)
+  }
+  return mongodbUrl === undefined
+    ? { kind: "postgres", ...postgres }
+    : { kind: "split", ...postgres, mongo: mongoUrl(env, mongodbUrl) }
+}
+
 const list = (raw: string | undefined): ReadonlyArray<string> =>
   raw === undefined
     ? []
@@ -176,16 +267,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): ServerConfig =
   const production = (text(env, "NODE_ENV") ?? "development") === "production"
   const rawDir = text(env, "WM_DATA_DIR")
   const dataDir = rawDir === undefined ? join(serverDir, ".data") : isAbsolute(rawDir) ? rawDir : resolve(rawDir)
-  const databaseUrl = text(env, "DATABASE_URL")
-  const storage: StorageConfig =
-    databaseUrl === undefined
-      ? { kind: "embedded", dataDir: join(dataDir, "pglite") }
-      : {
-          kind: "postgres",
-          url: postgresUrl("DATABASE_URL", databaseUrl),
-          ownerUrl: postgresUrl("DATABASE_OWNER_URL", text(env, "DATABASE_OWNER_URL") ?? databaseUrl),
-          poolMax: integer(env, "DATABASE_POOL_MAX", 10, 1, 1000)
-        }
+  const storage = storageOf(env, dataDir)
   const keySecret = text(env, "WM_KEY_SECRET")
   if (keySecret !== undefined && keySecret.length < 16) {
     throw new ConfigError("WM_KEY_SECRET", "must be at least 16 characters")
@@ -218,7 +300,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): ServerConfig =
     },
     apiCallAllow: list(text(env, "WM_API_CALL_ALLOW")),
     logLevel: text(env, "LOG_LEVEL") ?? "info",
-    mongodbUrl: text(env, "MONGODB_URL"),
     shutdownGraceMs: integer(env, "WM_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)
   }
 }

@@ -14,7 +14,12 @@ const server = await startServer(config).catch((error: unknown) => {
   process.exit(1)
 })
 
-const where = config.storage.kind === "embedded" ? `embedded PostgreSQL in ${config.storage.dataDir}` : "PostgreSQL"
+const where =
+  config.storage.kind === "embedded"
+    ? `embedded PostgreSQL in ${config.storage.dataDir}`
+    : config.storage.kind === "split"
+      ? `PostgreSQL + MongoDB (database ${config.storage.mongo.database})`
+      : "PostgreSQL"
 const lines = [
   "",
   `Workflow Manager reference server — ${where}`,

@@ -30,7 +30,7 @@ export interface RunningServer {
   readonly auth: Auth
   /** What the demo seeding did (`undefined` when it is off). */
   readonly demo: SeedReport | undefined
-  /** Stops accepting requests, lets those in flight finish (within the grace period), closes the storage. */
+  /** Stops accepting requests, lets those in flight finish (within the grace period), closes the storage (the reconciler and the MongoDB client too). */
   readonly close: () => Promise<void>
 }
 
@@ -56,12 +56,9 @@ export const startServer = async (
 ): Promise<RunningServer> => {
   const logger = pino({ level: config.logLevel, base: { service: "workflow-manager" } })
   const warn = (message: string) => logger.warn(message)
-  if (config.mongodbUrl !== undefined) {
-    warn(
-      "MONGODB_URL is set but not used yet: @workflow-manager/mongo has not landed; events and states stay in PostgreSQL"
-    )
-  }
-  const storage = await openStorage(config)
+  const storage = await openStorage(config, {
+    log: (level, message, details) => logger[level]({ component: "reconciler", ...details }, message)
+  })
   try {
     const keySecret = await keySecretOf(config, warn)
     const authConfig = await loadAuthConfig(env, { dataDir: config.dataDir, warn })

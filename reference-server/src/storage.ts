@@ -1,15 +1,20 @@
 /**
  * The server's storage: the embedded PostgreSQL (PGlite, persisted in a data folder) by default,
- * or a PostgreSQL server from `DATABASE_URL`. Opening it applies the pending migrations (as the
- * owner), registers the operator's organisation once, and builds every pg-rls service over one
- * client; the adapter switches to the `workflow_app` role in every transaction, so row-level
- * security holds whichever login the client uses.
+ * a PostgreSQL server from `DATABASE_URL`, or the split with `MONGODB_URL` too. Opening it applies
+ * the pending migrations (as the owner), registers the operator's organisation once, and builds
+ * every pg-rls service over one client; the adapter switches to the `workflow_app` role in every
+ * transaction, so row-level security holds whichever login the client uses.
+ *
+ * On the split, events, states (and the outbox, once `@workflow-manager/mongo` has one) are in
+ * MongoDB; tenants, users, market roles, templates and the index stay in PostgreSQL under RLS.
+ * The MongoDB indexes are created at start, and the reconciler runs in process.
  *
  * @since 0.1.0
  */
 import { mkdir } from "node:fs/promises"
 import { PGlite } from "@electric-sql/pglite"
-import { runPromise } from "@workflow-manager/core"
+import { type OutboxService, runPromise } from "@workflow-manager/core"
+import { makeSplit } from "@workflow-manager/mongo"
 import {
   anonymous,
   createOperatorOrganisation,
@@ -24,8 +29,10 @@ import {
   type PoolLike,
   withTenant
 } from "@workflow-manager/pg-rls"
+import { MongoClient } from "mongodb"
 import pg from "pg"
-import type { ServerConfig, StorageConfig } from "./config.ts"
+import type { MongoStorageConfig, ServerConfig, StorageConfig } from "./config.ts"
+import { type ReconcilerLog, type ReconcilerLoop, startReconcilerLoop } from "./reconcilerLoop.ts"
 
 /**
  * The opened storage.
@@ -37,14 +44,17 @@ export interface Storage {
   readonly kind: StorageConfig["kind"]
   /** The application's client (pg-rls enters a tenant scope in each transaction). */
   readonly client: PgClient
+  /** pg-rls's services; on the split, the event, instance, index and write stores are MongoDB's. */
   readonly services: PgRlsServices
+  /** The split's MongoDB half (`undefined` on the other storages). */
+  readonly mongo: { readonly database: string; readonly reconciler: ReconcilerLoop } | undefined
   /** The tenant id of the operator's organisation (whose users may be `market_ops`). */
   readonly operatorId: string
   /** What the migrations applied at start (empty when `migrate` is off or nothing was pending). */
   readonly migrations: MigrationReport | undefined
-  /** Resolves when the database answers a query (the readiness probe). */
+  /** Resolves when every database answers (the readiness probe). */
   readonly ping: () => Promise<void>
-  /** Closes the client (the pool, or the embedded database after a checkpoint). */
+  /** Stops the reconciler, closes the MongoDB client and the PostgreSQL client (the pool, or the embedded database after a checkpoint). */
   readonly close: () => Promise<void>
 }
 
@@ -93,6 +103,82 @@ const operatorOrganisation = async (owner: PgClient, app: PgClient, config: Serv
   )
 }
 
+/**
+ * Options of {@link openStorage}.
+ *
+ * @since 0.1.0
+ * @category storage
+ */
+export interface OpenStorageOptions {
+  /** Where the split's reconciler reports (default: nowhere). */
+  readonly log?: ReconcilerLog
+}
+
+interface MongoHalf {
+  readonly database: string
+  readonly services: PgRlsServices
+  readonly reconciler: ReconcilerLoop
+  readonly ping: () => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+/** Connects to MongoDB, creates its indexes, and puts the split together over pg-rls's index and templates. */
+const openMongo = async (
+  config: MongoStorageConfig,
+  postgres: PgRlsServices,
+  log: ReconcilerLog | undefined
+): Promise<MongoHalf> => {
+  const client = new MongoClient(config.url, {
+    appName: "workflow-manager-reference-server",
+    serverSelectionTimeoutMS: 10_000,
+    connectTimeoutMS: 10_000
+  })
+  try {
+    await client.connect()
+    const db = client.db(config.database)
+    const mongo = await runPromise(
+      makeSplit({ db }, { index: postgres.workflowIndex, templates: postgres.templateStore })
+    )
+    // the adapter's outbox, once @workflow-manager/mongo has one; pg-rls's until then (nothing drains it here)
+    const outbox = (mongo as { readonly outbox?: OutboxService }).outbox ?? postgres.outbox
+    const reconciler = startReconcilerLoop(mongo.reconciler, {
+      everyMs: config.reconcileEveryMs,
+      graceMs: config.reconcileGraceMs,
+      limit: config.reconcileLimit,
+      timeoutMs: config.reconcileTimeoutMs,
+      ...(log === undefined ? {} : { log })
+    })
+    return {
+      database: config.database,
+      services: {
+        ...postgres,
+        eventStore: mongo.eventStore,
+        instanceStore: mongo.instanceStore,
+        workflowIndex: mongo.workflowIndex,
+        templateStore: mongo.templateStore,
+        workflowStore: mongo.workflowStore,
+        outbox
+      },
+      reconciler,
+      ping: async () => {
+        await db.command({ ping: 1 })
+      },
+      close: async () => {
+        try {
+          await reconciler.stop()
+        } finally {
+          await client.close()
+        }
+      }
+    }
+  } catch (error) {
+    await client.close().catch(() => {})
+    throw new StorageStartError(`could not prepare MongoDB (database ${config.database}): ${describe(error)}`, {
+      cause: error
+    })
+  }
+}
+
 const openClients = async (
   config: ServerConfig
 ): Promise<{ app: PgClient; owner: PgClient; closeOwner: () => Promise<void> }> => {
@@ -125,7 +211,7 @@ const openClients = async (
  * @since 0.1.0
  * @category storage
  */
-export const openStorage = async (config: ServerConfig): Promise<Storage> => {
+export const openStorage = async (config: ServerConfig, options: OpenStorageOptions = {}): Promise<Storage> => {
   const where = config.storage.kind === "embedded" ? `the embedded database in ${config.storage.dataDir}` : "PostgreSQL"
   let clients: Awaited<ReturnType<typeof openClients>>
   try {
@@ -134,23 +220,35 @@ export const openStorage = async (config: ServerConfig): Promise<Storage> => {
     throw new StorageStartError(`could not open ${where}: ${describe(error)}`, { cause: error })
   }
   const { app, owner, closeOwner } = clients
+  let split: MongoHalf | undefined
   try {
     const migrations = config.migrate ? await runPromise(migrate(owner)) : undefined
     const operatorId = await operatorOrganisation(owner, app, config)
     await closeOwner()
-    const services = await runPromise(make({ client: app }))
+    const postgres = await runPromise(make({ client: app }))
+    if (config.storage.kind === "split") split = await openMongo(config.storage.mongo, postgres, options.log)
+    const services = split === undefined ? postgres : split.services
+    const half = split
     return {
       kind: config.storage.kind,
       client: app,
       services,
+      mongo: half === undefined ? undefined : { database: half.database, reconciler: half.reconciler },
       operatorId,
       migrations,
       ping: async () => {
-        await app.query("select 1")
+        await Promise.all([app.query("select 1"), half?.ping()])
       },
-      close: () => app.close()
+      close: async () => {
+        try {
+          await half?.close()
+        } finally {
+          await app.close()
+        }
+      }
     }
   } catch (error) {
+    await split?.close().catch(() => {})
     await closeOwner().catch(() => {})
     await app.close().catch(() => {})
     if (error instanceof StorageStartError) throw error

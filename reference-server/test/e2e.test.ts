@@ -1,6 +1,6 @@
 /**
- * The seed's sequences over HTTP, on the embedded default and on PostgreSQL: sequence 1 (the
- * operator onboards a participant: create, steps, submit, approve), sequence 3 (a filtered list,
+ * The seed's sequences over HTTP, on the embedded default, on PostgreSQL and on the split
+ * (PostgreSQL + FerretDB): sequence 1 (the operator onboards a participant: create, steps, submit, approve), sequence 3 (a filtered list,
  * then one workflow with its tenant and events) and sequence 4 (rollback with compensation),
  * asserting the answers and the event log.
  */
@@ -58,244 +58,249 @@ const eventTypes = async (server: TestServer, token: string, id: string) => {
   return events.map((e) => (e.stepId === null ? e.type : `${e.type}:${e.stepId}`))
 }
 
-await describeServers("the seed's sequences over HTTP", (server) => {
-  it("sequence 1: the operator creates a BRP onboarding for a participant, runs its steps, submits, approves", async () => {
-    const s = server()
-    const ops = await s.login("ops@elia.example")
-    const tenantId = await tenantIdOf(s, ops, engie.vatNumber)
+await describeServers(
+  "the seed's sequences over HTTP",
+  (server) => {
+    it("sequence 1: the operator creates a BRP onboarding for a participant, runs its steps, submits, approves", async () => {
+      const s = server()
+      const ops = await s.login("ops@elia.example")
+      const tenantId = await tenantIdOf(s, ops, engie.vatNumber)
 
-    const created = await mutate(s, ops, "createWorkflow", "CreateWorkflowInput", {
-      templateId: DEMO_TEMPLATE_ID,
-      tenantId,
-      marketRole: "BRP",
-      idempotencyKey: "sequence-1"
-    })
-    expect(created.workflow).toMatchObject({ status: "DRAFT", tenantId })
-    expect(created.version).toBe(1)
-    expect(created.events.map((e) => e.type)).toEqual(["WORKFLOW_CREATED"])
-    const id = created.workflow.id
+      const created = await mutate(s, ops, "createWorkflow", "CreateWorkflowInput", {
+        templateId: DEMO_TEMPLATE_ID,
+        tenantId,
+        marketRole: "BRP",
+        idempotencyKey: "sequence-1"
+      })
+      expect(created.workflow).toMatchObject({ status: "DRAFT", tenantId })
+      expect(created.version).toBe(1)
+      expect(created.events.map((e) => e.type)).toEqual(["WORKFLOW_CREATED"])
+      const id = created.workflow.id
 
-    // a repeat with the same key answers the same workflow; a stale version is a conflict
-    const repeat = await mutate(s, ops, "createWorkflow", "CreateWorkflowInput", {
-      templateId: DEMO_TEMPLATE_ID,
-      tenantId,
-      marketRole: "BRP",
-      idempotencyKey: "sequence-1"
-    })
-    expect(repeat.workflow.id).toBe(id)
-    const stale = await s.gql(
-      "mutation ($input: CommandInput!) { startWorkflow(input: $input) { version } }",
-      { input: { workflowId: id, expectedVersion: 7 } },
-      ops
-    )
-    expect(codes(stale)).toEqual(["CONFLICT"])
+      // a repeat with the same key answers the same workflow; a stale version is a conflict
+      const repeat = await mutate(s, ops, "createWorkflow", "CreateWorkflowInput", {
+        templateId: DEMO_TEMPLATE_ID,
+        tenantId,
+        marketRole: "BRP",
+        idempotencyKey: "sequence-1"
+      })
+      expect(repeat.workflow.id).toBe(id)
+      const stale = await s.gql(
+        "mutation ($input: CommandInput!) { startWorkflow(input: $input) { version } }",
+        { input: { workflowId: id, expectedVersion: 7 } },
+        ops
+      )
+      expect(codes(stale)).toEqual(["CONFLICT"])
 
-    let at = await mutate(s, ops, "startWorkflow", "CommandInput", { workflowId: id, expectedVersion: 1 })
-    expect(at.workflow).toMatchObject({ status: "IN_PROGRESS", currentStepId: "company-info" })
+      let at = await mutate(s, ops, "startWorkflow", "CommandInput", { workflowId: id, expectedVersion: 1 })
+      expect(at.workflow).toMatchObject({ status: "IN_PROGRESS", currentStepId: "company-info" })
 
-    // a wrong VAT number: the step is refused with field paths, and nothing moves on
-    const refused = await s.gql(
-      "mutation ($input: ExecuteStepInput!) { executeStep(input: $input) { version } }",
-      {
-        input: {
+      // a wrong VAT number: the step is refused with field paths, and nothing moves on
+      const refused = await s.gql(
+        "mutation ($input: ExecuteStepInput!) { executeStep(input: $input) { version } }",
+        {
+          input: {
+            workflowId: id,
+            expectedVersion: at.version,
+            stepId: "company-info",
+            input: { ...inputs["company-info"], vatNumber: "BE0403170702" }
+          }
+        },
+        ops
+      )
+      const refusal = refused.body.errors?.[0]
+      expect(["VALIDATION_FAILED", "STEP_FAILED", "BAD_USER_INPUT"]).toContain(refusal?.extensions?.code)
+      expect(JSON.stringify(refusal?.extensions)).toContain("vatNumber")
+      if (refusal?.extensions?.code === "STEP_FAILED") at = { ...at, version: refusal.extensions.version as number }
+
+      // four eyes: the approval step is decided by the participant's approver, not by who created the workflow
+      const approver = await s.login("approver@electrabel.example")
+      for (const stepId of ["company-info", "portfolio", "approval", "contract"] as const) {
+        at = await mutate(s, stepId === "approval" ? approver : ops, "executeStep", "ExecuteStepInput", {
           workflowId: id,
           expectedVersion: at.version,
-          stepId: "company-info",
-          input: { ...inputs["company-info"], vatNumber: "BE0403170702" }
-        }
-      },
-      ops
-    )
-    const refusal = refused.body.errors?.[0]
-    expect(["VALIDATION_FAILED", "STEP_FAILED", "BAD_USER_INPUT"]).toContain(refusal?.extensions?.code)
-    expect(JSON.stringify(refusal?.extensions)).toContain("vatNumber")
-    if (refusal?.extensions?.code === "STEP_FAILED") at = { ...at, version: refusal.extensions.version as number }
+          stepId,
+          input: inputs[stepId],
+          idempotencyKey: `sequence-1-${stepId}`
+        })
+      }
+      expect(at.workflow.status).toBe("AWAITING_VALIDATION")
 
-    // four eyes: the approval step is decided by the participant's approver, not by who created the workflow
-    const approver = await s.login("approver@electrabel.example")
-    for (const stepId of ["company-info", "portfolio", "approval", "contract"] as const) {
-      at = await mutate(s, stepId === "approval" ? approver : ops, "executeStep", "ExecuteStepInput", {
+      const validation = await s.gql(
+        "query ($id: ID!) { validateWorkflow(id: $id) { valid issues { path } } }",
+        { id },
+        ops
+      )
+      expect(validation.body.data?.validateWorkflow).toEqual({ valid: true, issues: [] })
+
+      at = await mutate(s, ops, "submitWorkflow", "CommentInput", { workflowId: id, expectedVersion: at.version })
+      expect(at.workflow.status).toBe("SUBMITTED")
+      expect(at.events.map((e) => e.type)).toContain("WORKFLOW_SUBMITTED")
+      at = await mutate(s, ops, "approveWorkflow", "CommentInput", {
         workflowId: id,
         expectedVersion: at.version,
-        stepId,
-        input: inputs[stepId],
-        idempotencyKey: `sequence-1-${stepId}`
+        comment: "welcome"
       })
-    }
-    expect(at.workflow.status).toBe("AWAITING_VALIDATION")
+      expect(at.workflow.status).toBe("COMPLETED")
 
-    const validation = await s.gql(
-      "query ($id: ID!) { validateWorkflow(id: $id) { valid issues { path } } }",
-      { id },
-      ops
-    )
-    expect(validation.body.data?.validateWorkflow).toEqual({ valid: true, issues: [] })
-
-    at = await mutate(s, ops, "submitWorkflow", "CommentInput", { workflowId: id, expectedVersion: at.version })
-    expect(at.workflow.status).toBe("SUBMITTED")
-    expect(at.events.map((e) => e.type)).toContain("WORKFLOW_SUBMITTED")
-    at = await mutate(s, ops, "approveWorkflow", "CommentInput", {
-      workflowId: id,
-      expectedVersion: at.version,
-      comment: "welcome"
+      const log = await eventTypes(s, ops, id)
+      expect(log[0]).toBe("WORKFLOW_CREATED")
+      expect(log[1]).toBe("WORKFLOW_STARTED:company-info")
+      for (const step of ["company-info", "portfolio", "approval", "contract"]) {
+        expect(log).toContain(`STEP_COMPLETED:${step}`)
+      }
+      expect(log.indexOf("STEP_COMPLETED:portfolio")).toBeGreaterThan(log.indexOf("STEP_COMPLETED:company-info"))
+      expect(log).toContain("WORKFLOW_AWAITING_VALIDATION")
+      expect(log.slice(-3)).toEqual(["WORKFLOW_SUBMITTED", "WORKFLOW_APPROVED", "WORKFLOW_COMPLETED"])
     })
-    expect(at.workflow.status).toBe("COMPLETED")
 
-    const log = await eventTypes(s, ops, id)
-    expect(log[0]).toBe("WORKFLOW_CREATED")
-    expect(log[1]).toBe("WORKFLOW_STARTED:company-info")
-    for (const step of ["company-info", "portfolio", "approval", "contract"]) {
-      expect(log).toContain(`STEP_COMPLETED:${step}`)
-    }
-    expect(log.indexOf("STEP_COMPLETED:portfolio")).toBeGreaterThan(log.indexOf("STEP_COMPLETED:company-info"))
-    expect(log).toContain("WORKFLOW_AWAITING_VALIDATION")
-    expect(log.slice(-3)).toEqual(["WORKFLOW_SUBMITTED", "WORKFLOW_APPROVED", "WORKFLOW_COMPLETED"])
-  })
-
-  it("sequence 3: a tenant user lists its workflows in progress, then reads one with its tenant and events", async () => {
-    const s = server()
-    const user = await s.login("user@electrabel.example")
-    const list = await s.gql(
-      `query ($after: String) { workflows(filter: { status: [IN_PROGRESS] }, first: 1, after: $after) {
+    it("sequence 3: a tenant user lists its workflows in progress, then reads one with its tenant and events", async () => {
+      const s = server()
+      const user = await s.login("user@electrabel.example")
+      const list = await s.gql(
+        `query ($after: String) { workflows(filter: { status: [IN_PROGRESS] }, first: 1, after: $after) {
           edges { cursor node { id status tenant { companyName vatNumber } } }
           pageInfo { hasNextPage endCursor } } }`,
-      {},
-      user
-    )
-    expect(list.body.errors).toBeUndefined()
-    const page = list.body.data?.workflows as {
-      edges: ReadonlyArray<{ cursor: string; node: { id: string; status: string; tenant: { companyName: string } } }>
-      pageInfo: { hasNextPage: boolean; endCursor: string | null }
-    }
-    expect(page.edges).toHaveLength(1)
-    expect(page.edges[0]?.node).toMatchObject({ status: "IN_PROGRESS", tenant: { companyName: engie.companyName } })
-
-    // every page, following the cursors: only this tenant's workflows in progress, none twice
-    const seen: Array<string> = []
-    let after: string | null = null
-    for (let i = 0; i < 20; i++) {
-      const next = await s.gql(
-        "query ($after: String) { workflows(filter: { status: [IN_PROGRESS] }, first: 2, after: $after) { nodes { id status tenantId } pageInfo { hasNextPage endCursor } } }",
-        { after },
+        {},
         user
       )
-      const got = next.body.data?.workflows as {
-        nodes: ReadonlyArray<{ id: string; status: string; tenantId: string }>
+      expect(list.body.errors).toBeUndefined()
+      const page = list.body.data?.workflows as {
+        edges: ReadonlyArray<{ cursor: string; node: { id: string; status: string; tenant: { companyName: string } } }>
         pageInfo: { hasNextPage: boolean; endCursor: string | null }
       }
-      for (const node of got.nodes) {
-        expect(node.status).toBe("IN_PROGRESS")
-        seen.push(node.id)
-      }
-      if (!got.pageInfo.hasNextPage) break
-      after = got.pageInfo.endCursor
-    }
-    expect(new Set(seen).size).toBe(seen.length)
-    expect(seen.length).toBeGreaterThanOrEqual(1)
+      expect(page.edges).toHaveLength(1)
+      expect(page.edges[0]?.node).toMatchObject({ status: "IN_PROGRESS", tenant: { companyName: engie.companyName } })
 
-    const one = await s.gql(
-      `query ($id: ID!) { workflow(id: $id) {
+      // every page, following the cursors: only this tenant's workflows in progress, none twice
+      const seen: Array<string> = []
+      let after: string | null = null
+      for (let i = 0; i < 20; i++) {
+        const next = await s.gql(
+          "query ($after: String) { workflows(filter: { status: [IN_PROGRESS] }, first: 2, after: $after) { nodes { id status tenantId } pageInfo { hasNextPage endCursor } } }",
+          { after },
+          user
+        )
+        const got = next.body.data?.workflows as {
+          nodes: ReadonlyArray<{ id: string; status: string; tenantId: string }>
+          pageInfo: { hasNextPage: boolean; endCursor: string | null }
+        }
+        for (const node of got.nodes) {
+          expect(node.status).toBe("IN_PROGRESS")
+          seen.push(node.id)
+        }
+        if (!got.pageInfo.hasNextPage) break
+        after = got.pageInfo.endCursor
+      }
+      expect(new Set(seen).size).toBe(seen.length)
+      expect(seen.length).toBeGreaterThanOrEqual(1)
+
+      const one = await s.gql(
+        `query ($id: ID!) { workflow(id: $id) {
           id status version tenant { companyName vatNumber eic } template { id name }
           currentStep { id type } state { steps { stepId status data completedBy } }
           events { sequence type stepId performedBy occurredAt data } } }`,
-      { id: seen[0] },
-      user
-    )
-    expect(one.body.errors).toBeUndefined()
-    const workflow = one.body.data?.workflow as {
-      version: number
-      tenant: { vatNumber: string; eic: string }
-      state: { steps: ReadonlyArray<{ stepId: string; status: string; data: unknown }> }
-      events: ReadonlyArray<{ sequence: number; type: string; occurredAt: string }>
-    }
-    expect(workflow.tenant).toMatchObject({ vatNumber: engie.vatNumber, eic: engie.eic })
-    expect(workflow.events.at(-1)?.sequence).toBe(workflow.version)
-    expect(workflow.events[0]?.type).toBe("WORKFLOW_CREATED")
-    const times = workflow.events.map((e) => Date.parse(e.occurredAt))
-    expect([...times].sort((a, b) => a - b)).toEqual(times)
-    expect(workflow.state.steps.find((step) => step.stepId === "company-info")).toMatchObject({
-      status: "completed",
-      data: { vatNumber: engie.vatNumber }
+        { id: seen[0] },
+        user
+      )
+      expect(one.body.errors).toBeUndefined()
+      const workflow = one.body.data?.workflow as {
+        version: number
+        tenant: { vatNumber: string; eic: string }
+        state: { steps: ReadonlyArray<{ stepId: string; status: string; data: unknown }> }
+        events: ReadonlyArray<{ sequence: number; type: string; occurredAt: string }>
+      }
+      expect(workflow.tenant).toMatchObject({ vatNumber: engie.vatNumber, eic: engie.eic })
+      expect(workflow.events.at(-1)?.sequence).toBe(workflow.version)
+      expect(workflow.events[0]?.type).toBe("WORKFLOW_CREATED")
+      const times = workflow.events.map((e) => Date.parse(e.occurredAt))
+      expect([...times].sort((a, b) => a - b)).toEqual(times)
+      expect(workflow.state.steps.find((step) => step.stepId === "company-info")).toMatchObject({
+        status: "completed",
+        data: { vatNumber: engie.vatNumber }
+      })
     })
-  })
 
-  it("sequence 4: rollback to company-info compensates approval then portfolio, recorded in the event log", async () => {
-    const s = server()
-    const user = await s.login("user@electrabel.example")
-    const approver = await s.login("approver@electrabel.example")
-    const admin = await s.login("admin@electrabel.example")
-    let at = await mutate(s, user, "createWorkflow", "CreateWorkflowInput", { templateId: DEMO_TEMPLATE_ID })
-    const id = at.workflow.id
-    at = await mutate(s, user, "startWorkflow", "CommandInput", { workflowId: id, expectedVersion: at.version })
-    for (const [stepId, token] of [
-      ["company-info", user],
-      ["portfolio", user],
-      ["approval", approver]
-    ] as const) {
-      at = await mutate(s, token, "executeStep", "ExecuteStepInput", {
+    it("sequence 4: rollback to company-info compensates approval then portfolio, recorded in the event log", async () => {
+      const s = server()
+      const user = await s.login("user@electrabel.example")
+      const approver = await s.login("approver@electrabel.example")
+      const admin = await s.login("admin@electrabel.example")
+      let at = await mutate(s, user, "createWorkflow", "CreateWorkflowInput", { templateId: DEMO_TEMPLATE_ID })
+      const id = at.workflow.id
+      at = await mutate(s, user, "startWorkflow", "CommandInput", { workflowId: id, expectedVersion: at.version })
+      for (const [stepId, token] of [
+        ["company-info", user],
+        ["portfolio", user],
+        ["approval", approver]
+      ] as const) {
+        at = await mutate(s, token, "executeStep", "ExecuteStepInput", {
+          workflowId: id,
+          expectedVersion: at.version,
+          stepId,
+          input: inputs[stepId]
+        })
+      }
+      expect(at.workflow.currentStepId).toBe("contract")
+
+      // a tenant user may not roll back (the permission matrix), a tenant admin may
+      const forbidden = await s.gql(
+        "mutation ($input: RollbackInput!) { rollbackWorkflow(input: $input) { version } }",
+        { input: { workflowId: id, expectedVersion: at.version, toStepId: "company-info" } },
+        user
+      )
+      expect(codes(forbidden)).toEqual(["FORBIDDEN"])
+
+      const rolled = await mutate(s, admin, "rollbackWorkflow", "RollbackInput", {
         workflowId: id,
         expectedVersion: at.version,
-        stepId,
-        input: inputs[stepId]
+        toStepId: "company-info",
+        idempotencyKey: "sequence-4"
       })
-    }
-    expect(at.workflow.currentStepId).toBe("contract")
+      expect(rolled.version).toBe(at.version + rolled.events.length)
+      expect(rolled.events.map((e) => (e.stepId === null ? e.type : `${e.type}:${e.stepId}`))).toEqual([
+        "WORKFLOW_ROLLBACK_STARTED:company-info",
+        "STEP_COMPENSATED:approval",
+        "STEP_COMPENSATED:portfolio",
+        "WORKFLOW_ROLLED_BACK:company-info"
+      ])
+      expect(rolled.workflow.status).toBe("IN_PROGRESS")
 
-    // a tenant user may not roll back (the permission matrix), a tenant admin may
-    const forbidden = await s.gql(
-      "mutation ($input: RollbackInput!) { rollbackWorkflow(input: $input) { version } }",
-      { input: { workflowId: id, expectedVersion: at.version, toStepId: "company-info" } },
-      user
-    )
-    expect(codes(forbidden)).toEqual(["FORBIDDEN"])
+      const after = await s.gql(
+        "query ($id: ID!) { workflow(id: $id) { status currentStepId state { steps { stepId status } } } }",
+        { id },
+        admin
+      )
+      const state = after.body.data?.workflow as {
+        status: string
+        currentStepId: string
+        state: { steps: ReadonlyArray<{ stepId: string; status: string }> }
+      }
+      expect(state.status).toBe("IN_PROGRESS")
+      const statusOf = (stepId: string) => state.state.steps.find((step) => step.stepId === stepId)?.status
+      expect(statusOf("approval")).not.toBe("completed")
+      expect(statusOf("portfolio")).not.toBe("completed")
 
-    const rolled = await mutate(s, admin, "rollbackWorkflow", "RollbackInput", {
-      workflowId: id,
-      expectedVersion: at.version,
-      toStepId: "company-info",
-      idempotencyKey: "sequence-4"
+      // the state before the rollback is still there, by time travel
+      const before = await s.gql(
+        "query ($id: ID!, $sequence: Int) { workflowStateAt(id: $id, sequence: $sequence) { status currentStepId version } }",
+        { id, sequence: at.version },
+        admin
+      )
+      expect(before.body.data?.workflowStateAt).toEqual({
+        status: "IN_PROGRESS",
+        currentStepId: "contract",
+        version: at.version
+      })
+
+      const log = await eventTypes(s, admin, id)
+      expect(log.slice(-3).map((e) => e.split(":")[0])).toEqual([
+        "STEP_COMPENSATED",
+        "STEP_COMPENSATED",
+        "WORKFLOW_ROLLED_BACK"
+      ])
     })
-    expect(rolled.version).toBe(at.version + rolled.events.length)
-    expect(rolled.events.map((e) => (e.stepId === null ? e.type : `${e.type}:${e.stepId}`))).toEqual([
-      "WORKFLOW_ROLLBACK_STARTED:company-info",
-      "STEP_COMPENSATED:approval",
-      "STEP_COMPENSATED:portfolio",
-      "WORKFLOW_ROLLED_BACK:company-info"
-    ])
-    expect(rolled.workflow.status).toBe("IN_PROGRESS")
-
-    const after = await s.gql(
-      "query ($id: ID!) { workflow(id: $id) { status currentStepId state { steps { stepId status } } } }",
-      { id },
-      admin
-    )
-    const state = after.body.data?.workflow as {
-      status: string
-      currentStepId: string
-      state: { steps: ReadonlyArray<{ stepId: string; status: string }> }
-    }
-    expect(state.status).toBe("IN_PROGRESS")
-    const statusOf = (stepId: string) => state.state.steps.find((step) => step.stepId === stepId)?.status
-    expect(statusOf("approval")).not.toBe("completed")
-    expect(statusOf("portfolio")).not.toBe("completed")
-
-    // the state before the rollback is still there, by time travel
-    const before = await s.gql(
-      "query ($id: ID!, $sequence: Int) { workflowStateAt(id: $id, sequence: $sequence) { status currentStepId version } }",
-      { id, sequence: at.version },
-      admin
-    )
-    expect(before.body.data?.workflowStateAt).toEqual({
-      status: "IN_PROGRESS",
-      currentStepId: "contract",
-      version: at.version
-    })
-
-    const log = await eventTypes(s, admin, id)
-    expect(log.slice(-3).map((e) => e.split(":")[0])).toEqual([
-      "STEP_COMPENSATED",
-      "STEP_COMPENSATED",
-      "WORKFLOW_ROLLED_BACK"
-    ])
-  })
-})
+  },
+  {},
+  { split: true }
+)

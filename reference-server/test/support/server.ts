@@ -1,14 +1,15 @@
 /**
  * The whole server, started the way `pnpm start` starts it (configuration from an environment,
- * storage, auth, engine, demo data, Fastify listening on 127.0.0.1:0), on the embedded default
- * and on a fresh PostgreSQL database; and a small GraphQL client over real HTTP.
+ * storage, auth, engine, demo data, Fastify listening on 127.0.0.1:0), on the embedded default,
+ * on a fresh PostgreSQL database, and on the split (a fresh PostgreSQL database + a fresh database
+ * on the MongoDB-wire server, FerretDB here); and a small GraphQL client over real HTTP.
  */
-import { describeWithService, PostgreSQL } from "@workflow-manager/test-utils"
-import { afterAll, beforeAll, describe } from "vitest"
+import { checkService, describeWithService, FerretDB, PostgreSQL } from "@workflow-manager/test-utils"
+import { afterAll, beforeAll, describe, it } from "vitest"
 import { loadConfig } from "../../src/config.ts"
 import { DEMO_PASSWORD } from "../../src/demo.ts"
 import { type RunningServer, startServer } from "../../src/server.ts"
-import { freshDatabase, freshDataDir } from "./databases.ts"
+import { freshDatabase, freshDataDir, freshMongoDatabase } from "./databases.ts"
 
 export interface GraphQLAnswer {
   readonly status: number
@@ -24,7 +25,7 @@ export interface GraphQLAnswer {
 }
 
 export interface TestServer {
-  readonly backend: "embedded" | "postgres"
+  readonly backend: "embedded" | "postgres" | "split"
   readonly running: RunningServer
   readonly url: string
   /** POSTs an operation as JSON (with a token when given). */
@@ -72,34 +73,107 @@ export const startEmbedded = async (dir: string, env: Record<string, string> = {
   return client(await startServer(loadConfig(environment), environment), "embedded")
 }
 
-/** Registers `body` once per backend: the embedded default and PostgreSQL (a fresh database). */
+/** A server for the enclosing `describe` over databases `open` makes (started before; stopped, then `cleanup`, after). */
+const useServer = (
+  backend: TestServer["backend"],
+  open: () => Promise<{ readonly env: Record<string, string>; readonly cleanup: () => Promise<void> }>,
+  env: Record<string, string>
+): (() => TestServer) => {
+  let server: TestServer | undefined
+  let data: Awaited<ReturnType<typeof freshDataDir>> | undefined
+  let cleanup: (() => Promise<void>) | undefined
+  beforeAll(async () => {
+    data = await freshDataDir()
+    const databases = await open()
+    cleanup = databases.cleanup
+    const environment = { ...quiet, WM_DATA_DIR: data.dir, ...databases.env, ...env }
+    server = client(await startServer(loadConfig(environment), environment), backend)
+  })
+  afterAll(async () => {
+    try {
+      await server?.running.close()
+    } finally {
+      await cleanup?.()
+      await data?.remove()
+    }
+  })
+  return () => {
+    if (server === undefined) throw new Error(`the ${backend} server is not running`)
+    return server
+  }
+}
+
+/**
+ * Registers `body` on PostgreSQL + the MongoDB-wire server (skipped without them, failing with
+ * REQUIRE_SERVICES=1), with both URLs.
+ */
+export const describeWithSplit = async (name: string, body: (pgUrl: string, mongoUrl: string) => void) => {
+  let postgres: Awaited<ReturnType<typeof checkService>>
+  try {
+    postgres = await checkService(PostgreSQL)
+  } catch (error) {
+    describe(name, () => {
+      it("needs PostgreSQL", () => {
+        throw error
+      })
+    })
+    return
+  }
+  if (!postgres.available) {
+    describe.skip(`${name} (PostgreSQL not reachable at ${postgres.url}: ${postgres.reason})`, () => {})
+    return
+  }
+  const pgUrl = postgres.url
+  await describeWithService(FerretDB, name, (mongoUrl) => body(pgUrl, mongoUrl))
+}
+
+/**
+ * Registers `body` once per backend: the embedded default, PostgreSQL (a fresh database), and with
+ * `split`, PostgreSQL + FerretDB (a fresh database on each).
+ */
 export const describeServers = async (
   name: string,
   body: (server: () => TestServer) => void,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  options: { readonly split?: boolean } = {}
 ): Promise<void> => {
   describe(`${name} [embedded]`, () => {
     body(useEmbeddedServer(env))
   })
   await describeWithService(PostgreSQL, `${name} [postgres]`, (serverUrl) => {
-    let server: TestServer | undefined
-    let data: Awaited<ReturnType<typeof freshDataDir>> | undefined
-    let db: Awaited<ReturnType<typeof freshDatabase>> | undefined
-    beforeAll(async () => {
-      data = await freshDataDir()
-      db = await freshDatabase(serverUrl)
-      const environment = { ...quiet, WM_DATA_DIR: data.dir, DATABASE_URL: db.url, ...env }
-      server = client(await startServer(loadConfig(environment), environment), "postgres")
-    })
-    afterAll(async () => {
-      await server?.running.close()
-      await db?.drop()
-      await data?.remove()
-    })
-    body(() => {
-      if (server === undefined) throw new Error("the postgres server is not running")
-      return server
-    })
+    body(
+      useServer(
+        "postgres",
+        async () => {
+          const db = await freshDatabase(serverUrl)
+          return { env: { DATABASE_URL: db.url }, cleanup: db.drop }
+        },
+        env
+      )
+    )
+  })
+  if (options.split !== true) return
+  await describeWithSplit(`${name} [split: PostgreSQL + FerretDB]`, (pgUrl, mongoUrl) => {
+    body(
+      useServer(
+        "split",
+        async () => {
+          const db = await freshDatabase(pgUrl)
+          const mongo = freshMongoDatabase(mongoUrl)
+          return {
+            env: { DATABASE_URL: db.url, MONGODB_URL: mongo.url },
+            cleanup: async () => {
+              try {
+                await mongo.drop()
+              } finally {
+                await db.drop()
+              }
+            }
+          }
+        },
+        env
+      )
+    )
   })
 }
 
@@ -115,19 +189,5 @@ export const dataOf = <A>(answer: GraphQLAnswer, field: string): A => {
 }
 
 /** A server on a fresh embedded data folder for the enclosing `describe` (started before, stopped after). */
-export const useEmbeddedServer = (env: Record<string, string> = {}): (() => TestServer) => {
-  let server: TestServer | undefined
-  let data: Awaited<ReturnType<typeof freshDataDir>> | undefined
-  beforeAll(async () => {
-    data = await freshDataDir()
-    server = await startEmbedded(data.dir, env)
-  })
-  afterAll(async () => {
-    await server?.running.close()
-    await data?.remove()
-  })
-  return () => {
-    if (server === undefined) throw new Error("the embedded server is not running")
-    return server
-  }
-}
+export const useEmbeddedServer = (env: Record<string, string> = {}): (() => TestServer) =>
+  useServer("embedded", async () => ({ env: {}, cleanup: async () => {} }), env)
