@@ -14,9 +14,12 @@
  * | `workflow_instances` | `_id` = `<instanceId>#<version>`; `latest`: `{ t, i, v: -1 }` | `InstanceStore` |
  * | `workflow_index` | `_id` = `<instanceId>#<version>`; `latest`: `{ t, i, v: -1 }`; `page`: `{ t, ck, i }`; `due`: `{ t, dk }` | `WorkflowIndex` (MongoDB-only deployments) |
  * | `workflow_templates` | `_id` = `<templateId>#<version>`; `latest`: `{ id, v: -1 }` | `TemplateStore` (MongoDB-only deployments) |
+ * | `workflow_outbox` | `_id` = `<tenantId>/<messageId>`; `queue`: `{ t, av, s }`; `by_instance`: `{ t, i }` | the queued messages (`Outbox.claim`) |
+ * | `workflow_outbox_claims` | `_id` = `<tenantId>/<messageId>#<slot>`; `by_message`: `{ t, m }` | claims and settlements of a message (`Outbox`) |
  *
  * Field names: `t` tenant, `i` instance, `f`/`l` first/last sequence of a commit, `c` command ids,
- * `ca` written at, `v` version, `ck`/`uk`/`dk` created/updated/due keys.
+ * `ca` written at, `v` version, `ck`/`uk`/`dk` created/updated/due keys; in the outbox `m` message id,
+ * `kd` kind, `s` sequence, `av`/`ak` available at (date / fixed-width key), `k` slot, `n` attempt.
  *
  * @since 0.1.0
  */
@@ -35,7 +38,9 @@ export const COLLECTIONS = {
   projected: "workflow_projected",
   instances: "workflow_instances",
   index: "workflow_index",
-  templates: "workflow_templates"
+  templates: "workflow_templates",
+  outbox: "workflow_outbox",
+  outboxClaims: "workflow_outbox_claims"
 } as const
 
 /**
@@ -59,7 +64,12 @@ export const INDEXES: { readonly [K in keyof typeof COLLECTIONS]: ReadonlyArray<
     { key: { t: 1, ck: 1, i: 1 }, name: "page" },
     { key: { t: 1, dk: 1 }, name: "due" }
   ],
-  templates: [{ key: { id: 1, v: -1 }, name: "latest" }]
+  templates: [{ key: { id: 1, v: -1 }, name: "latest" }],
+  outbox: [
+    { key: { t: 1, av: 1, s: 1 }, name: "queue" },
+    { key: { t: 1, i: 1 }, name: "by_instance" }
+  ],
+  outboxClaims: [{ key: { t: 1, m: 1 }, name: "by_message" }]
 }
 
 /**

@@ -8,7 +8,7 @@
  *   provides (pg-rls's, under row-level security). This package depends on core only; the
  *   application wires pg-rls in.
  *
- * Both provide the five core storage ports and the {@link Reconciler}; {@link makePromise} is the
+ * Both provide the five core storage ports, the `Outbox` and the {@link Reconciler}; {@link makePromise} is the
  * same for callers without Effect.
  *
  * @since 0.1.0
@@ -18,6 +18,8 @@ import {
   type EventStoreService,
   InstanceStore,
   type InstanceStoreService,
+  Outbox,
+  type OutboxService,
   type Promisified,
   promisify,
   runPromise,
@@ -37,6 +39,7 @@ import { attempt } from "./internal/run.js"
 import type { MongoConfig } from "./MongoConfig.js"
 import { makeEventStore } from "./MongoEventStore.js"
 import { makeInstanceStore } from "./MongoInstanceStore.js"
+import { makeMongoOutbox } from "./MongoOutbox.js"
 import { makeTemplateStore } from "./MongoTemplateStore.js"
 import { makeWorkflowIndex } from "./MongoWorkflowIndex.js"
 import { type Faults, makeWriteStore } from "./MongoWorkflowStore.js"
@@ -54,6 +57,7 @@ export interface MongoServices {
   readonly workflowIndex: WorkflowIndexService
   readonly templateStore: TemplateStoreService
   readonly workflowStore: WorkflowStoreService
+  readonly outbox: OutboxService
   readonly reconciler: ReconcilerService
 }
 
@@ -63,7 +67,14 @@ export interface MongoServices {
  * @since 0.1.0
  * @category layers
  */
-export type MongoLayerServices = EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore | Reconciler
+export type MongoLayerServices =
+  | EventStore
+  | InstanceStore
+  | WorkflowIndex
+  | TemplateStore
+  | WorkflowStore
+  | Outbox
+  | Reconciler
 
 /**
  * The index and template layers of the split (pg-rls's `workflowIndex` and `templateStore`).
@@ -85,6 +96,7 @@ export const assemble = (ctx: StoreContext, ports: SplitPorts | undefined, fault
     workflowIndex: ports === undefined ? index : withLogFallback(ctx, index),
     templateStore: ports?.templates ?? makeTemplateStore(ctx),
     workflowStore: makeWriteStore(ctx, index, faults),
+    outbox: makeMongoOutbox(ctx),
     reconciler: makeReconciler(ctx, index)
   }
 }
@@ -156,11 +168,12 @@ export const toContext = (services: MongoServices): Context.Context<MongoLayerSe
     Context.add(WorkflowIndex, services.workflowIndex),
     Context.add(TemplateStore, services.templateStore),
     Context.add(WorkflowStore, services.workflowStore),
+    Context.add(Outbox, services.outbox),
     Context.add(Reconciler, services.reconciler)
   )
 
 /**
- * The MongoDB-only adapter as a layer: the five storage ports and the reconciler.
+ * The MongoDB-only adapter as a layer: the five storage ports, the outbox and the reconciler.
  *
  * @example
  * ```ts
@@ -179,8 +192,8 @@ export const layer = (config: MongoConfig): Layer.Layer<MongoLayerServices, Stor
 
 /**
  * The split as a layer: it takes the `WorkflowIndex` and `TemplateStore` from the layer it is
- * provided with (pg-rls's) and provides the five ports (the index now read together with the log)
- * and the reconciler.
+ * provided with (pg-rls's) and provides the five ports (the index now read together with the log),
+ * the outbox (in MongoDB, with the commits) and the reconciler.
  *
  * @example
  * ```ts
@@ -222,6 +235,7 @@ export interface MongoPromise {
   readonly workflowIndex: Promisified<WorkflowIndexService>
   readonly templateStore: Promisified<TemplateStoreService>
   readonly workflowStore: Promisified<WorkflowStoreService>
+  readonly outbox: Promisified<OutboxService>
   readonly reconciler: Promisified<ReconcilerService>
 }
 
@@ -249,6 +263,7 @@ export const makePromise = async (config: MongoConfig, ports?: SplitPorts): Prom
     workflowIndex: promisify(services.workflowIndex),
     templateStore: promisify(services.templateStore),
     workflowStore: promisify(services.workflowStore),
+    outbox: promisify(services.outbox),
     reconciler: promisify(services.reconciler)
   }
 }

@@ -1,11 +1,13 @@
 /**
  * The write path on MongoDB (`capabilities: { state: "atomic", index: "repaired", outbox:
- * "unsupported" }`).
+ * "atomic" }`).
  *
- * `commit` inserts ONE document holding the command's events and the resulting state, keyed
+ * `commit` inserts ONE document holding the command's events, the resulting state and its outbox
+ * messages, keyed
  * `<instanceId>#<first sequence>` so that two writers at one expected version collide on the unique
  * `_id`, with journaled majority write concern; that insert is the acknowledgement point. An
- * ambiguous outcome (timeout, network error) is resolved by reading the key back. Then the index
+ * ambiguous outcome (timeout, network error) is resolved by reading the key back. Then the
+ * messages are copied into the queue `workflow_outbox` (see `MongoOutbox.ts`) and the index
  * entry is written (to MongoDB, or to PostgreSQL in the split), version-guarded; when that fails
  * the command has still happened: the result names the index as pending, the commit stays "not
  * projected", and the reconciler brings the entry up to date. After a successful index write the
@@ -32,6 +34,7 @@ import { checkBatch } from "./internal/batch.js"
 import type { Context } from "./internal/context.js"
 import { decodeState } from "./internal/documents.js"
 import { readCurrent, writeCommit } from "./internal/log.js"
+import { prepareMessages, queueMessages } from "./internal/messages.js"
 import { markProjected } from "./internal/projected.js"
 import { attempt } from "./internal/run.js"
 import { checkIdentifier, checkScope, checkText, invalid } from "./internal/validate.js"
@@ -41,10 +44,11 @@ import { makeInstanceStore } from "./MongoInstanceStore.js"
 /**
  * The gaps between the writes of a commit, where a test may simulate a crash: between the MongoDB
  * writes (the instance id's owner or a command id's marker written, the commit not yet inserted),
- * after the MongoDB insert (before the index write), and after the index write (before the commit's
+ * after the MongoDB insert (before its messages are queued and the index written), after the
+ * messages are queued (before the index write), and after the index write (before the commit's
  * "projected" marker is inserted).
  */
-export type CrashPoint = "beforeInsert" | "afterInsert" | "afterIndex"
+export type CrashPoint = "beforeInsert" | "afterInsert" | "afterQueue" | "afterIndex"
 
 /** Test hooks: `crash` returns `true` to stop the commit at that point, as if the process died. */
 export interface Faults {
@@ -91,7 +95,7 @@ export const makeWriteStore = (ctx: Context, index: WorkflowIndexService, faults
   const reads = readEvents(ctx)
   const instances = makeInstanceStore(ctx)
   return {
-    capabilities: { state: "atomic", index: "repaired", outbox: "unsupported" },
+    capabilities: { state: "atomic", index: "repaired", outbox: "atomic" },
     load: (access, instanceId, commandId) =>
       Effect.gen(function* () {
         const operation = "WorkflowStore.load"
@@ -124,12 +128,14 @@ export const makeWriteStore = (ctx: Context, index: WorkflowIndexService, faults
         if (batch === null || typeof batch !== "object")
           return yield* Effect.fail(invalid(operation, "missing commit batch"))
         if (!Array.isArray(batch.messages)) return yield* Effect.fail(invalid(operation, "messages must be an array"))
-        if (batch.messages.length > 0) {
-          return yield* Effect.fail(
-            invalid(operation, "this store cannot queue outbox messages (capabilities.outbox: unsupported)")
-          )
-        }
         const checked = yield* checkBatch(operation, access, batch.events, batch.expectedVersion)
+        const messages = yield* prepareMessages(
+          operation,
+          batch.messages,
+          checked.instanceId,
+          checked.tenantId,
+          ctx.maxDocumentBytes
+        )
         const state = yield* decodeState(operation, batch.state)
         if (state.instanceId !== checked.instanceId || state.tenantId !== checked.tenantId) {
           return yield* Effect.fail(invalid(operation, "the state belongs to another instance than the events"))
@@ -143,12 +149,27 @@ export const makeWriteStore = (ctx: Context, index: WorkflowIndexService, faults
         const doc = yield* writeCommit(
           ctx,
           operation,
-          { access, ...checked, expectedVersion: batch.expectedVersion, state },
+          { access, ...checked, expectedVersion: batch.expectedVersion, state, messages },
           now,
           crashAt(faults, "beforeInsert", state.instanceId)
         )
         yield* crashAt(faults, "afterInsert", state.instanceId)
-        // acknowledged from here on: a failed index write leaves the commit "not projected"
+        // acknowledged from here on: the messages are in the commit; copying them into the queue
+        // (a repeated id is a no-op) may fail or be cut short, then the reconciler makes the copy
+        const queued =
+          doc.ms === undefined
+            ? true
+            : yield* queueMessages(ctx, operation, [doc], now).pipe(
+                Effect.as(true),
+                Effect.catch((error) =>
+                  Effect.as(
+                    Effect.logWarning("queueing a commit's messages failed; the reconciler will queue them", error),
+                    false
+                  )
+                )
+              )
+        yield* crashAt(faults, "afterQueue", state.instanceId)
+        // a failed index write leaves the commit "not projected"
         const written = yield* index.upsert(access, entryOf(state)).pipe(
           Effect.as(true),
           Effect.catch((error) =>
@@ -160,6 +181,7 @@ export const makeWriteStore = (ctx: Context, index: WorkflowIndexService, faults
         )
         if (!written) return INDEX_PENDING
         yield* crashAt(faults, "afterIndex", state.instanceId)
+        if (!queued) return NOTHING_PENDING // not marked projected: the reconciler queues the messages
         // an insert, not an update: see internal/projected.ts
         yield* markProjected(ctx, operation, [{ key: doc._id, t: doc.t, i: doc.i, l: doc.l }]).pipe(
           Effect.catch((error) => Effect.logWarning("marking a commit projected failed; the reconciler will", error))

@@ -2,9 +2,9 @@
  * The reconciler of the PostgreSQL + MongoDB split (and of the MongoDB-only index): it finds
  * commits not yet confirmed projected (every commit is inserted so; among them those whose index
  * write failed or was never made — a crash between the two databases) older than a grace period,
- * brings each instance's index entry up to the newest state in the log with a version-guarded
- * write (an entry already up to date is not written), then marks those commits projected in one
- * update.
+ * queues their outbox messages (a message queued already is a no-op), brings each instance's index
+ * entry up to the newest state in the log with a version-guarded write (an entry already up to
+ * date is not written), then marks those commits projected in one insert of markers.
  *
  * It is idempotent and safe to run twice or in two processes at once: the index write never moves
  * an entry backwards, and marking a commit projected twice changes nothing. It is driven per tenant
@@ -26,6 +26,7 @@ import type { Context } from "./internal/context.js"
 import { decodeState } from "./internal/documents.js"
 import { unescapeKeys } from "./internal/escape.js"
 import { currentState, latestFrom } from "./internal/log.js"
+import { queueMessages } from "./internal/messages.js"
 import { markProjected, unprojected } from "./internal/projected.js"
 import { attempt } from "./internal/run.js"
 import { scoped } from "./internal/scope.js"
@@ -57,6 +58,8 @@ export interface ReconcileReport {
   readonly instances: number
   /** Index entries written (an entry already up to date is not written again). */
   readonly indexWrites: number
+  /** Outbox messages queued (those of commits whose queueing a crash or failure cut short). */
+  readonly queued: number
   /** Commits marked projected. */
   readonly marked: number
   /** Instances whose index write failed (they stay unprojected for the next run). */
@@ -115,12 +118,13 @@ interface Projected {
   readonly l: number
 }
 
-const EMPTY: ReconcileReport = { scanned: 0, instances: 0, indexWrites: 0, marked: 0, failed: [] }
+const EMPTY: ReconcileReport = { scanned: 0, instances: 0, indexWrites: 0, queued: 0, marked: 0, failed: [] }
 
 const add = (a: ReconcileReport, b: ReconcileReport): ReconcileReport => ({
   scanned: a.scanned + b.scanned,
   instances: a.instances + b.instances,
   indexWrites: a.indexWrites + b.indexWrites,
+  queued: a.queued + b.queued,
   marked: a.marked + b.marked,
   failed: [...a.failed, ...b.failed]
 })
@@ -133,9 +137,11 @@ const add = (a: ReconcileReport, b: ReconcileReport): ReconcileReport => ({
 export const makeReconciler = (ctx: Context, index: WorkflowIndexService): ReconcilerService => {
   const operation = "Reconciler.reconcile"
   /** Brings one instance's entry up to its newest state; its commits now projected. */
-  const instance = (tenantId: string, instanceId: string, docs: ReadonlyArray<Document>) =>
+  const instance = (tenantId: string, instanceId: string, docs: ReadonlyArray<Document>, now: number) =>
     Effect.gen(function* () {
       const access = tenantAccess(tenantId)
+      // the messages first: a commit is marked projected only once its messages are queued
+      const queued = yield* queueMessages(ctx, operation, docs as ReadonlyArray<{ readonly _id: string }>, now)
       let newest: Document | undefined
       for (const d of docs)
         if (d.st !== undefined && (newest === undefined || (d.l as number) > (newest.l as number))) newest = d
@@ -146,10 +152,12 @@ export const makeReconciler = (ctx: Context, index: WorkflowIndexService): Recon
               v: newest.l as number,
               state: yield* decodeState(operation, unescapeKeys(newest.st))
             })
-      if (state === undefined) return { report: { ...EMPTY, instances: 1 }, projected: [] as ReadonlyArray<Projected> }
+      if (state === undefined) {
+        return { report: { ...EMPTY, instances: 1, queued }, projected: [] as ReadonlyArray<Projected> }
+      }
       const wrote = yield* index.upsert(access, entryOf(state))
       return {
-        report: { ...EMPTY, instances: 1, indexWrites: wrote ? 1 : 0 },
+        report: { ...EMPTY, instances: 1, indexWrites: wrote ? 1 : 0, queued },
         projected: docs
           .filter((d) => (d.l as number) <= state.version)
           .map((d): Projected => ({ key: d._id as unknown as string, t: tenantId, i: instanceId, l: d.l as number }))
@@ -176,7 +184,7 @@ export const makeReconciler = (ctx: Context, index: WorkflowIndexService): Recon
         ctx,
         operation,
         { t: tenantId, ca: { $lte: new Date(now - graceMs) } },
-        { order: 1, limit, projection: { st: 1 } }
+        { order: 1, limit, projection: { st: 1, ms: 1 } }
       )
       const byInstance = new Map<string, Array<Document>>()
       for (const d of docs) {
@@ -184,7 +192,7 @@ export const makeReconciler = (ctx: Context, index: WorkflowIndexService): Recon
         list.push(d)
         byInstance.set(d.i as string, list)
       }
-      const done = yield* Effect.forEach([...byInstance], ([id, commits]) => instance(tenantId, id, commits), {
+      const done = yield* Effect.forEach([...byInstance], ([id, commits]) => instance(tenantId, id, commits, now), {
         concurrency: 4
       })
       // one insert of markers for the whole pass

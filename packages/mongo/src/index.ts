@@ -25,6 +25,7 @@ export {
   type MongoConfig,
   type WriteConcern
 } from "./MongoConfig.js"
+export { makeOutbox } from "./MongoOutbox.js"
 export {
   type LagMetrics,
   type ReconcileOptions,

@@ -21,6 +21,8 @@ export interface Context {
   readonly instances: Collection<Document>
   readonly index: Collection<Document>
   readonly templates: Collection<Document>
+  readonly outbox: Collection<Document>
+  readonly outboxClaims: Collection<Document>
   readonly maxDocumentBytes: number
   readonly writeConcern: WriteConcern
   /** Instance id → owning tenant, for owners already confirmed (bounded). */
@@ -48,6 +50,8 @@ export const makeContext = (config: MongoConfig): Context => {
     instances: collection(COLLECTIONS.instances),
     index: collection(COLLECTIONS.index),
     templates: collection(COLLECTIONS.templates),
+    outbox: collection(COLLECTIONS.outbox),
+    outboxClaims: collection(COLLECTIONS.outboxClaims),
     maxDocumentBytes: config.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
     writeConcern: config.writeConcern ?? DEFAULT_WRITE_CONCERN,
     owned: new Map(),

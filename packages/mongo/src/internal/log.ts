@@ -49,6 +49,8 @@ export interface CommitDoc extends Document {
   readonly a: Date
   readonly c: ReadonlyArray<string>
   readonly st?: unknown
+  /** The outbox messages the commit queues (stored form), absent when none. */
+  readonly ms?: ReadonlyArray<unknown>
   readonly cid: string
   readonly ca: Date
 }
@@ -138,6 +140,8 @@ export interface CommitInput {
   readonly expectedVersion: number
   readonly events: ReadonlyArray<WorkflowEvent>
   readonly state: WorkflowState | undefined
+  /** The checked messages in their stored form (see `messages.ts`). */
+  readonly messages?: ReadonlyArray<unknown>
 }
 
 const conflict = (operation: string, message: string, expectedVersion: number, actualVersion?: number) =>
@@ -283,6 +287,7 @@ export const writeCommit = (
       ...(input.state === undefined
         ? {}
         : { st: yield* toStored(operation, "state", input.state, ctx.maxDocumentBytes) }),
+      ...(input.messages === undefined || input.messages.length === 0 ? {} : { ms: input.messages }),
       cid: randomUUID(),
       ca: new Date(now)
     }
@@ -318,7 +323,7 @@ export const eventsOf = (
 export const readCommits = (ctx: Context, operation: string, access: Access, instanceId: string, rest: Document) =>
   attempt(operation, () =>
     ctx.events
-      .find(scoped(access, { i: instanceId, ...rest }), { projection: { st: 0 } })
+      .find(scoped(access, { i: instanceId, ...rest }), { projection: { st: 0, ms: 0 } })
       .sort({ f: 1 })
       .toArray()
   )

@@ -10,6 +10,7 @@ import {
   type Access,
   type IndexEntry,
   IndexEntry as IndexEntrySchema,
+  OutboxMessage as OutboxMessageSchema,
   operatorAccess,
   type Template,
   Template as TemplateSchema,
@@ -18,7 +19,7 @@ import {
   type WorkflowState,
   WorkflowState as WorkflowStateSchema
 } from "@workflow-manager/core"
-import type { Inspect } from "@workflow-manager/core/testing"
+import type { InspectedMessage, OutboxInspect } from "@workflow-manager/core/testing"
 import {
   createOperatorOrganisation,
   fromPool,
@@ -44,6 +45,14 @@ const decodeEvent = Schema.decodeUnknownSync(WorkflowEventSchema)
 const decodeState = Schema.decodeUnknownSync(WorkflowStateSchema)
 const decodeEntry = Schema.decodeUnknownSync(IndexEntrySchema)
 const decodeTemplate = Schema.decodeUnknownSync(TemplateSchema)
+const decodeMessage = Schema.decodeUnknownSync(OutboxMessageSchema)
+
+/** How a message stands after the newest of its slots (read here without the adapter's code). */
+const standing = (last: { readonly r: string; readonly n: number } | undefined): Omit<InspectedMessage, "message"> => {
+  if (last === undefined) return { status: "pending", attempt: 0 }
+  const status = last.r === "claim" ? "claimed" : last.r === "retry" ? "pending" : (last.r as "done" | "dead")
+  return { status, attempt: last.n }
+}
 
 export interface Backend {
   /** The database, through the adapter's (audited) client. */
@@ -52,7 +61,7 @@ export interface Backend {
   readonly raw: Db
   readonly ctx: Context
   readonly services: MongoServices
-  readonly inspect: Inspect
+  readonly inspect: OutboxInspect
   /** The split's PostgreSQL half (absent for MongoDB only). */
   readonly pg?: { readonly services: PgRlsServices; readonly admin: PgClient; readonly operator: Access }
   /** Builds the services again over the same databases, with test hooks. */
@@ -61,7 +70,26 @@ export interface Backend {
 }
 
 /** Direct reads of the MongoDB collections. */
-const mongoInspect = (db: Db): Omit<Inspect, "ensureTenant"> => ({
+const mongoInspect = (db: Db): Omit<OutboxInspect, "ensureTenant"> => ({
+  outbox: async (instanceId) => {
+    const docs = await db
+      .collection("workflow_outbox")
+      .find(instanceId === undefined ? {} : { i: instanceId })
+      .sort({ ak: 1, s: 1, m: 1 })
+      .toArray()
+    const slots = await db
+      .collection("workflow_outbox_claims")
+      .find({ m: { $in: docs.map((d) => d.m as string) } })
+      .toArray()
+    const last = new Map<string, { r: string; n: number; k: number }>()
+    for (const slot of slots) {
+      const known = last.get(slot.m as string)
+      if (known === undefined || (slot.k as number) > known.k) {
+        last.set(slot.m as string, { r: slot.r as string, n: slot.n as number, k: slot.k as number })
+      }
+    }
+    return docs.map((d) => ({ message: decodeMessage(unescapeKeys(d.d)), ...standing(last.get(d.m as string)) }))
+  },
   events: async (instanceId) => {
     const docs = await db.collection("workflow_events").find({ i: instanceId }).sort({ f: 1 }).toArray()
     return docs.flatMap((d) => (d.ev as ReadonlyArray<unknown>).map((e): WorkflowEvent => decodeEvent(unescapeKeys(e))))
