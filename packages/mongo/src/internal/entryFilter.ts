@@ -9,7 +9,6 @@ import {
   type IndexEntry,
   type IndexFilter,
   type PageRequest,
-  type StorageError,
   WorkflowStatus
 } from "@workflow-manager/core"
 import { Effect, Schema } from "effect"

@@ -10,7 +10,6 @@ import {
   entryOf,
   type IndexEntry,
   type Page,
-  type StorageError,
   type WorkflowIndexService
 } from "@workflow-manager/core"
 import { Effect } from "effect"
