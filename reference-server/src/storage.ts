@@ -5,15 +5,15 @@
  * every pg-rls service over one client; the adapter switches to the `workflow_app` role in every
  * transaction, so row-level security holds whichever login the client uses.
  *
- * On the split, events, states (and the outbox, once `@workflow-manager/mongo` has one) are in
- * MongoDB; tenants, users, market roles, templates and the index stay in PostgreSQL under RLS.
- * The MongoDB indexes are created at start, and the reconciler runs in process.
+ * On the split, events, states and the outbox are in MongoDB; tenants, users, market roles,
+ * templates and the index stay in PostgreSQL under RLS. The MongoDB indexes are created at start,
+ * and the reconciler runs in process.
  *
  * @since 0.1.0
  */
 import { mkdir } from "node:fs/promises"
 import { PGlite } from "@electric-sql/pglite"
-import { type OutboxService, runPromise } from "@workflow-manager/core"
+import { runPromise } from "@workflow-manager/core"
 import { makeSplit } from "@workflow-manager/mongo"
 import {
   anonymous,
@@ -139,8 +139,6 @@ const openMongo = async (
     const mongo = await runPromise(
       makeSplit({ db }, { index: postgres.workflowIndex, templates: postgres.templateStore })
     )
-    // the adapter's outbox, once @workflow-manager/mongo has one; pg-rls's until then (nothing drains it here)
-    const outbox = (mongo as { readonly outbox?: OutboxService }).outbox ?? postgres.outbox
     const reconciler = startReconcilerLoop(mongo.reconciler, {
       everyMs: config.reconcileEveryMs,
       graceMs: config.reconcileGraceMs,
@@ -157,7 +155,7 @@ const openMongo = async (
         workflowIndex: mongo.workflowIndex,
         templateStore: mongo.templateStore,
         workflowStore: mongo.workflowStore,
-        outbox
+        outbox: mongo.outbox
       },
       reconciler,
       ping: async () => {

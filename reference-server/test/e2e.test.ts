@@ -4,8 +4,10 @@
  * then one workflow with its tenant and events) and sequence 4 (rollback with compensation),
  * asserting the answers and the event log.
  */
+import { runPromise } from "@workflow-manager/core"
 import { expect, it } from "vitest"
 import { DEMO_PARTICIPANTS, DEMO_TEMPLATE_ID, demoInputs } from "../src/demo.ts"
+import { noticeTemplate } from "./support/notice.ts"
 import { codes, describeServers, type TestServer } from "./support/server.ts"
 
 const engie = DEMO_PARTICIPANTS[0] as (typeof DEMO_PARTICIPANTS)[number]
@@ -299,6 +301,42 @@ await describeServers(
         "STEP_COMPENSATED",
         "WORKFLOW_ROLLED_BACK"
       ])
+    })
+
+    it("a notification step queues its message with the commit (the outbox), and the workflow moves on", async () => {
+      const s = server()
+      await runPromise(s.running.storage.services.templateStore.publish(noticeTemplate))
+      const ops = await s.login("ops@elia.example")
+      const tenantId = await tenantIdOf(s, ops, engie.vatNumber)
+      const created = await mutate(s, ops, "createWorkflow", "CreateWorkflowInput", {
+        templateId: noticeTemplate.id,
+        tenantId,
+        marketRole: "BRP"
+      })
+      let at = await mutate(s, ops, "startWorkflow", "CommandInput", {
+        workflowId: created.workflow.id,
+        expectedVersion: created.version
+      })
+      at = await mutate(s, ops, "executeStep", "ExecuteStepInput", {
+        workflowId: created.workflow.id,
+        expectedVersion: at.version,
+        stepId: "details",
+        input: { reference: "NOTICE-1" }
+      })
+      expect(at.workflow.currentStepId).toBe("notice")
+      // no worker runs automatic steps in this server: the operator runs the notice; its message is queued with the commit
+      at = await mutate(s, ops, "executeStep", "ExecuteStepInput", {
+        workflowId: created.workflow.id,
+        expectedVersion: at.version,
+        stepId: "notice",
+        input: null
+      })
+      expect(at.events.map((e) => (e.stepId === null ? e.type : `${e.type}:${e.stepId}`))).toContain(
+        "STEP_COMPLETED:notice"
+      )
+      expect(at.workflow.status).toBe("AWAITING_VALIDATION")
+      const log = await eventTypes(s, ops, created.workflow.id)
+      expect(log).toContain("STEP_COMPLETED:notice")
     })
   },
   {},

@@ -1,9 +1,10 @@
 /**
  * The PostgreSQL + MongoDB split (`DATABASE_URL` and `MONGODB_URL`): its configuration, where the
- * data lands (events and states in MongoDB, the index in PostgreSQL), the indexes created at
+ * data lands (events, states and outbox messages in MongoDB, the index in PostgreSQL), the indexes created at
  * start, the readiness probe over both stores, the reconciler repairing an index entry lost in a
  * crash between the two writes, and a shutdown that stops it and closes the MongoDB client.
  */
+import { runPromise } from "@workflow-manager/core"
 import { MongoClient } from "mongodb"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -12,6 +13,7 @@ import { DEMO_PARTICIPANTS, DEMO_PASSWORD, DEMO_TEMPLATE_ID } from "../src/demo.
 import { startServer } from "../src/server.ts"
 import { StorageStartError } from "../src/storage.ts"
 import { freshDatabase, freshDataDir, freshMongoDatabase } from "./support/databases.ts"
+import { noticeTemplate } from "./support/notice.ts"
 import { dataOf, describeWithSplit, type GraphQLAnswer, post } from "./support/server.ts"
 
 const PG = "postgres://wm@127.0.0.1:5432/wm"
@@ -228,6 +230,56 @@ await describeWithSplit("the split over HTTP [PostgreSQL + FerretDB]", (pgUrl, m
     expect(report?.failed).toEqual([])
     expect((await indexRow())?.version).toBe(2)
     expect(await mongo.collection("workflow_projected").countDocuments({ i: id })).toBeGreaterThanOrEqual(1)
+  })
+
+  it("queues a notice's message in MongoDB's outbox, with its commit; nothing in PostgreSQL's", async () => {
+    const { server, mongo, admin } = running()
+    await runPromise(server.storage.services.templateStore.publish(noticeTemplate))
+    const ops = tokenOf(
+      await gql(
+        server.url,
+        "mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token } }",
+        { email: "ops@elia.example", password: DEMO_PASSWORD }
+      )
+    )
+    const tenants = dataOf<ReadonlyArray<{ id: string }>>(
+      await gql(server.url, "{ tenants { id } }", {}, ops),
+      "tenants"
+    )
+    const tenantId = tenants.find((t) => t.id !== server.storage.operatorId)?.id
+    const command = async (field: string, type: string, input: Record<string, unknown>) =>
+      dataOf<{ workflow: { id: string }; version: number }>(
+        await gql(
+          server.url,
+          `mutation ($input: ${type}!) { ${field}(input: $input) { workflow { id } version } }`,
+          { input },
+          ops
+        ),
+        field
+      )
+    const created = await command("createWorkflow", "CreateWorkflowInput", {
+      templateId: noticeTemplate.id,
+      tenantId,
+      marketRole: "BRP"
+    })
+    const id = created.workflow.id
+    let at = await command("startWorkflow", "CommandInput", { workflowId: id, expectedVersion: created.version })
+    at = await command("executeStep", "ExecuteStepInput", {
+      workflowId: id,
+      expectedVersion: at.version,
+      stepId: "details",
+      input: { reference: "SPLIT-1" }
+    })
+    const before = await mongo.collection("workflow_outbox").countDocuments({ t: tenantId })
+    await command("executeStep", "ExecuteStepInput", {
+      workflowId: id,
+      expectedVersion: at.version,
+      stepId: "notice",
+      input: null
+    })
+    expect(await mongo.collection("workflow_outbox").countDocuments({ t: tenantId })).toBe(before + 1)
+    const pgOutbox = await admin.query("select count(*)::int as n from workflow_outbox")
+    expect(pgOutbox.rows[0].n).toBe(0)
   })
 
   it("runs the reconciler periodically, and a shutdown stops it and closes the MongoDB client", async () => {

@@ -45,6 +45,12 @@ const command =
     )
   }
 
+/** An omitted step input is `{}` (a form without required fields); an explicit `null` is kept, for steps that take none (a notice). */
+const executeStep: Resolver<unknown, Input<Envelope & Record<string, unknown>>> = (source, args, context, info) =>
+  command((engine, input: Record<string, unknown>) =>
+    engine.executeStep({ ...input, input: args.input.input === undefined ? {} : args.input.input } as never)
+  )(source, args, context, info)
+
 interface CreateWorkflow {
   readonly templateId: string
   readonly templateVersion?: number | null
@@ -195,9 +201,7 @@ export const mutationResolvers: Record<string, Resolver<unknown, never>> = {
   login,
   createWorkflow,
   startWorkflow: command((engine, input) => engine.start(input)),
-  executeStep: command((engine, input: { input?: unknown }) =>
-    engine.executeStep({ ...input, input: input.input ?? {} } as never)
-  ),
+  executeStep,
   pauseWorkflow: command((engine, input) => engine.pause(input)),
   resumeWorkflow: command((engine, input) => engine.resume(input)),
   submitWorkflow: command((engine, input) => engine.submit(input)),
