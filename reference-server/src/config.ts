@@ -173,8 +173,8 @@ const postgresUrl = (name: string, raw: string): string => {
   return raw
 }
 
-/** Characters MongoDB refuses in a database name (and `%`, so that an escaped name is refused, not guessed). */
-const BAD_DATABASE = /[/\\. "$*<>:|?%\u0000]/
+/** A database name: letters, digits, `_` and `-` (a subset of what MongoDB and FerretDB accept), at most 63 bytes. */
+const DATABASE_NAME = /^[A-Za-z0-9_-]{1,63}$/
 
 /** `scheme://[credentials@]hosts[/database][?options]`; hosts may be a comma-separated list (a replica set). */
 const MONGODB_URL = /^(mongodb(?:\+srv)?):\/\/([^/?#]+)(?:\/([^?#]*))?(?:\?[^#]*)?$/
@@ -192,7 +192,7 @@ const mongoUrl = (env: NodeJS.ProcessEnv, raw: string): MongoStorageConfig => {
   }
   const path = parsed[3] ?? ""
   const database = path === "" ? DEFAULT_MONGODB_DATABASE : path
-  if (BAD_DATABASE.test(database) || Buffer.byteLength(database) > 63) {
+  if (!DATABASE_NAME.test(database)) {
     throw new ConfigError("MONGODB_URL", `"${database.slice(0, 80)}" is not a MongoDB database name`)
   }
   const everyMs = integer(env, "WM_RECONCILE_INTERVAL_MS", 15_000, 1_000, 3_600_000)
