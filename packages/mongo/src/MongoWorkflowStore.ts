@@ -14,8 +14,9 @@
  * commit is marked projected — by inserting a marker (`workflow_projected`), never by an update:
  * the write path only inserts and reads by `_id`.
  *
- * `load` reads the tail of the log: the newest commit holds the current state (one query), and the
- * events of a command id come from a second query run at the same time.
+ * `load` reads the tail of the log: the newest commit holds the current state (one query), and
+ * then — only when there is a state — the events of a command id (its marker, then its commits by
+ * `_id`). Never at the same time: a load that sees a state sees its command's events.
  *
  * @since 0.1.0
  */
@@ -102,16 +103,15 @@ export const makeWriteStore = (ctx: Context, index: WorkflowIndexService, faults
         yield* checkScope(operation, access)
         yield* checkIdentifier(operation, "instance id", instanceId)
         if (commandId !== undefined) yield* checkText(operation, "command id", commandId, 500)
-        const [current, prior] = yield* Effect.all(
-          [
-            readCurrent(ctx, operation, access, instanceId),
-            commandId === undefined
-              ? Effect.succeed([] as ReadonlyArray<WorkflowEvent>)
-              : reads.byCommand(access, instanceId, commandId)
-          ],
-          { concurrency: 2 }
-        )
+        // the state first, then the command's events: a command id's marker is written before its
+        // commit, so a read that starts after the state was seen finds the events of every commit
+        // that state includes. Read at the same time, the events could be read before a commit that
+        // the state read then sees — a state "held by another command" although it is this one's.
+        const current = yield* readCurrent(ctx, operation, access, instanceId)
         const state = current.state
+        // no state: the scope sees no events of the instance, so none of the command
+        const prior: ReadonlyArray<WorkflowEvent> =
+          commandId === undefined || state === undefined ? [] : yield* reads.byCommand(access, instanceId, commandId)
         if (current.folded && state !== undefined) {
           // events appended without a state (EventStore.append): store the caught-up projections, best effort
           yield* Effect.all([instances.save(access, state), index.upsert(access, entryOf(state))], {
