@@ -8,6 +8,7 @@ import { type Engine, engineLayer } from "../../Engine.js"
 import { EventStore } from "../../EventStore.js"
 import { uuidIdsLayer } from "../../IdGenerator.js"
 import type { InstanceStore } from "../../InstanceStore.js"
+import { JsonObject } from "../../Json.js"
 import type { Outbox } from "../../Outbox.js"
 import type { WorkflowState } from "../../State.js"
 import { completeStep, defineStepHandler, makeRegistry, StepHandlerError } from "../../StepHandler.js"
@@ -50,6 +51,14 @@ export const recordHandler = defineStepHandler({
       ? Effect.fail(new StepHandlerError({ message: "asked to fail", retryable: true }))
       : Effect.succeed(completeStep({ step: context.stepId, n: input.n })),
   compensate: ({ context }) => Effect.succeed({ undone: context.stepId })
+})
+
+/** The handler of the awkward-keys case: outputs its input (any JSON object) as given, with its step id. */
+export const echoHandler = defineStepHandler({
+  type: "echo",
+  configSchema: Schema.Struct({}),
+  inputSchema: JsonObject,
+  execute: ({ input, context }) => Effect.succeed(completeStep({ step: context.stepId, echo: input }))
 })
 
 /** The name of an exit's failure: `undefined` on success, the storage reason or the error's tag. */
@@ -136,7 +145,7 @@ export const harness = <E>(
   }
   const setup = async () => {
     const ports = Layer.orDie(layer as Layer.Layer<AdapterPorts | Outbox, E>)
-    const engine = Layer.orDie(engineLayer({ handlers: makeRegistry([recordHandler]) })).pipe(
+    const engine = Layer.orDie(engineLayer({ handlers: makeRegistry([recordHandler, echoHandler]) })).pipe(
       Layer.provide(Layer.merge(ports, uuidIdsLayer))
     )
     runtime = ManagedRuntime.make(Layer.merge(ports, engine))

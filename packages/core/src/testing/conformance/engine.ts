@@ -10,8 +10,11 @@ import { tenantAccess } from "../../Access.js"
 import { type Actor, systemActor } from "../../Actor.js"
 import { type CommandResult, Engine, type EngineError, type EngineService } from "../../Engine.js"
 import { EventStore } from "../../EventStore.js"
+import type { JsonObject } from "../../Json.js"
 import type { WorkflowState } from "../../State.js"
+import type { Template } from "../../Template.js"
 import { entryOf } from "../../WorkflowIndex.js"
+import { WorkflowStore } from "../../WorkflowStore.js"
 import { actorOf, dueDeadlineTemplate, history, progress, uuid } from "../fixtures.js"
 import { failureTag, type Harness } from "./context.js"
 
@@ -163,6 +166,69 @@ export const engineCases = (h: Harness): void => {
         const stored = await h.inspect.events(id)
         expect(stored.map((e) => e.sequence)).toEqual(stored.map((_, i) => i + 1))
       }
+    })
+
+    it("returns data and metadata with keys a document store refuses ('.', '$', '%', empty, __proto__) as written", async () => {
+      // step ids may contain '.' (of '.', '$' and '%', the only one `Identifier` allows); data keys anything
+      const awkward = (): JsonObject =>
+        JSON.parse(
+          '{"a.b":1,"$where":"x","$":{"$":2,"$ref":"r"},"%2E":"%","%24":"$","":{"":null},"__proto__":{"polluted":true},' +
+            '"nested":{"a.b":{"$where":[{"__proto__":{"polluted":true},"":"e","%2E.$":3,".":{"..":"$."}}]}}}'
+        )
+      const template: Template = {
+        ...h.template,
+        id: `${h.template.id}-keys`,
+        steps: [
+          { id: "keys.one", type: "echo", config: {} },
+          { id: "a.b.c", type: "echo", config: {} }
+        ]
+      }
+      await engine((e) => e.publishTemplate(template))
+      const tenantId = await h.newTenant()
+      const actor = actorOf(tenantId)
+      const created = await engine((e) => e.create({ actor, templateId: template.id, metadata: awkward() }))
+      const instanceId = created.state.instanceId
+      const written = [...created.events]
+      let state = created.state
+      for (const command of [
+        (e: EngineService) => e.start({ actor, instanceId, expectedVersion: state.version }),
+        (e: EngineService) =>
+          e.executeStep({ actor, instanceId, expectedVersion: state.version, stepId: "keys.one", input: awkward() })
+      ]) {
+        const result = await engine(command)
+        written.push(...result.events)
+        state = result.state
+      }
+      expect([state.status, state.currentStepId]).toEqual(["IN_PROGRESS", "a.b.c"])
+      expect(state.metadata).toEqual(awkward())
+      expect(state.stepStates["keys.one"]?.data).toEqual({ step: "keys.one", echo: awkward() })
+      const started = written.find((e) => e.type === "STEP_STARTED")
+      expect(started?.type === "STEP_STARTED" ? started.data.input : undefined).toEqual(awkward())
+      const ownKeys = (value: unknown): void => {
+        if (typeof value !== "object" || value === null) return
+        if (!Array.isArray(value)) expect(Object.getPrototypeOf(value)).toBe(Object.prototype)
+        for (const v of Object.values(value)) ownKeys(v)
+      }
+      const proto = (value: unknown) => Object.hasOwn(value as object, "__proto__")
+      const got = await engine((e) => e.get({ actor, instanceId }))
+      expect(got).toEqual(state)
+      expect(proto(got.metadata)).toBe(true)
+      expect(proto((got.stepStates["keys.one"]?.data as { echo: object } | undefined)?.echo ?? {})).toBe(true)
+      ownKeys(got)
+      const page = await engine((e) => e.events({ actor, instanceId }))
+      expect(page.items).toEqual(written)
+      ownKeys(page.items)
+      expect(await h.inspect.events(instanceId)).toEqual(written)
+      expect(await h.inspect.state(instanceId)).toEqual(state)
+      const loaded = await h.run(Effect.flatMap(WorkflowStore, (s) => s.load(tenantAccess(tenantId), instanceId)))
+      expect(loaded.state).toEqual(state)
+      ownKeys(loaded.state)
+      const at = await engine((e) => e.stateAt({ actor, instanceId, until: { untilSequence: state.version } }))
+      expect(at).toEqual(state)
+      ownKeys(at)
+      const listed = await engine((e) => e.list({ actor, filter: { templateId: template.id, currentStepId: "a.b.c" } }))
+      expect(listed.items).toEqual([entryOf(state)])
+      expect(({} as { polluted?: unknown }).polluted).toBeUndefined()
     })
 
     it("of 16 workers firing one due deadline concurrently, one records it", async () => {
