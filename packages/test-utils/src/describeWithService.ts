@@ -20,25 +20,44 @@ import type { Service } from "./Service.js"
  *
  * The body runs in every case to collect the tests, so connect in hooks or tests, never in the body.
  */
-export const describeWithService = async (
-  service: Service,
+export const describeWithService = (service: Service, name: string, body: (url: string) => void): Promise<void> =>
+  describeWithServices([service], name, ([url]) => body(url as string))
+
+/**
+ * {@link describeWithService} for a suite that needs several services (PostgreSQL and FerretDB for
+ * the split): it runs when all answer, is skipped (naming the first missing one; its tests show as
+ * skipped) otherwise, and a failing test stands in for it when one is missing and
+ * `REQUIRE_SERVICES=1`.
+ *
+ * ```ts
+ * await describeWithServices([PostgreSQL, FerretDB], "the split", ([pgUrl, mongoUrl]) => { ... })
+ * ```
+ */
+export const describeWithServices = async (
+  services: ReadonlyArray<Service>,
   name: string,
-  body: (url: string) => void
+  body: (urls: ReadonlyArray<string>) => void
 ): Promise<void> => {
-  try {
-    const status = await checkService(service)
-    if (status.available) {
-      describe(name, () => body(status.url))
-    } else {
-      describe.skip(`${name} (${service.name} not reachable at ${status.url}: ${status.reason})`, () =>
-        body(status.url))
-    }
-  } catch (error) {
-    describe(name, () => {
-      it(`needs ${service.name}`, () => {
-        throw error
+  const statuses: Array<Awaited<ReturnType<typeof checkService>>> = []
+  for (const service of services) {
+    try {
+      statuses.push(await checkService(service))
+    } catch (error) {
+      describe(name, () => {
+        it(`needs ${service.name}`, () => {
+          throw error
+        })
       })
-    })
+      return
+    }
+  }
+  const urls = statuses.map((status) => status.url)
+  const missing = statuses.findIndex((status) => !status.available)
+  const status = statuses[missing]
+  if (status === undefined || status.available) describe(name, () => body(urls))
+  else {
+    const service = services[missing] as Service
+    describe.skip(`${name} (${service.name} not reachable at ${status.url}: ${status.reason})`, () => body(urls))
   }
 }
 

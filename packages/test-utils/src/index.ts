@@ -6,7 +6,7 @@
  * into a failure naming the service (CI sets it).
  */
 export { type CheckServiceOptions, checkService, type ServiceStatus } from "./checkService.js"
-export { describeWithService, serviceUrlOrSkip } from "./describeWithService.js"
+export { describeWithService, describeWithServices, serviceUrlOrSkip } from "./describeWithService.js"
 export { FerretDB, probeMongo } from "./FerretDB.js"
 export { PostgreSQL, probePostgres } from "./PostgreSQL.js"
 export { type Service, servicesRequired, serviceUrl } from "./Service.js"

@@ -4,8 +4,8 @@
  * on a fresh PostgreSQL database, and on the split (a fresh PostgreSQL database + a fresh database
  * on the MongoDB-wire server, FerretDB here); and a small GraphQL client over real HTTP.
  */
-import { checkService, describeWithService, FerretDB, PostgreSQL } from "@workflow-manager/test-utils"
-import { afterAll, beforeAll, describe, it } from "vitest"
+import { describeWithService, describeWithServices, FerretDB, PostgreSQL } from "@workflow-manager/test-utils"
+import { afterAll, beforeAll, describe } from "vitest"
 import { loadConfig } from "../../src/config.ts"
 import { DEMO_PASSWORD } from "../../src/demo.ts"
 import { type RunningServer, startServer } from "../../src/server.ts"
@@ -107,25 +107,8 @@ const useServer = (
  * Registers `body` on PostgreSQL + the MongoDB-wire server (skipped without them, failing with
  * REQUIRE_SERVICES=1), with both URLs.
  */
-export const describeWithSplit = async (name: string, body: (pgUrl: string, mongoUrl: string) => void) => {
-  let postgres: Awaited<ReturnType<typeof checkService>>
-  try {
-    postgres = await checkService(PostgreSQL)
-  } catch (error) {
-    describe(name, () => {
-      it("needs PostgreSQL", () => {
-        throw error
-      })
-    })
-    return
-  }
-  if (!postgres.available) {
-    describe.skip(`${name} (PostgreSQL not reachable at ${postgres.url}: ${postgres.reason})`, () => {})
-    return
-  }
-  const pgUrl = postgres.url
-  await describeWithService(FerretDB, name, (mongoUrl) => body(pgUrl, mongoUrl))
-}
+export const describeWithSplit = (name: string, body: (pgUrl: string, mongoUrl: string) => void) =>
+  describeWithServices([PostgreSQL, FerretDB], name, ([pgUrl, mongoUrl]) => body(pgUrl as string, mongoUrl as string))
 
 /**
  * Registers `body` once per backend: the embedded default, PostgreSQL (a fresh database), and with

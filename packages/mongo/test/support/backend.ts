@@ -29,11 +29,11 @@ import {
   type PgRlsServices,
   type PoolLike
 } from "@workflow-manager/pg-rls"
-import { checkService, describeWithService, FerretDB, PostgreSQL } from "@workflow-manager/test-utils"
+import { describeWithServices, FerretDB, PostgreSQL } from "@workflow-manager/test-utils"
 import { Effect, Schema } from "effect"
 import { type Db, MongoClient } from "mongodb"
 import pg from "pg"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, expect } from "vitest"
 import { ensureIndexes } from "../../src/index.js"
 import { type Context, makeContext } from "../../src/internal/context.js"
 import { unescapeKeys } from "../../src/internal/escape.js"
@@ -121,28 +121,11 @@ export const describeBackend = async (
   options: { readonly split: boolean },
   body: (backend: () => Backend) => void
 ): Promise<void> => {
-  let pgUrl: string | undefined
-  if (options.split) {
-    try {
-      const status = await checkService(PostgreSQL)
-      if (!status.available) {
-        describe.skip(`${name} (PostgreSQL not reachable at ${status.url}: ${status.reason})`, () => {})
-        return
-      }
-      pgUrl = status.url
-    } catch (error) {
-      describe(name, () =>
-        it("needs PostgreSQL", () => {
-          throw error
-        })
-      )
-      return
-    }
-  }
-  await describeWithService(
-    FerretDB,
+  await describeWithServices(
+    options.split ? [FerretDB, PostgreSQL] : [FerretDB],
     `${name} [${options.split ? "split: FerretDB + PostgreSQL" : "FerretDB"}]`,
-    (url) => {
+    ([mongoUrl, pgUrl]) => {
+      const url = mongoUrl as string
       const register = (pgUrl: string | undefined) => {
         let backend: Backend | undefined
         let client: MongoClient | undefined
