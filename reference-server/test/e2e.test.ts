@@ -338,6 +338,66 @@ await describeServers(
       const log = await eventTypes(s, ops, created.workflow.id)
       expect(log).toContain("STEP_COMPLETED:notice")
     })
+
+    it("20 concurrent repeats over HTTP: one workflow per key, one step per key; 20 racers at one version: 1 wins, 19 CONFLICT; another tenant: NOT_FOUND", async () => {
+      const s = server()
+      const ops = await s.login("ops@elia.example")
+      const tenantId = await tenantIdOf(s, ops, engie.vatNumber)
+      const create = () =>
+        s.gql(
+          `mutation ($input: CreateWorkflowInput!) { createWorkflow(input: $input) { ${RESULT} } }`,
+          { input: { templateId: DEMO_TEMPLATE_ID, tenantId, marketRole: "BRP", idempotencyKey: "burst-create" } },
+          ops
+        )
+      const created = await Promise.all(Array.from({ length: 20 }, create))
+      for (const answer of created) expect(answer.body.errors, answer.text).toBeUndefined()
+      const ids = new Set(created.map((a) => (a.body.data?.createWorkflow as Result | undefined)?.workflow.id))
+      expect(ids.size).toBe(1)
+      const id = [...ids][0] as string
+      const started = await mutate(s, ops, "startWorkflow", "CommandInput", { workflowId: id, expectedVersion: 1 })
+
+      const step = (stepId: "company-info" | "portfolio", expectedVersion: number, key?: string) =>
+        s.gql(
+          "mutation ($input: ExecuteStepInput!) { executeStep(input: $input) { version } }",
+          {
+            input: {
+              workflowId: id,
+              expectedVersion,
+              stepId,
+              input: inputs[stepId],
+              ...(key === undefined ? {} : { idempotencyKey: key })
+            }
+          },
+          ops
+        )
+      const keyed = await Promise.all(
+        Array.from({ length: 20 }, () => step("company-info", started.version, "burst-step"))
+      )
+      for (const answer of keyed) expect(answer.body.errors, answer.text).toBeUndefined()
+      const versions = new Set(keyed.map((a) => (a.body.data?.executeStep as { version: number } | undefined)?.version))
+      expect(versions.size).toBe(1)
+      const afterKeyed = await eventTypes(s, ops, id)
+      expect(afterKeyed.filter((e) => e === "STEP_COMPLETED:company-info")).toHaveLength(1)
+
+      // 20 unkeyed racers at the current version: one is recorded, the others are conflicts that write nothing
+      const racers = await Promise.all(Array.from({ length: 20 }, () => step("portfolio", afterKeyed.length)))
+      const outcomes = racers.map((a) => (a.body.errors === undefined ? "OK" : codes(a)[0]))
+      expect(outcomes.filter((o) => o === "OK")).toHaveLength(1)
+      expect(outcomes.filter((o) => o === "CONFLICT")).toHaveLength(19)
+      const afterRace = await eventTypes(s, ops, id)
+      expect(afterRace.slice(0, afterKeyed.length)).toEqual(afterKeyed)
+      expect(afterRace.filter((e) => e === "STEP_COMPLETED:portfolio")).toHaveLength(1)
+
+      // another tenant's user asking for it, or acting on it, meets a workflow that does not exist
+      const other = await s.login("user@luminus.example")
+      const foreign = await s.gql(
+        "mutation ($input: ReasonInput!) { pauseWorkflow(input: $input) { version } }",
+        { input: { workflowId: id, expectedVersion: afterRace.length, reason: "not mine" } },
+        other
+      )
+      expect(codes(foreign)).toEqual(["NOT_FOUND"])
+      expect(await eventTypes(s, ops, id)).toEqual(afterRace)
+    })
   },
   {},
   { split: true }
