@@ -11,11 +11,13 @@
  */
 import { Effect, Layer } from "effect"
 import { type Access, covers } from "./Access.js"
+import { DueWork } from "./DueWork.js"
 import type { WorkflowEvent } from "./Event.js"
 import { EventStore, type EventStoreService } from "./EventStore.js"
 import { fold } from "./Evolve.js"
 import { InstanceStore, type InstanceStoreService } from "./InstanceStore.js"
 import { isEntry, isEvent, isMessage, isState, serializer } from "./internal/memory/documents.js"
+import { makeMemoryDueWork } from "./internal/memory/dueWork.js"
 import { makeMemoryOutbox, type Slot } from "./internal/memory/outbox.js"
 import { queryEntries } from "./internal/memory/query.js"
 import { makeMemoryTemplates } from "./internal/memory/templates.js"
@@ -59,12 +61,12 @@ export interface MemoryReads {
 }
 
 /**
- * The six ports of a memory storage.
+ * The seven ports of a memory storage.
  *
  * @since 0.1.0
  * @category memory
  */
-export type MemoryPorts = EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore | Outbox
+export type MemoryPorts = EventStore | InstanceStore | WorkflowIndex | TemplateStore | WorkflowStore | Outbox | DueWork
 
 /**
  * An in-memory storage: its layer (all six ports) and direct reads.
@@ -375,7 +377,8 @@ export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage =>
     Layer.succeed(WorkflowIndex)(workflowIndex),
     Layer.succeed(TemplateStore)(templateStore),
     Layer.succeed(WorkflowStore)(workflowStore),
-    Layer.succeed(Outbox)(outboxService)
+    Layer.succeed(Outbox)(outboxService),
+    Layer.succeed(DueWork)(makeMemoryDueWork(() => [...entries.values()].map((s) => s.entry)))
   )
 
   const inspect: MemoryReads = {

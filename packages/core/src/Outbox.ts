@@ -90,6 +90,21 @@ export interface ClaimRequest {
 }
 
 /**
+ * The outbox's figures at an instant: messages waiting to be delivered (pending or claimed), those
+ * of them available now (`availableAt <= now`, unclaimed or with an ended lease), the oldest
+ * available time among those (absent when none is), and dead messages (failed for good).
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export interface OutboxStats {
+  readonly waiting: number
+  readonly available: number
+  readonly oldestAvailableAt?: string
+  readonly dead: number
+}
+
+/**
  * The outbox interface.
  *
  * @since 0.1.0
@@ -109,6 +124,11 @@ export interface OutboxService {
     claim: ClaimRef,
     failure: { readonly error: string; readonly retryAt?: string }
   ) => Effect.Effect<void, StorageError>
+  /**
+   * The outbox's figures at `now`, within the scope (for a worker's metrics). Optional: a worker
+   * reports no outbox figures for a store without it.
+   */
+  readonly stats?: (access: Access, now: string) => Effect.Effect<OutboxStats, StorageError>
 }
 
 /**

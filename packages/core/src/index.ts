@@ -43,6 +43,7 @@ export {
   UnknownHandler,
   ValidationFailed
 } from "./DomainError.js"
+export { type DueClaimRequest, type DueItem, type DueStats, DueWork, type DueWorkService } from "./DueWork.js"
 export { addDuration, Duration } from "./Duration.js"
 export {
   type CommandResult,
@@ -105,7 +106,8 @@ export {
   type ClaimRequest,
   Outbox,
   OutboxMessage,
-  type OutboxService
+  type OutboxService,
+  type OutboxStats
 } from "./Outbox.js"
 export {
   defaultPolicy,

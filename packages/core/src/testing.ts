@@ -16,4 +16,4 @@ export {
   validateStep
 } from "./testing/harness.js"
 export type { Inspect, InspectedMessage, OutboxInspect } from "./testing/Inspect.js"
-export { type AdapterPorts, outboxSuite, type SuiteOptions, suite } from "./testing/suite.js"
+export { type AdapterPorts, dueWorkSuite, outboxSuite, type SuiteOptions, suite } from "./testing/suite.js"

@@ -8,8 +8,10 @@
  */
 import type { Layer } from "effect"
 import { afterAll, beforeAll, describe } from "vitest"
+import type { DueWork } from "../DueWork.js"
 import type { Outbox } from "../Outbox.js"
 import { type AdapterPorts, harness, type SuiteOptions } from "./conformance/context.js"
+import { dueWorkCases } from "./conformance/dueWork.js"
 import { engineCases } from "./conformance/engine.js"
 import { eventStoreCases } from "./conformance/eventStore.js"
 import { instanceStoreCases } from "./conformance/instanceStore.js"
@@ -88,5 +90,36 @@ export const outboxSuite = <E>(
     beforeAll(setup, timeout)
     afterAll(teardown, timeout)
     outboxCases(h, inspect)
+  })
+}
+
+/**
+ * Registers the conformance tests of the `DueWork` port (claims of due instances under leases),
+ * for backends that provide it.
+ *
+ * @example
+ * ```ts
+ * import { makeMemoryStorage } from "@workflow-manager/core"
+ * import { dueWorkSuite } from "@workflow-manager/core/testing"
+ *
+ * const storage = makeMemoryStorage()
+ * dueWorkSuite("memory adapter", storage.layer, { ...storage.inspect, ensureTenant: async () => {} })
+ * ```
+ *
+ * @since 0.1.0
+ * @category conformance
+ */
+export const dueWorkSuite = <E>(
+  name: string,
+  layer: Layer.Layer<AdapterPorts | DueWork, E>,
+  inspect: Inspect,
+  options: SuiteOptions = {}
+): void => {
+  const timeout = options.timeout ?? 30_000
+  describe(`due-work conformance: ${name}`, { timeout }, () => {
+    const { h, setup, teardown } = harness(layer, inspect, options, "due")
+    beforeAll(setup, timeout)
+    afterAll(teardown, timeout)
+    dueWorkCases(h)
   })
 }

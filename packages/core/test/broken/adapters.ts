@@ -4,6 +4,7 @@
  */
 import { Effect, Layer } from "effect"
 import {
+  DueWork,
   EventStore,
   InstanceStore,
   type MemoryReads,
@@ -134,6 +135,21 @@ export const claimsTwice = () => {
           Effect.forEach(claimed, (m) => inner.fail(access, m, { error: "released", retryAt: request.now }), {
             discard: true
           })
+        )
+    }))
+  ).pipe(Layer.provideMerge(storage.layer))
+  return { layer, inspect: inspectMemory(storage) }
+}
+
+/** Hands out due instances without a lease: every claimer gets the same ones. */
+export const dueClaimsTwice = () => {
+  const storage = makeMemoryStorage()
+  const layer = Layer.effect(DueWork)(
+    Effect.map(DueWork, (inner) => ({
+      ...inner,
+      claim: (access, request) =>
+        Effect.tap(inner.claim(access, request), (claimed) =>
+          inner.release(access, { owner: request.owner, instanceIds: claimed.map((item) => item.instanceId) })
         )
     }))
   ).pipe(Layer.provideMerge(storage.layer))

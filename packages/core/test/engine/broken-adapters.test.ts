@@ -99,6 +99,16 @@ describe("the conformance suite fails broken adapters", { timeout: 180_000 }, ()
     )
   })
 
+  it("a due-work queue that hands an instance to every claimer", () => {
+    const report = runSuite("dueClaimsTwice.suite.ts")
+    expect(failedTitles(report)).toEqual(
+      expect.arrayContaining([
+        "claims due instances oldest first, within the tenant, once while the lease runs",
+        "8 concurrent claimers take 60 due instances, each once"
+      ])
+    )
+  })
+
   it("an outbox that lets a claimer whose lease was taken over complete or fail the message", () => {
     const report = runSuite("completesAnyClaim.suite.ts")
     expect(failedTitles(report)).toEqual(

@@ -1,12 +1,13 @@
 import { Effect, Layer } from "effect"
 import { expect, it } from "vitest"
 import { composedWorkflowStoreLayer, makeMemoryStorage, WorkflowStore } from "../../src/index.js"
-import { outboxSuite, suite } from "../../src/testing.js"
+import { dueWorkSuite, outboxSuite, suite } from "../../src/testing.js"
 import { inspectMemory } from "../broken/adapters.js"
 
 const storage = makeMemoryStorage()
 suite("memory adapter", storage.layer, inspectMemory(storage))
 outboxSuite("memory adapter", storage.layer, inspectMemory(storage))
+dueWorkSuite("memory adapter", storage.layer, inspectMemory(storage))
 
 // The same ports with the non-atomic write path (append, then version-guarded projections), as a
 // MongoDB + PostgreSQL deployment composes them.

@@ -122,6 +122,33 @@ export const makeMemoryOutbox = (outbox: Map<string, Slot>): OutboxService => {
                 message: { ...rest.message, availableAt: failure.retryAt }
               }
         return Effect.void
+      }),
+    stats: (access, now) =>
+      Effect.suspend(() => {
+        const at = typeof now === "string" ? Date.parse(now) : Number.NaN
+        if (Number.isNaN(at)) return Effect.fail(bad("Outbox.stats", "now must be an ISO-8601 instant"))
+        let waiting = 0
+        let available = 0
+        let dead = 0
+        let oldest: string | undefined
+        for (const slot of outbox.values()) {
+          const stored = slot.stored
+          if (!covers(access, stored.message.tenantId)) continue
+          if (stored.status === "dead") dead++
+          if (stored.status !== "pending" && stored.status !== "claimed") continue
+          waiting++
+          if (!claimable(stored, at)) continue
+          available++
+          if (oldest === undefined || Date.parse(stored.message.availableAt) < Date.parse(oldest)) {
+            oldest = stored.message.availableAt
+          }
+        }
+        return Effect.succeed({
+          waiting,
+          available,
+          dead,
+          ...(oldest === undefined ? {} : { oldestAvailableAt: oldest })
+        })
       })
   }
 }

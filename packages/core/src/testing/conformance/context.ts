@@ -4,6 +4,7 @@
  */
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Schema } from "effect"
 import { type Access, operatorAccess, tenantAccess } from "../../Access.js"
+import type { DueWork } from "../../DueWork.js"
 import { type Engine, engineLayer } from "../../Engine.js"
 import { EventStore } from "../../EventStore.js"
 import { uuidIdsLayer } from "../../IdGenerator.js"
@@ -71,7 +72,7 @@ export const failureTag = (exit: Exit.Exit<unknown, unknown>): string | undefine
 }
 
 /** What the suites' effects may require: the ports, the outbox (outbox suite only) and the engine. */
-export type SuiteServices = AdapterPorts | Outbox | Engine
+export type SuiteServices = AdapterPorts | Outbox | DueWork | Engine
 
 export interface Harness {
   readonly inspect: Inspect
@@ -100,7 +101,7 @@ export interface Harness {
 
 /** Builds the harness of a suite; `setup` and `teardown` go in `beforeAll` / `afterAll`. */
 export const harness = <E>(
-  layer: Layer.Layer<AdapterPorts, E> | Layer.Layer<AdapterPorts | Outbox, E>,
+  layer: Layer.Layer<AdapterPorts, E> | Layer.Layer<AdapterPorts | Outbox, E> | Layer.Layer<AdapterPorts | DueWork, E>,
   inspect: Inspect,
   options: SuiteOptions,
   name: string
@@ -144,7 +145,7 @@ export const harness = <E>(
     publish: (t) => h.run(Effect.flatMap(TemplateStore, (s) => s.publish(t)))
   }
   const setup = async () => {
-    const ports = Layer.orDie(layer as Layer.Layer<AdapterPorts | Outbox, E>)
+    const ports = Layer.orDie(layer as Layer.Layer<AdapterPorts | Outbox | DueWork, E>)
     const engine = Layer.orDie(engineLayer({ handlers: makeRegistry([recordHandler, echoHandler]) })).pipe(
       Layer.provide(Layer.merge(ports, uuidIdsLayer))
     )

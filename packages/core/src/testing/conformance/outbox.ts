@@ -147,6 +147,32 @@ export const outboxCases = (h: Harness, inspect: OutboxInspect): void => {
       expect((await inspect.outbox(instanceId)).map((m) => [m.status, m.attempt])).toEqual([["done", 2]])
     })
 
+    it("reports its figures (waiting, available, oldest available, dead) within the scope", async (ctx) => {
+      const hasStats = await h.run(Effect.map(Outbox, (o) => o.stats !== undefined))
+      // the figures are optional: an outbox without them says so by leaving `stats` out
+      if (!hasStats) return ctx.skip()
+      const tenantId = await h.newTenant()
+      const access = tenantAccess(tenantId)
+      const stats = (scope: Access, now: number) =>
+        h.run(Effect.flatMap(Outbox, (o) => (o.stats as NonNullable<typeof o.stats>)(scope, instant(now))))
+      expect(await stats(access, 0)).toEqual({ waiting: 0, available: 0, dead: 0 })
+      await commitWith(tenantId, (id) => [
+        message(tenantId, id, 1, 10),
+        message(tenantId, id, 2, 20),
+        message(tenantId, id, 3, 30)
+      ])
+      expect(await stats(access, 5)).toEqual({ waiting: 3, available: 0, dead: 0 })
+      expect(await stats(access, 25)).toEqual({ waiting: 3, available: 2, oldestAvailableAt: instant(10), dead: 0 })
+      const [first, second] = (await claim(access, "w", 25, 2, 100)) as [ClaimedMessage, ClaimedMessage]
+      expect(await stats(access, 30)).toEqual({ waiting: 3, available: 1, oldestAvailableAt: instant(30), dead: 0 })
+      await h.run(Effect.flatMap(Outbox, (o) => o.complete(access, first)))
+      await h.run(Effect.flatMap(Outbox, (o) => o.fail(access, second, { error: "refused" })))
+      expect(await stats(access, 30)).toEqual({ waiting: 1, available: 1, oldestAvailableAt: instant(30), dead: 1 })
+      expect(await stats(tenantAccess(await h.newTenant()), 30)).toEqual({ waiting: 0, available: 0, dead: 0 })
+      const bad = await h.exit(Effect.flatMap(Outbox, (o) => (o.stats as NonNullable<typeof o.stats>)(access, "soon")))
+      expect(failureTag(bad)).toBe("InvalidData")
+    })
+
     it("retries a failed delivery at its retry time, and gives up on one failed without", async () => {
       const tenantId = await h.newTenant()
       const access = tenantAccess(tenantId)
