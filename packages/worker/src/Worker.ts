@@ -35,7 +35,7 @@ import {
   type WorkflowIndexService
 } from "@workflow-manager/core"
 import { Cause, Clock, Deferred, Effect, Exit, Fiber, Random, Schema } from "effect"
-import { type FigureReader, type Metrics, makeMetrics } from "./internal/metrics.js"
+import { type Metrics, makeMetrics } from "./internal/metrics.js"
 import { silentLog, type WorkerLog } from "./WorkerLog.js"
 
 /**
@@ -51,6 +51,15 @@ export interface WorkerEngine {
     input: SystemCommand
   ) => Effect.Effect<CommandResult, unknown> | PromiseLike<CommandResult>
 }
+
+/**
+ * Reads a figure when the metrics are scraped: a number, or `undefined` when it is unknown now (the
+ * store is down), exported as NaN rather than a stale value.
+ *
+ * @since 0.1.0
+ * @category worker
+ */
+export type FigureReader = () => Promise<number | undefined>
 
 /**
  * A task: one bounded pass of some background work, run every `everyMs` (±20 % jitter), never two

@@ -10,6 +10,7 @@ export { type MetricsServer, type MetricsServerOptions, serveMetrics } from "./M
 export { type RunningWorker, startWorker } from "./startWorker.js"
 export {
   type DueReport,
+  type FigureReader,
   InvalidWorkerOptions,
   makeWorker,
   type Worker,

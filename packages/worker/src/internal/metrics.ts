@@ -5,8 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client"
 
-/** A figure read at scrape time (`undefined`: unknown now, e.g. the store is down). */
-export type FigureReader = () => Promise<number | undefined>
+import type { FigureReader } from "../Worker.js"
 
 export interface Metrics {
   readonly registry: Registry
