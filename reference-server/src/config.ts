@@ -7,6 +7,10 @@
  */
 import { dirname, isAbsolute, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { ConfigError, flag, integer, list, text } from "./configValues.ts"
+import { loadWorkerConfig, type WorkerConfig } from "./workerConfig.ts"
+
+export { ConfigError } from "./configValues.ts"
 
 /**
  * A PostgreSQL server: the application's connection and the owner's.
@@ -113,21 +117,8 @@ export interface ServerConfig {
   readonly logLevel: string
   /** How long a graceful shutdown waits for requests in flight, in ms. */
   readonly shutdownGraceMs: number
-}
-
-/**
- * A configuration variable with a value the server cannot use.
- *
- * @since 0.1.0
- * @category errors
- */
-export class ConfigError extends Error {
-  readonly variable: string
-  constructor(variable: string, problem: string) {
-    super(`${variable}: ${problem}`)
-    this.name = "ConfigError"
-    this.variable = variable
-  }
+  /** The worker: in process (`WM_WORKER`, default on) or as its own command; its notification transports. */
+  readonly worker: WorkerConfig
 }
 
 /**
@@ -137,28 +128,6 @@ export class ConfigError extends Error {
  * @category config
  */
 export const serverDir: string = resolve(dirname(fileURLToPath(import.meta.url)), "..")
-
-const text = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
-  const value = env[name]?.trim()
-  return value === undefined || value === "" ? undefined : value
-}
-
-const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
-  const raw = text(env, name)
-  if (raw === undefined) return fallback
-  if (!/^\d{1,12}$/.test(raw)) throw new ConfigError(name, `expected an integer, got "${raw.slice(0, 40)}"`)
-  const value = Number(raw)
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`)
-  return value
-}
-
-const flag = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean => {
-  const raw = text(env, name)?.toLowerCase()
-  if (raw === undefined) return fallback
-  if (["1", "true", "yes", "on"].includes(raw)) return true
-  if (["0", "false", "no", "off"].includes(raw)) return false
-  throw new ConfigError(name, `expected true or false, got "${raw.slice(0, 40)}"`)
-}
 
 const postgresUrl = (name: string, raw: string): string => {
   let url: URL
@@ -228,14 +197,6 @@ const storageOf = (env: NodeJS.ProcessEnv, dataDir: string): StorageConfig => {
     : { kind: "split", ...postgres, mongo: mongoUrl(env, mongodbUrl) }
 }
 
-const list = (raw: string | undefined): ReadonlyArray<string> =>
-  raw === undefined
-    ? []
-    : raw
-        .split(",")
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== "")
-
 const cors = (raw: string | undefined): ReadonlyArray<string> | boolean => {
   if (raw === undefined || raw === "false") return false
   if (raw === "*" || raw === "true") return true
@@ -300,6 +261,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): ServerConfig =
     },
     apiCallAllow: list(text(env, "WM_API_CALL_ALLOW")),
     logLevel: text(env, "LOG_LEVEL") ?? "info",
-    shutdownGraceMs: integer(env, "WM_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)
+    shutdownGraceMs: integer(env, "WM_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
+    worker: loadWorkerConfig(env, { production })
   }
 }

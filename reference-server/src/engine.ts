@@ -24,8 +24,11 @@ export interface EngineSettings {
   readonly storage: Storage
   /** The RBAC policy (the auth module's); the approval check is composed on top of it. */
   readonly policy: PolicyService
-  /** Secret keyed instance ids are derived with (at least 16 characters). */
-  readonly keySecret: string
+  /**
+   * Secret keyed instance ids are derived with (at least 16 characters); the worker command, which
+   * creates no instance, may go without.
+   */
+  readonly keySecret: string | undefined
   /** Allow-list of the api-call handler's guarded client. */
   readonly apiCallAllow?: ReadonlyArray<string>
   /** Where api-call secrets come from (default: `WM_SECRET_<NAME>` variables). */
@@ -68,5 +71,5 @@ export const createServerEngine = (settings: EngineSettings): Promise<PromiseEng
     stores: Layer.succeedContext(toContext(settings.storage.services)),
     handlers: serverHandlers(settings),
     policy: approvalPolicy(settings.policy),
-    keySecret: settings.keySecret
+    ...(settings.keySecret === undefined ? {} : { keySecret: settings.keySecret })
   })

@@ -1,17 +1,22 @@
 /**
- * The composition root: configuration → storage → auth → engine → demo data → HTTP app, and the
- * graceful shutdown in reverse order.
+ * The composition root: configuration → storage → auth → engine → demo data → the worker (in
+ * process unless `WM_WORKER=off`) → HTTP app, and the graceful shutdown in reverse order: HTTP
+ * intake stops, the worker drains, the storage closes.
  *
  * @since 0.1.0
  */
 import type { PromiseEngine } from "@workflow-manager/core"
+import type { RunningWorker } from "@workflow-manager/worker"
 import type { FastifyInstance } from "fastify"
 import pino from "pino"
 import { createApp } from "./app.ts"
 import { type Auth, createAuth, hashPassword, loadAuthConfig } from "./auth/index.ts"
+import { startBackgroundWorker } from "./backgroundWorker.ts"
 import type { ServerConfig } from "./config.ts"
 import { createServerEngine } from "./engine.ts"
 import { keySecretOf } from "./keySecret.ts"
+import { pinoWorkerLog } from "./logs.ts"
+import { registerMetricsRoute } from "./metricsRoute.ts"
 import { type SeedReport, seedDemo } from "./seed.ts"
 import { openStorage, type Storage } from "./storage.ts"
 
@@ -30,7 +35,13 @@ export interface RunningServer {
   readonly auth: Auth
   /** What the demo seeding did (`undefined` when it is off). */
   readonly demo: SeedReport | undefined
-  /** Stops accepting requests, lets those in flight finish (within the grace period), closes the storage (the reconciler and the MongoDB client too). */
+  /** The in-process worker (`undefined` with `WM_WORKER=off`). */
+  readonly worker: RunningWorker | undefined
+  /**
+   * Stops accepting requests, lets those in flight finish (within the grace period), stops the
+   * worker (its work in flight drains within `WM_WORKER_DRAIN_MS`), closes the storage (the
+   * reconciler and the MongoDB client too).
+   */
   readonly close: () => Promise<void>
 }
 
@@ -59,6 +70,7 @@ export const startServer = async (
   const storage = await openStorage(config, {
     log: (level, message, details) => logger[level]({ component: "reconciler", ...details }, message)
   })
+  let worker: RunningWorker | undefined
   try {
     const keySecret = await keySecretOf(config, warn)
     const authConfig = await loadAuthConfig(env, { dataDir: config.dataDir, warn })
@@ -81,6 +93,18 @@ export const startServer = async (
       config,
       logger
     })
+    registerMetricsRoute(app, {
+      metrics: () => worker?.metrics(),
+      contentType: "text/plain; version=0.0.4; charset=utf-8",
+      token: config.worker.metricsToken,
+      production: config.production
+    })
+    if (config.worker.enabled) {
+      worker = await startBackgroundWorker({ storage, engine, config: config.worker, log: pinoWorkerLog(logger) })
+    } else {
+      // no worker here: the split's reconciler runs on its own timer (workers elsewhere run it too)
+      storage.mongo?.reconciler.schedule()
+    }
     await app.listen({ host: config.host, port: config.port })
     const address = app.server.address()
     const port = typeof address === "object" && address !== null ? address.port : config.port
@@ -93,14 +117,16 @@ export const startServer = async (
           await app.close()
         } finally {
           clearTimeout(grace)
+          await worker?.stop().catch(() => {})
           await engine.dispose().catch(() => {})
           await storage.close()
         }
       })()
       return closing
     }
-    return { url: `http://${host}:${port}`, app, storage, engine, auth, demo, close }
+    return { url: `http://${host}:${port}`, app, storage, engine, auth, demo, worker, close }
   } catch (error) {
+    await worker?.stop().catch(() => {})
     await storage.close().catch(() => {})
     throw error
   }

@@ -6,8 +6,8 @@
  * transaction, so row-level security holds whichever login the client uses.
  *
  * On the split, events, states and the outbox are in MongoDB; tenants, users, market roles,
- * templates and the index stay in PostgreSQL under RLS. The MongoDB indexes are created at start,
- * and the reconciler runs in process.
+ * templates and the index stay in PostgreSQL under RLS. The MongoDB indexes are created at start;
+ * the reconciler's passes are made here and run by the process's worker (or its own timer).
  *
  * @since 0.1.0
  */
@@ -32,7 +32,7 @@ import {
 import { MongoClient } from "mongodb"
 import pg from "pg"
 import type { MongoStorageConfig, ServerConfig, StorageConfig } from "./config.ts"
-import { type ReconcilerLog, type ReconcilerLoop, startReconcilerLoop } from "./reconcilerLoop.ts"
+import { makeReconciliation, type ReconcilerLog, type Reconciliation } from "./reconcilerLoop.ts"
 
 /**
  * The opened storage.
@@ -44,10 +44,18 @@ export interface Storage {
   readonly kind: StorageConfig["kind"]
   /** The application's client (pg-rls enters a tenant scope in each transaction). */
   readonly client: PgClient
-  /** pg-rls's services; on the split, the event, instance, index and write stores are MongoDB's. */
+  /** pg-rls's services; on the split, the event, instance, index and write stores and the outbox are MongoDB's. */
   readonly services: PgRlsServices
-  /** The split's MongoDB half (`undefined` on the other storages). */
-  readonly mongo: { readonly database: string; readonly reconciler: ReconcilerLoop } | undefined
+  /**
+   * pg-rls's own services, PostgreSQL's on every storage: on the split, the index (and so the due
+   * work the worker claims) is PostgreSQL's while `services` reads it together with the log.
+   */
+  readonly postgres: PgRlsServices
+  /**
+   * The split's MongoDB half (`undefined` on the other storages): its reconciler's passes, run by
+   * the worker of the process (`reconciler.task`) or on their own timer (`reconciler.schedule()`).
+   */
+  readonly mongo: { readonly database: string; readonly reconciler: Reconciliation } | undefined
   /** The tenant id of the operator's organisation (whose users may be `market_ops`). */
   readonly operatorId: string
   /** What the migrations applied at start (empty when `migrate` is off or nothing was pending). */
@@ -82,7 +90,12 @@ const quietPool = (url: string, max: number): pg.Pool => {
 }
 
 /** The registered operator organisation, registering one from the configuration when there is none. */
-const operatorOrganisation = async (owner: PgClient, app: PgClient, config: ServerConfig): Promise<string> => {
+const operatorOrganisation = async (
+  owner: PgClient,
+  app: PgClient,
+  config: ServerConfig,
+  register: boolean
+): Promise<string> => {
   const registered = await withTenant(app, anonymous, (tx) =>
     tx.query<{ tenant_id: string }>("select tenant_id from wm_operator_organisations order by tenant_id")
   )
@@ -92,6 +105,13 @@ const operatorOrganisation = async (owner: PgClient, app: PgClient, config: Serv
   if (wanted === undefined && registered.length > 1) {
     throw new StorageStartError(
       `${registered.length} operator organisations are registered; set WM_OPERATOR_ID to the one this server serves`
+    )
+  }
+  if (!register) {
+    throw new StorageStartError(
+      wanted === undefined
+        ? "no operator organisation is registered: start the server (or run pnpm db:migrate) first"
+        : `the operator organisation ${wanted} (WM_OPERATOR_ID) is not registered`
     )
   }
   return runPromise(
@@ -112,12 +132,17 @@ const operatorOrganisation = async (owner: PgClient, app: PgClient, config: Serv
 export interface OpenStorageOptions {
   /** Where the split's reconciler reports (default: nowhere). */
   readonly log?: ReconcilerLog
+  /**
+   * Register the operator organisation when none is (default `true`); `false` (the worker command)
+   * only finds the registered one, and a database without one is a start error.
+   */
+  readonly register?: boolean
 }
 
 interface MongoHalf {
   readonly database: string
   readonly services: PgRlsServices
-  readonly reconciler: ReconcilerLoop
+  readonly reconciler: Reconciliation
   readonly ping: () => Promise<void>
   readonly close: () => Promise<void>
 }
@@ -139,7 +164,7 @@ const openMongo = async (
     const mongo = await runPromise(
       makeSplit({ db }, { index: postgres.workflowIndex, templates: postgres.templateStore })
     )
-    const reconciler = startReconcilerLoop(mongo.reconciler, {
+    const reconciler = makeReconciliation(mongo.reconciler, {
       everyMs: config.reconcileEveryMs,
       graceMs: config.reconcileGraceMs,
       limit: config.reconcileLimit,
@@ -195,7 +220,7 @@ const openClients = async (
 
 /**
  * Opens the storage the configuration names: migrates (unless `WM_MIGRATE=false`), registers the
- * operator organisation when none is, and builds the pg-rls services.
+ * operator organisation when none is (unless `register: false`), and builds the pg-rls services.
  *
  * @example
  * ```ts
@@ -221,7 +246,7 @@ export const openStorage = async (config: ServerConfig, options: OpenStorageOpti
   let split: MongoHalf | undefined
   try {
     const migrations = config.migrate ? await runPromise(migrate(owner)) : undefined
-    const operatorId = await operatorOrganisation(owner, app, config)
+    const operatorId = await operatorOrganisation(owner, app, config, options.register ?? true)
     await closeOwner()
     const postgres = await runPromise(make({ client: app }))
     if (config.storage.kind === "split") split = await openMongo(config.storage.mongo, postgres, options.log)
@@ -231,6 +256,7 @@ export const openStorage = async (config: ServerConfig, options: OpenStorageOpti
       kind: config.storage.kind,
       client: app,
       services,
+      postgres,
       mongo: half === undefined ? undefined : { database: half.database, reconciler: half.reconciler },
       operatorId,
       migrations,

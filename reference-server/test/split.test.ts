@@ -124,7 +124,9 @@ await describeWithSplit("the split over HTTP [PostgreSQL + FerretDB]", (pgUrl, m
       DATABASE_URL: pgDb.url,
       MONGODB_URL: mongoDb.url,
       WM_RECONCILE_GRACE_MS: "0",
-      WM_RECONCILE_INTERVAL_MS: "1000"
+      WM_RECONCILE_INTERVAL_MS: "1000",
+      // the notice is executed by hand below; without a worker the reconciler runs on its own timer
+      WM_WORKER: "off"
     }
     server = await startServer(loadConfig(env), env)
     reader = await new MongoClient(mongoUrl).connect()

@@ -65,7 +65,9 @@ const client = (running: RunningServer, backend: TestServer["backend"]): TestSer
   return { backend, running, url: running.url, gql, login }
 }
 
-const quiet = { LOG_LEVEL: "silent", PORT: "0", HOST: "127.0.0.1", WM_DEMO_DATA: "true" }
+// these suites drive automatic steps and count events by hand: no in-process worker races them
+// (the worker's own suites, worker*.test.ts, turn it on)
+const quiet = { LOG_LEVEL: "silent", PORT: "0", HOST: "127.0.0.1", WM_DEMO_DATA: "true", WM_WORKER: "off" }
 
 /** Starts a server on a fresh embedded data folder (returned for restarts). */
 export const startEmbedded = async (dir: string, env: Record<string, string> = {}): Promise<TestServer> => {
