@@ -9,7 +9,11 @@
  * @since 0.1.0
  */
 import { MARKET_OPS, operatorAccess, runPromise, tenantAccess } from "@workflow-manager/core"
-import { notificationError, type Recipients } from "@workflow-manager/handler-notification"
+import {
+  type NotificationErrorReason,
+  notificationError,
+  type Recipients
+} from "@workflow-manager/handler-notification"
 import type { UsersService } from "@workflow-manager/pg-rls"
 import { Effect } from "effect"
 
@@ -24,6 +28,12 @@ export const OPERATOR_ROLES: ReadonlySet<string> = new Set([MARKET_OPS])
 
 const describe = (error: unknown): string =>
   (error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error)).slice(0, 300)
+
+/** A storage failure as the directory's: down is retried, a malformed tenant id is not, anything else is the deployment's. */
+const reasonOf = (error: unknown): NotificationErrorReason => {
+  const tag = (error as { reason?: { _tag?: unknown } } | null)?.reason?._tag
+  return tag === "Unavailable" ? "Unavailable" : tag === "InvalidData" ? "InvalidMessage" : "Misconfigured"
+}
 
 /**
  * The directory over pg-rls's users.
@@ -52,6 +62,6 @@ export const usersDirectory = (users: UsersService, operatorId: string): Recipie
           .map((user) => user.email)
       },
       catch: (error) =>
-        notificationError("Unavailable", `the users directory could not resolve the role ${role}: ${describe(error)}`)
+        notificationError(reasonOf(error), `the users directory could not resolve the role ${role}: ${describe(error)}`)
     })
 })
