@@ -15,7 +15,10 @@ import { workerCommandConfig } from "../src/workerCommand.ts"
 
 const PG = "postgres://wm@127.0.0.1:5432/wm"
 
-const configError = (env: Record<string, string>, load = loadConfig): ConfigError => {
+const configError = (
+  env: Record<string, string>,
+  load: (env: NodeJS.ProcessEnv) => unknown = loadConfig
+): ConfigError => {
   try {
     load(env)
   } catch (error) {
