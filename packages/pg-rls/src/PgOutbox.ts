@@ -5,7 +5,8 @@
  * with an ended lease — in (`availableAt`, `sequence`, `id`) order with `FOR UPDATE SKIP LOCKED`,
  * so concurrent claimers never wait for each other nor take the same message, and leases them.
  * `complete` and `fail` (`wm_outbox_settle`) succeed only for the current claim (same owner and
- * attempt): a claimer whose lease was taken over gets a `Conflict`.
+ * attempt): a claimer whose lease was taken over gets a `Conflict`. `stats` (`wm_outbox_stats`)
+ * counts waiting, available and dead messages in one round trip, on the outbox's partial indexes.
  *
  * A tenant scope delivers its own messages; the system scope (`systemAccess`, a worker) and the
  * operator's deliver every tenant's.
@@ -24,7 +25,8 @@ import {
 import { Effect } from "effect"
 import { decodeMessage } from "./internal/documents.js"
 import { attempt } from "./internal/query.js"
-import { CLAIM_SQL, SETTLE_SQL } from "./internal/sql.js"
+import { instant } from "./internal/rows.js"
+import { CLAIM_SQL, OUTBOX_STATS_SQL, SETTLE_SQL } from "./internal/sql.js"
 import { checkInstant, checkInt, checkScope, checkText, invalid } from "./internal/validate.js"
 import { scopeArgs } from "./Scope.js"
 import type { StoreConfig } from "./StoreConfig.js"
@@ -155,6 +157,26 @@ export const makeOutbox = (config: StoreConfig): OutboxService => {
         const retryAt =
           failure.retryAt === undefined ? null : yield* checkInstant(operation, "retryAt", failure.retryAt)
         return yield* settle(operation, access, claim, retryAt === null ? "dead" : "pending", error, retryAt)
+      }),
+    stats: (access, now) =>
+      Effect.gen(function* () {
+        const operation = "Outbox.stats"
+        yield* checkScope(operation, access)
+        const at = yield* checkInstant(operation, "now", now)
+        const [tenant, appRole] = scopeArgs(access)
+        const [row] = yield* attempt(operation, () =>
+          client.query<{ waiting: number; available: number; oldest_available_at: unknown; dead: number }>(
+            OUTBOX_STATS_SQL,
+            [tenant, appRole, at]
+          )
+        )
+        const oldest = row?.oldest_available_at ?? null
+        return {
+          waiting: row?.waiting ?? 0,
+          available: row?.available ?? 0,
+          ...(oldest === null ? {} : { oldestAvailableAt: instant(oldest) }),
+          dead: row?.dead ?? 0
+        }
       })
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL adapter put together: every core storage port (`EventStore`, `InstanceStore`,
- * `WorkflowIndex`, `TemplateStore`, an atomic `WorkflowStore` and the `Outbox`) plus the `Tenants`, `Users` and
- * `MarketRoles` repositories, over one {@link PgClient} — a `pg` Pool or a PGlite instance.
+ * `WorkflowIndex`, `TemplateStore`, an atomic `WorkflowStore`, the `Outbox` and `DueWork`) plus the `Tenants`,
+ * `Users` and `MarketRoles` repositories, over one {@link PgClient} — a `pg` Pool or a PGlite instance.
  *
  * - {@link make} builds the services from a client;
  * - {@link layer} provides all of them as one `Layer`;
@@ -14,6 +14,8 @@
  */
 import {
   type Promisified as CorePromisified,
+  DueWork,
+  type DueWorkService,
   EventStore,
   type EventStoreService,
   InstanceStore,
@@ -35,6 +37,7 @@ import { loadPGlite, loadPgPool } from "./internal/drivers.js"
 import { MarketRoles, type MarketRolesService, makeMarketRoles } from "./MarketRoles.js"
 import { type MigrationError, type MigrationReport, migrate } from "./Migrations.js"
 import { fromPGlite, fromPool, type PGliteLike, type PgClient, type PoolLike } from "./PgClient.js"
+import { makeDueWork } from "./PgDueWork.js"
 import { makeEventStore } from "./PgEventStore.js"
 import { makeInstanceStore } from "./PgInstanceStore.js"
 import { makeOutbox } from "./PgOutbox.js"
@@ -74,6 +77,7 @@ export interface PgRlsServices {
   readonly templateStore: TemplateStoreService
   readonly workflowStore: WorkflowStoreService
   readonly outbox: OutboxService
+  readonly dueWork: DueWorkService
   readonly tenants: TenantsService
   readonly users: UsersService
   readonly marketRoles: MarketRolesService
@@ -92,6 +96,7 @@ export type PgRlsLayerServices =
   | TemplateStore
   | WorkflowStore
   | Outbox
+  | DueWork
   | Tenants
   | Users
   | MarketRoles
@@ -117,6 +122,7 @@ export const make = (config: PgRlsConfig): Effect.Effect<PgRlsServices, Migratio
       templateStore: makeTemplateStore(store),
       workflowStore: makeWorkflowStore(store),
       outbox: makeOutbox(store),
+      dueWork: makeDueWork(store),
       tenants: makeTenants(store),
       users: makeUsers(store),
       marketRoles: makeMarketRoles(store)
@@ -136,6 +142,7 @@ export const toContext = (services: PgRlsServices): Context.Context<PgRlsLayerSe
     Context.add(TemplateStore, services.templateStore),
     Context.add(WorkflowStore, services.workflowStore),
     Context.add(Outbox, services.outbox),
+    Context.add(DueWork, services.dueWork),
     Context.add(Tenants, services.tenants),
     Context.add(Users, services.users),
     Context.add(MarketRoles, services.marketRoles)
@@ -256,6 +263,7 @@ export interface PgRlsPromise {
   readonly templateStore: Promisified<TemplateStoreService>
   readonly workflowStore: Promisified<WorkflowStoreService>
   readonly outbox: Promisified<OutboxService>
+  readonly dueWork: Promisified<DueWorkService>
   readonly tenants: Promisified<TenantsService>
   readonly users: Promisified<UsersService>
   readonly marketRoles: Promisified<MarketRolesService>
@@ -290,6 +298,7 @@ export const makePromise = async (config: PgRlsConfig): Promise<PgRlsPromise> =>
     templateStore: promisify(services.templateStore),
     workflowStore: promisify(services.workflowStore),
     outbox: promisify(services.outbox),
+    dueWork: promisify(services.dueWork),
     tenants: promisify(services.tenants),
     users: promisify(services.users),
     marketRoles: promisify(services.marketRoles),

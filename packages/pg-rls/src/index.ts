@@ -42,6 +42,7 @@ export {
   type PoolClientLike,
   type PoolLike
 } from "./PgClient.js"
+export { makeDueWork } from "./PgDueWork.js"
 export { makeEventStore } from "./PgEventStore.js"
 export { makeInstanceStore } from "./PgInstanceStore.js"
 export { makeOutbox } from "./PgOutbox.js"

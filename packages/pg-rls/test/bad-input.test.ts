@@ -257,6 +257,21 @@ await describeBackends("bad input", (backend) => {
       await run(services.workflowIndex.upsert(access, entryOf(state)))
       const found = await run(services.workflowIndex.query(access, { marketRole: `BRP${text}` }, { limit: 5 }))
       expect(found.items.map((e) => e.instanceId)).toEqual([spec.instanceId])
+      // a due-work owner is free text too: the lease names it verbatim, and only it ends the lease
+      const dueAt = new Date(Date.UTC(2040, 0, 1, 0, 0, i)).toISOString()
+      await run(services.workflowIndex.upsert(access, { ...entryOf(state), version: 2, nextDueAt: dueAt }))
+      const claimed = await run(services.dueWork.claim(access, { owner: text, now: dueAt, leaseMs: 60_000, limit: 5 }))
+      expect(claimed.map((item) => item.instanceId)).toEqual([spec.instanceId])
+      const lease = await backend().admin.query<{ owner: string }>(
+        "select owner from workflow_due_leases where instance_id = $1",
+        [spec.instanceId]
+      )
+      expect(lease).toEqual([{ owner: text }])
+      await run(services.dueWork.release(access, { owner: `${text} `, instanceIds: [spec.instanceId] }))
+      expect(await run(services.dueWork.stats(access, dueAt))).toMatchObject({ due: 1, leased: 1 })
+      await run(services.dueWork.release(access, { owner: text, instanceIds: [spec.instanceId] }))
+      expect(await run(services.dueWork.stats(access, dueAt))).toMatchObject({ due: 1, leased: 0 })
+      await run(services.workflowIndex.upsert(access, { ...entryOf(state), version: 3 }))
       const t = {
         ...template(`meta-${i}`, 1, text),
         description: text,
@@ -295,6 +310,6 @@ await describeBackends("bad input", (backend) => {
     const tables = await backend().admin.query<{ n: number }>(
       "select count(*)::int as n from pg_class where relkind = 'r' and relnamespace = current_schema()::regnamespace"
     )
-    expect(tables[0]?.n).toBe(12)
+    expect(tables[0]?.n).toBe(13)
   })
 })

@@ -114,6 +114,9 @@ const EXPECTED_FUNCTIONS: ReadonlyArray<readonly [name: string, definer: boolean
   ["wm_create_operator_organisation(uuid,text,text)", false, "owner"],
   ["wm_current_app_role()", false, "public"],
   ["wm_current_tenant()", false, "public"],
+  ["wm_due_claim(text,text,text,timestamp with time zone,timestamp with time zone,integer)", false, "app"],
+  ["wm_due_release(text,text,text,text[])", false, "app"],
+  ["wm_due_stats(text,text,timestamp with time zone)", false, "app"],
   ["wm_enter_scope(text,text)", false, "app"],
   ["wm_forbid_change()", false, "public"],
   ["wm_forbid_tenant_change()", false, "public"],
@@ -128,6 +131,7 @@ const EXPECTED_FUNCTIONS: ReadonlyArray<readonly [name: string, definer: boolean
   ["wm_login_succeeded(text,text)", true, "app"],
   ["wm_outbox_claim(text,text,text,timestamp with time zone,timestamp with time zone,integer,text[])", false, "app"],
   ["wm_outbox_settle(text,text,text,text,integer,text,text,text)", false, "app"],
+  ["wm_outbox_stats(text,text,timestamp with time zone)", false, "app"],
   ["wm_read_events(text,text,text,integer,integer,timestamp with time zone,text)", false, "app"],
   ["wm_sign_in(text)", true, "app"]
 ]
@@ -152,6 +156,7 @@ await describeBackends("catalog of a migrated database", (backend) => {
         "workflow_events",
         "workflow_instances",
         "workflow_instances_index",
+        "workflow_due_leases",
         "wm_instance_owners",
         "wm_operator_organisations"
       ])

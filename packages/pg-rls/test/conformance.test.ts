@@ -1,8 +1,9 @@
 /**
- * Core's adapter conformance suites (the main one and the outbox's) on the PostgreSQL server and on PGlite.
+ * Core's adapter conformance suites (the main one, the outbox's and the due-work queue's) on the PostgreSQL
+ * server and on PGlite.
  */
 import type { OutboxInspect } from "@workflow-manager/core/testing"
-import { outboxSuite, suite } from "@workflow-manager/core/testing"
+import { dueWorkSuite, outboxSuite, suite } from "@workflow-manager/core/testing"
 import { Effect, Layer } from "effect"
 import { make, toContext } from "../src/index.js"
 import { describeBackends } from "./support/backends.js"
@@ -21,4 +22,5 @@ await describeBackends("pg-rls", (backend) => {
   }
   suite(`pg-rls`, layer, inspect, { timeout: 60_000 })
   outboxSuite(`pg-rls`, layer, inspect, { timeout: 60_000 })
+  dueWorkSuite(`pg-rls`, layer, inspect, { timeout: 60_000 })
 })

@@ -24,6 +24,7 @@ const TENANT_TABLES = [
   ["workflow_instances", "tenant_id"],
   ["workflow_instances_index", "tenant_id"],
   ["workflow_outbox", "tenant_id"],
+  ["workflow_due_leases", "tenant_id"],
   ["wm_instance_owners", "tenant_id"]
 ] as const
 
@@ -127,6 +128,11 @@ const seedTenant = async (backend: Backend, label: string): Promise<Seeded> => {
         }
       ]
     })
+  )
+  // a running lease of the instance (as the owner: the tables' contents, not the claim, are under test here)
+  await backend.admin.query(
+    "insert into workflow_due_leases (instance_id, tenant_id, owner, lease_until) values ($1, $2, 'seed', now() + interval '1 hour')",
+    [spec.instanceId, tenantId]
   )
   return {
     tenantId,

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { PGlite } from "@electric-sql/pglite"
-import { operatorAccess, tenantAccess } from "@workflow-manager/core"
+import { entryOf, operatorAccess, systemAccess, tenantAccess } from "@workflow-manager/core"
 import { describeWithService, PostgreSQL } from "@workflow-manager/test-utils"
 import { Effect, Exit } from "effect"
 import pg from "pg"
@@ -29,6 +29,7 @@ import {
   type PgClient,
   type PoolLike
 } from "../src/index.js"
+import { eventsOf, newInstanceId, stateOf } from "./support/fixtures.js"
 
 const failure = async (effect: Effect.Effect<unknown, MigrationError>): Promise<MigrationError> => {
   const exit = await Effect.runPromiseExit(effect)
@@ -83,6 +84,7 @@ const behaviour = (fresh: () => Promise<PgClient>, isolated: () => Promise<PgCli
       "wm_login_throttle",
       "wm_operator_organisations",
       "wm_schema_migrations",
+      "workflow_due_leases",
       "workflow_events",
       "workflow_instances",
       "workflow_instances_index",
@@ -135,6 +137,70 @@ const behaviour = (fresh: () => Promise<PgClient>, isolated: () => Promise<PgCli
     expect(await Effect.runPromise(services.users.get(ops, user.id))).toEqual(user)
     expect(await Effect.runPromise(services.users.get(tenantAccess(organisation), user.id))).toBeUndefined()
     expect(await Effect.runPromise(services.users.findByEmail(tenantAccess(tenant.id), user.email))).toEqual([user])
+  })
+
+  it("0006 on a database at version 5: instances already due are claimed, messages already queued are counted", async () => {
+    const client = await isolated()
+    const upTo5 = shipped.filter((m) => m.version <= 5)
+    expect((await Effect.runPromise(migrate(client, { migrations: upTo5 }))).version).toBe(5)
+    const services = await Effect.runPromise(make({ client }))
+    const organisation = await Effect.runPromise(
+      createOperatorOrganisation(client, { companyName: "Operator NV", vatNumber: "BE0999999991" })
+    )
+    const tenant = await Effect.runPromise(
+      services.tenants.create(operatorAccess("ops", organisation), {
+        companyName: "Participant NV",
+        vatNumber: "BE0888888881"
+      })
+    )
+    const access = tenantAccess(tenant.id)
+    const spec = { instanceId: newInstanceId(), tenantId: tenant.id }
+    const dueAt = "2026-11-26T10:00:00.000Z"
+    await Effect.runPromise(
+      services.workflowStore.commit(access, {
+        events: eventsOf(spec, 1, 2),
+        expectedVersion: 0,
+        state: stateOf(spec, 2),
+        messages: [
+          {
+            schemaVersion: 1,
+            id: `${spec.instanceId}:notify`,
+            tenantId: tenant.id,
+            instanceId: spec.instanceId,
+            sequence: 2,
+            kind: "notify",
+            payload: {},
+            createdAt: dueAt,
+            availableAt: dueAt
+          }
+        ]
+      })
+    )
+    await Effect.runPromise(
+      services.workflowIndex.upsert(access, { ...entryOf(stateOf(spec, 2)), version: 3, nextDueAt: dueAt })
+    )
+    // before 0006 the claim does not exist
+    expect(
+      await client.query("select * from wm_due_stats($1, '', now())", [tenant.id]).then(
+        () => "ok",
+        (error: { code?: string }) => error.code
+      )
+    ).toBe("42883")
+    const report = await Effect.runPromise(migrate(client))
+    expect(report.applied.map((m) => m.version)).toEqual(shipped.filter((m) => m.version > 5).map((m) => m.version))
+    const worker = systemAccess("migrated-worker")
+    const now = "2026-11-26T10:00:01.000Z"
+    expect(await Effect.runPromise(services.dueWork.stats(worker, now))).toEqual({
+      due: 1,
+      leased: 0,
+      oldestDueAt: dueAt
+    })
+    expect(
+      await Effect.runPromise(services.dueWork.claim(worker, { owner: "w", now, leaseMs: 1000, limit: 10 }))
+    ).toEqual([{ tenantId: tenant.id, instanceId: spec.instanceId, version: 3, dueAt }])
+    expect(
+      await Effect.runPromise((services.outbox.stats as NonNullable<typeof services.outbox.stats>)(access, now))
+    ).toEqual({ waiting: 1, available: 1, oldestAvailableAt: dueAt, dead: 0 })
   })
 
   it("is all or nothing: a failing migration leaves no trace of the run", async () => {
@@ -267,7 +333,7 @@ await describeWithService(PostgreSQL, "migrate [postgres]", (url) => {
     expect(second.stdout).toContain(`schema is current (version ${latest})`)
     const status = await run(process.execPath, [cli, "--url", dbUrl(name), "--status"])
     expect(status.stdout).toMatch(/0001 initial {2}applied /)
-    expect((await tables(client)).length).toBe(12)
+    expect((await tables(client)).length).toBe(13)
     const bad = await run(process.execPath, [cli, "--url", "postgres://postgres@127.0.0.1:1/none"]).catch(
       (error: { code: number; stderr: string }) => error
     )

@@ -18,6 +18,20 @@ export const CLAIM_SQL = "select doc, attempt from wm_outbox_claim($1, $2, $3, $
 /** `wm_outbox_settle(tenant, appRole, id, owner, attempt, status, error, retryAt)`: whether the claim was held. */
 export const SETTLE_SQL = "select wm_outbox_settle($1, $2, $3, $4, $5, $6, $7, $8) as held"
 
+/** `wm_outbox_stats(tenant, appRole, now)`: one row `(waiting, available, oldest_available_at, dead)`. */
+export const OUTBOX_STATS_SQL =
+  "select waiting, available, oldest_available_at, dead from wm_outbox_stats($1, $2, $3::pg_catalog.timestamptz)"
+
+/** `wm_due_claim(tenant, appRole, owner, now, leaseUntil, limit)`: rows `(tenant_id, instance_id, version, due_at)`. */
+export const DUE_CLAIM_SQL =
+  "select tenant_id, instance_id, version, due_at from wm_due_claim($1, $2, $3, $4::pg_catalog.timestamptz, $5::pg_catalog.timestamptz, $6)"
+
+/** `wm_due_release(tenant, appRole, owner, instanceIds)`: how many leases it ended. */
+export const DUE_RELEASE_SQL = "select wm_due_release($1, $2, $3, $4::pg_catalog.text[]) as released"
+
+/** `wm_due_stats(tenant, appRole, now)`: one row `(due, leased, oldest_due_at)`. */
+export const DUE_STATS_SQL = "select due, leased, oldest_due_at from wm_due_stats($1, $2, $3::pg_catalog.timestamptz)"
+
 /** `wm_read_events(tenant, appRole, instanceId, from, to, until, commandId)`. */
 export const READ_EVENTS_SQL = "select doc from wm_read_events($1, $2, $3, $4, $5, $6, $7) as t (doc)"
 
@@ -46,7 +60,11 @@ export const CHECK_SQL = `select pg_catalog.count(*)::pg_catalog.int4 as visible
    and 'wm_sign_in(text)'::pg_catalog.regprocedure is not null
    and 'wm_get_states(text, text, text[])'::pg_catalog.regprocedure is not null
    and 'wm_get_entries(text, text, text[])'::pg_catalog.regprocedure is not null
-   and 'wm_get_user(text, text, uuid)'::pg_catalog.regprocedure is not null`
+   and 'wm_get_user(text, text, uuid)'::pg_catalog.regprocedure is not null
+   and 'wm_outbox_stats(text, text, timestamptz)'::pg_catalog.regprocedure is not null
+   and 'wm_due_claim(text, text, text, timestamptz, timestamptz, integer)'::pg_catalog.regprocedure is not null
+   and 'wm_due_release(text, text, text, text[])'::pg_catalog.regprocedure is not null
+   and 'wm_due_stats(text, text, timestamptz)'::pg_catalog.regprocedure is not null`
 
 export interface CommitRow {
   readonly state_written: boolean
