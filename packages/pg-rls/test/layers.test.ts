@@ -1,10 +1,11 @@
 /**
  * The conveniences: `layerPool` (creating and ending its pool) and `layerPGlite` (opening, migrating
- * and closing an embedded database) provide all five core ports and the repositories.
+ * and closing an embedded database) provide every core port (the due-work queue included) and the repositories.
  */
 import { PGlite } from "@electric-sql/pglite"
 import {
   type Access,
+  DueWork,
   EventStore,
   InstanceStore,
   TemplateStore,
@@ -29,7 +30,7 @@ import { eventsOf, newInstanceId, newTenantId, stateOf } from "./support/fixture
 
 const program = (tenantId: string, ops: Access) =>
   Effect.gen(function* () {
-    yield* Effect.all([EventStore, InstanceStore, WorkflowIndex, TemplateStore, Tenants, Users, MarketRoles])
+    yield* Effect.all([EventStore, InstanceStore, WorkflowIndex, TemplateStore, DueWork, Tenants, Users, MarketRoles])
     const store = yield* WorkflowStore
     const tenants = yield* Tenants
     yield* tenants.create(ops, {
