@@ -1,14 +1,13 @@
 /**
  * The worker of a process — the server's in-process worker (`WM_WORKER=on`, the default) and the
  * worker command's — over the opened storage and the server's engine: due instances claimed from
- * PostgreSQL's due work (pg-rls's `dueWork`; on the split too, since the index is PostgreSQL's),
- * and its tasks: `notifications` (the outbox — MongoDB's on the split — delivered through the
- * configured transports, recipients by role from the users directory) and, on the split,
- * `reconciler` (the index repaired from the log, its lag as figures).
+ * PostgreSQL's due work (pg-rls's `dueWork`, `FOR UPDATE SKIP LOCKED`; on the split too, since the
+ * index is PostgreSQL's), and its tasks: `notifications` (the outbox — MongoDB's on the split —
+ * delivered through the configured transports, recipients by role from the users directory) and,
+ * on the split, `reconciler` (the index repaired from the log, its lag as figures).
  *
  * @since 0.1.0
  */
-import type { DueWorkService } from "@workflow-manager/core"
 import { type RunningWorker, startWorker, type WorkerEngine, type WorkerLog } from "@workflow-manager/worker"
 import { notificationTask, notificationTransports } from "./notifications.ts"
 import { usersDirectory } from "./recipients.ts"
@@ -27,20 +26,6 @@ export interface BackgroundWorkerDeps {
   readonly engine: WorkerEngine
   readonly config: WorkerConfig
   readonly log: WorkerLog
-}
-
-/**
- * Where due instances come from: pg-rls's due work (claims under leases, `FOR UPDATE SKIP
- * LOCKED`) when the adapter has it, else PostgreSQL's index, polled.
- *
- * @since 0.1.0
- * @category worker
- */
-export const dueSourceOf = (
-  storage: Storage
-): DueWorkService | { readonly index: Storage["postgres"]["workflowIndex"] } => {
-  const dueWork = (storage.postgres as { readonly dueWork?: DueWorkService }).dueWork
-  return dueWork ?? { index: storage.postgres.workflowIndex }
 }
 
 /**
@@ -78,7 +63,8 @@ export const startBackgroundWorker = async (deps: BackgroundWorkerDeps): Promise
   return startWorker({
     name: config.name,
     engine: deps.engine,
-    due: dueSourceOf(storage),
+    // claims under leases (FOR UPDATE SKIP LOCKED) on PostgreSQL's index, on the split too
+    due: storage.postgres.dueWork,
     outbox,
     tasks,
     concurrency: config.concurrency,

@@ -175,3 +175,78 @@ export const demoInputs = (participant: Pick<DemoParticipant, "companyName" | "v
   approval: { decision: "approve", comment: "documents checked" },
   contract: { contractReference: "BRP-2026-001", signatory: "Jan Janssens" }
 })
+
+/**
+ * The id of the demo welcome template.
+ *
+ * @since 0.1.0
+ * @category demo
+ */
+export const DEMO_WELCOME_ID = "demo-welcome"
+
+/**
+ * A participant's contact, then two notices the worker sends by itself — an e-mail to the contact
+ * and to `market_ops`, and an event to the `crm-events` webhook endpoint — then a follow-up. The
+ * demo data leaves one at its notices: on a first start the worker sends them (to the log, unless
+ * SMTP and the endpoint are configured), so the demo shows notifications happen.
+ *
+ * @since 0.1.0
+ * @category demo
+ */
+export const demoWelcomeTemplate: Template = {
+  schemaVersion: 1,
+  id: DEMO_WELCOME_ID,
+  version: 1,
+  name: "Demo welcome notices",
+  description: "A contact address, then a welcome e-mail and a CRM event sent by the worker, then a follow-up",
+  marketRole: "BRP",
+  steps: [
+    {
+      id: "contact",
+      type: "form",
+      name: "Contact",
+      config: {
+        fields: {
+          name: { type: "string", label: "Contact name", required: true, min: 2, max: 200 },
+          email: {
+            type: "string",
+            label: "Contact e-mail",
+            required: true,
+            max: 254,
+            pattern: "^[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}$",
+            patternMessage: "is not an e-mail address"
+          }
+        }
+      }
+    },
+    {
+      id: "welcome",
+      type: "notification",
+      name: "Welcome e-mail",
+      config: {
+        channel: "email",
+        key: "welcome",
+        to: [{ address: "{{steps.contact.data.email}}" }, { role: "market_ops" }],
+        subject: "Welcome, {{steps.contact.data.name}}",
+        text: "Your onboarding {{instance.id}} has started; the operator's market operations team is in copy."
+      }
+    },
+    {
+      id: "crm-event",
+      type: "notification",
+      name: "CRM event",
+      config: {
+        channel: "webhook",
+        key: "crm-event",
+        endpoint: "crm-events",
+        body: { event: "participant-welcomed", instance: "{{instance.id}}", tenant: "{{instance.tenantId}}" }
+      }
+    },
+    {
+      id: "follow-up",
+      type: "form",
+      name: "Follow-up",
+      config: { fields: { notes: { type: "string", label: "Notes", max: 2000 } } }
+    }
+  ]
+}

@@ -1,7 +1,8 @@
 /**
  * Loads the demo data (`pnpm db:seed`, and `./wm start` on a fresh embedded database): the
  * template packs and the demo template, the demo participants with their market roles, one user
- * per role, and workflows in several states — each written through the engine, as a user would.
+ * per role, and workflows in several states — each written through the engine, as a user would —
+ * one of them at notification steps the worker then sends.
  * It runs once: a database that already has the first demo participant is left as it is.
  *
  * @since 0.1.0
@@ -23,9 +24,11 @@ import {
   DEMO_PASSWORD,
   DEMO_TEMPLATE_ID,
   DEMO_USERS,
+  DEMO_WELCOME_ID,
   type DemoParticipant,
   demoInputs,
-  demoTemplate
+  demoTemplate,
+  demoWelcomeTemplate
 } from "./demo.ts"
 import type { Storage } from "./storage.ts"
 
@@ -126,7 +129,10 @@ export const seedDemo = async (deps: SeedDeps): Promise<SeedReport> => {
   const operator = operatorAccess("demo-seed", storage.operatorId)
   const registerUrl = deps.registerUrl ?? "https://register.tso.example/api"
 
-  const published = [`${(await engine.publishTemplate(demoTemplate)).id}@1`]
+  const published = [
+    `${(await engine.publishTemplate(demoTemplate)).id}@1`,
+    `${(await engine.publishTemplate(demoWelcomeTemplate)).id}@1`
+  ]
   for (const pack of PACKS) {
     for (const template of await engine.publishPack({ pack, config: { register: { url: registerUrl } } })) {
       published.push(`${template.id}@${template.version}`)
@@ -219,5 +225,24 @@ export const seedDemo = async (deps: SeedDeps): Promise<SeedReport> => {
     expectedVersion: brp.state.version
   })
   workflows.push({ id: started.state.instanceId, status: started.state.status, tenant: "engie" })
+  // a welcome at its notices: the worker sends them (written to the log without SMTP and webhooks)
+  const welcome = await engine.create({
+    actor: engieActors.user,
+    templateId: DEMO_WELCOME_ID,
+    idempotencyKey: "demo-welcome"
+  })
+  const welcomed = await engine.start({
+    actor: engieActors.user,
+    instanceId: welcome.state.instanceId,
+    expectedVersion: welcome.state.version
+  })
+  const contacted = await engine.executeStep({
+    actor: engieActors.user,
+    instanceId: welcomed.state.instanceId,
+    expectedVersion: welcomed.state.version,
+    stepId: "contact",
+    input: { name: "Sofie Maes", email: "user@electrabel.example" }
+  })
+  workflows.push({ id: contacted.state.instanceId, status: contacted.state.status, tenant: "engie" })
   return { seeded: true, tenants, templates: published, workflows }
 }
