@@ -276,7 +276,13 @@ export const openStorage = async (config: ServerConfig, options: OpenStorageOpti
     await closeOwner().catch(() => {})
     await app.close().catch(() => {})
     if (error instanceof StorageStartError) throw error
-    throw new StorageStartError(`could not prepare ${where}: ${describe(error)}`, { cause: error })
+    // an undefined function or table: the schema is not there (or older than this version)
+    const code = (error as { code?: unknown } | null)?.code
+    const hint =
+      !config.migrate && (code === "42883" || code === "42P01")
+        ? " — the database is not migrated to this version: run pnpm db:migrate (or start a server) first, or set WM_MIGRATE=true"
+        : ""
+    throw new StorageStartError(`could not prepare ${where}: ${describe(error)}${hint}`, { cause: error })
   }
 }
 
