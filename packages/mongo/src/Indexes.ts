@@ -7,15 +7,15 @@
  * | `workflow_events` | `_id` = `<instanceId>#<first sequence>` (unique) | the conflict key of a commit |
  * | `workflow_events` | `tail`: `{ t, i, f: -1 }` | `load`, the expected-version check, reads by range |
  * | `workflow_events` | `by_command`: `{ t, i, c }` | `readByCommand`, a keyed command's replay |
- * | `workflow_events` | `by_time`: `{ t, ca }` | the reconciler, the index read fallback, lag metrics |
+ * | `workflow_events` | `by_time`: `{ t, ca }` | the reconciler, the index read fallback |
  * | `workflow_owners` | `_id` = `<instanceId>` (unique) | which tenant owns an instance id |
  * | `workflow_commands` | `_id` = `<instanceId>/<commandId>` | whether a command id recorded anything (`readByCommand` by `_id`) |
- * | `workflow_projected` | `_id` = a commit's `_id`; `by_instance`: `{ t, i }` | which commits are projected (the reconciler) |
+ * | `workflow_projected` | `_id` = a commit's `_id`; `by_instance`: `{ t, i }` | which commits are projected (the reconciler; `lag` merges the markers with the commits in `_id` order) |
  * | `workflow_instances` | `_id` = `<instanceId>#<version>`; `latest`: `{ t, i, v: -1 }` | `InstanceStore` |
  * | `workflow_index` | `_id` = `<instanceId>#<version>`; `latest`: `{ t, i, v: -1 }`; `page`: `{ t, ck, i }`; `due`: `{ t, dk }` | `WorkflowIndex` (MongoDB-only deployments) |
  * | `workflow_templates` | `_id` = `<templateId>#<version>`; `latest`: `{ id, v: -1 }` | `TemplateStore` (MongoDB-only deployments) |
- * | `workflow_outbox` | `_id` = `<tenantId>/<messageId>`; `queue`: `{ t, av, s }`; `by_instance`: `{ t, i }` | the queued messages (`Outbox.claim`) |
- * | `workflow_outbox_claims` | `_id` = `<tenantId>/<messageId>#<slot>`; `by_message`: `{ t, m }` | claims and settlements of a message (`Outbox`) |
+ * | `workflow_outbox` | `_id` = `<tenantId>/<messageId>`; `queue`: `{ t, av, s }`; `by_instance`: `{ t, i }` | the queued messages (`Outbox.claim`; `stats` reads them all in `{ t, m }` order) |
+ * | `workflow_outbox_claims` | `_id` = `<tenantId>/<messageId>#<slot>`; `by_message`: `{ t, m }` | claims and settlements of a message (`Outbox`; `stats` reads them all in `{ t, m, k }` order) |
  *
  * Field names: `t` tenant, `i` instance, `f`/`l` first/last sequence of a commit, `c` command ids,
  * `ca` written at, `v` version, `ck`/`uk`/`dk` created/updated/due keys; in the outbox `m` message id,
@@ -75,6 +75,10 @@ export const INDEXES: { readonly [K in keyof typeof COLLECTIONS]: ReadonlyArray<
 /**
  * Creates every index (idempotent). Run when the adapter starts, or from a deploy script.
  *
+ * One `createIndexes` command per index: FerretDB 1.24 drops the connection (a panic, "slice
+ * bounds out of range") when one command names two or more indexes that all exist already —
+ * which is every start after the first, on SQLite and on PostgreSQL.
+ *
  * @example
  * ```ts
  * import { MongoClient } from "mongodb"
@@ -92,7 +96,8 @@ export const ensureIndexes = async (db: Db): Promise<void> => {
     [keyof typeof COLLECTIONS, ReadonlyArray<IndexDescription>]
   >) {
     const collection = db.collection(COLLECTIONS[name])
-    if (indexes.length > 0) await collection.createIndexes([...indexes])
-    else await db.createCollection(COLLECTIONS[name]).catch(() => undefined) // exists already: fine
+    // one index per command (see above); an index that exists with the same key and name is a no-op
+    for (const index of indexes) await collection.createIndexes([index])
+    if (indexes.length === 0) await db.createCollection(COLLECTIONS[name]).catch(() => undefined) // exists already: fine
   }
 }
