@@ -164,7 +164,7 @@ export const makeReconciliation = (reconciler: ReconcilerService, options: Recon
     figures: [
       {
         name: "wm_reconciler_lag_commits",
-        help: "Commits in the log not yet confirmed projected into the index (counted up to 10 000).",
+        help: "Commits in the log not yet confirmed projected into the index.",
         read: async () => (await readLag())?.unprojected
       },
       {
