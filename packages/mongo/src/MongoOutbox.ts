@@ -17,6 +17,8 @@
  * - `claim` reads the scope's due messages in (`availableAt`, `sequence`, `id`) order a page at a
  *   time, reads their slots, and inserts the next slot of each available one (never claimed,
  *   retried and due, or with an ended lease) until `limit` are won; a lost slot is simply skipped.
+ * - `stats` reads the scope's messages and slots once each, sorted by message, and merges them as
+ *   they stream (waiting, available now, the oldest available time, dead).
  *
  * A tenant scope delivers its own messages; the system scope (`systemAccess`, a worker) and the
  * operator's deliver every tenant's.
@@ -37,9 +39,11 @@ import type { Collection, Document } from "mongodb"
 import { isDuplicateKeyError } from "./classifyMongoError.js"
 import { type Context, makeContext } from "./internal/context.js"
 import { instantDate, instantKey } from "./internal/instant.js"
-import { decodeMessage, messageKey } from "./internal/messages.js"
+import { decodeMessage } from "./internal/messages.js"
+import { outboxStats } from "./internal/outboxStats.js"
 import { attempt } from "./internal/run.js"
 import { scoped } from "./internal/scope.js"
+import { availableFrom, lastSlots, SLOT_PROJECTION, type Slot, type SlotKind, slotKey } from "./internal/slots.js"
 import { checkInstant, checkInt, checkScope, checkText, invalid } from "./internal/validate.js"
 import type { MongoConfig } from "./MongoConfig.js"
 
@@ -51,51 +55,6 @@ const PAGE = 200
 const MAX_PAGES = 500
 /** How many available messages a claim collects, per message it wants, before it competes for them. */
 const SPARE = 4
-
-/** What a slot of a message holds: a claim, or the settlement of the claim before it. */
-type SlotKind = "claim" | "done" | "dead" | "retry"
-
-/** A slot as read back (`k` slot, `r` kind, `n` attempt, `o` owner, `lk` lease end / retry time as a fixed-width key). */
-interface Slot {
-  readonly t: string
-  readonly m: string
-  readonly k: number
-  readonly r: SlotKind
-  readonly n: number
-  readonly o: string
-  readonly lk?: string
-}
-
-const slotKey = (tenantId: string, messageId: string, slot: number): string =>
-  `${messageKey(tenantId, messageId)}#${slot}`
-
-const SLOT_PROJECTION = { _id: 0, t: 1, m: 1, k: 1, r: 1, n: 1, o: 1, lk: 1 } as const
-
-/** The last slot of each message among `slots` (the one the next write competes after). */
-const lastSlots = (slots: ReadonlyArray<Document>): Map<string, Slot> => {
-  const last = new Map<string, Slot>()
-  for (const doc of slots) {
-    const slot = doc as unknown as Slot
-    const known = last.get(slot.m)
-    if (known === undefined || slot.k > known.k) last.set(slot.m, slot)
-  }
-  return last
-}
-
-/**
- * When a message is claimable given its last slot (a fixed-width instant key), or `undefined` when
- * it never is again (done, dead).
- */
-const availableFrom = (availableKey: string, last: Slot | undefined): string | undefined => {
-  if (last === undefined) return availableKey
-  switch (last.r) {
-    case "claim":
-    case "retry":
-      return last.lk
-    default:
-      return undefined
-  }
-}
 
 /**
  * Inserts documents without order; the indexes of those refused with a duplicate key (another
@@ -297,7 +256,8 @@ export const makeMongoOutbox = (ctx: Context): OutboxService => {
         if (failure.retryAt === undefined) return yield* settle(operation, access, claim, { r: "dead", error })
         const retryAt = yield* checkInstant(operation, "retryAt", failure.retryAt)
         return yield* settle(operation, access, claim, { r: "retry", retryAt, error })
-      })
+      }),
+    stats: (access, now) => outboxStats(ctx, access, now)
   }
 }
 

@@ -25,11 +25,11 @@ import type { Document } from "mongodb"
 import type { Context } from "./internal/context.js"
 import { decodeState } from "./internal/documents.js"
 import { unescapeKeys } from "./internal/escape.js"
+import { unprojectedLag } from "./internal/lag.js"
 import { currentState, latestFrom } from "./internal/log.js"
 import { queueMessages } from "./internal/messages.js"
 import { markProjected, unprojected } from "./internal/projected.js"
 import { attempt } from "./internal/run.js"
-import { scoped } from "./internal/scope.js"
 import { checkIdentifier, checkInt, checkScope, invalid } from "./internal/validate.js"
 
 /**
@@ -73,7 +73,7 @@ export interface ReconcileReport {
  * @category reconciler
  */
 export interface LagMetrics {
-  /** Commits not yet confirmed projected (counted up to 10 000). */
+  /** Commits not yet confirmed projected (every one: a call reads up to 1,000,000 commits of the scope). */
   readonly unprojected: number
   /** When the oldest of them was written (ISO instant), if any. */
   readonly oldestUnprojectedAt: string | undefined
@@ -94,7 +94,11 @@ export interface ReconcilerService {
   readonly tenants: Effect.Effect<ReadonlyArray<string>, StorageError>
   /** `reconcile` for every tenant of `tenants`, one after the other; the reports summed. */
   readonly reconcileAll: (options?: ReconcileOptions) => Effect.Effect<ReconcileReport, StorageError>
-  /** Lag metrics within a scope (the system scope: every tenant). */
+  /**
+   * Lag metrics within a scope (a tenant's; the system and operator scopes: every tenant's) — a
+   * worker's "reconciler lag" gauge: commits waiting, and the age of the oldest. One read of the
+   * scope's commit keys and one of its markers, whatever their number.
+   */
   readonly lag: (access: Access) => Effect.Effect<LagMetrics, StorageError>
 }
 
@@ -107,9 +111,6 @@ export interface ReconcilerService {
 export class Reconciler extends EffectContext.Service<Reconciler, ReconcilerService>()(
   "@workflow-manager/mongo/Reconciler"
 ) {}
-
-/** `lag` counts up to this many unprojected commits. */
-const MAX_LAG_COUNT = 10_000
 
 interface Projected {
   readonly key: string
@@ -223,17 +224,12 @@ export const makeReconciler = (ctx: Context, index: WorkflowIndexService): Recon
       Effect.gen(function* () {
         const op = "Reconciler.lag"
         yield* checkScope(op, access)
-        const waiting = yield* unprojected(ctx, op, scoped(access, {}), {
-          order: 1,
-          limit: MAX_LAG_COUNT,
-          projection: {}
-        })
+        const { count, oldest } = yield* unprojectedLag(ctx, op, access)
         const now = yield* Clock.currentTimeMillis
-        const at = waiting[0]?.ca as Date | undefined
         return {
-          unprojected: waiting.length,
-          oldestUnprojectedAt: at?.toISOString(),
-          lagMs: at === undefined ? 0 : Math.max(0, now - at.getTime())
+          unprojected: count,
+          oldestUnprojectedAt: oldest?.toISOString(),
+          lagMs: oldest === undefined ? 0 : Math.max(0, now - oldest.getTime())
         }
       })
   }

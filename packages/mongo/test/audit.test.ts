@@ -52,7 +52,8 @@ await describeBackend("mongo tenant-scoping audit", { split: false }, (backend) 
         s.instanceStore.getMany(access, [instanceId]),
         s.workflowIndex.query(access, { status: ["IN_PROGRESS"] }, { limit: 10 }),
         s.reconciler.reconcile(tenantId, { graceMs: 0 }),
-        s.reconciler.lag(access)
+        s.reconciler.lag(access),
+        s.outbox.stats?.(access, "2030-01-01T00:00:00Z") ?? Effect.void
       ])
     )
     const scoped = backend().audit()

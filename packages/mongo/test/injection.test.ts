@@ -50,6 +50,13 @@ type Call = (
   victim: { tenantId: string; instanceId: string }
 ) => Effect.Effect<unknown, StorageError>
 
+/** The outbox's figures (optional in the port; the mongo outbox has them). */
+const stats = (s: MongoServices) => {
+  const figures = s.outbox.stats
+  if (figures === undefined) throw new Error("the mongo outbox has stats")
+  return figures
+}
+
 /** Every string argument of every port, one call each, the rest of the arguments valid. */
 const CALLS: Record<string, Call> = {
   "access.tenantId (read)": (s, v, w) => s.eventStore.read(tenantAccess(v), w.instanceId),
@@ -91,7 +98,9 @@ const CALLS: Record<string, Call> = {
     s.workflowStore.load(tenantAccess(uuid()), w.instanceId, v),
   "Reconciler.reconcile tenantId": (s, v) => s.reconciler.reconcile(v, { graceMs: 0 }),
   "Reconciler.reconcile options": (s, v) => s.reconciler.reconcile(uuid(), v),
-  "Reconciler.lag access": (s, v) => s.reconciler.lag(tenantAccess(v))
+  "Reconciler.lag access": (s, v) => s.reconciler.lag(tenantAccess(v)),
+  "Outbox.stats access": (s, v) => stats(s)(tenantAccess(v), "2030-01-01T00:00:00Z"),
+  "Outbox.stats now": (s, v, w) => stats(s)(tenantAccess(w.tenantId), v)
 }
 
 /** What a successful call may return: nothing found. */
@@ -111,7 +120,12 @@ const isEmpty = (value: unknown): boolean =>
   (typeof value === "object" &&
     value !== null &&
     "unprojected" in value &&
-    (value as { unprojected: number }).unprojected === 0)
+    (value as { unprojected: number }).unprojected === 0) ||
+  (typeof value === "object" &&
+    value !== null &&
+    "waiting" in value &&
+    (value as { waiting: number }).waiting === 0 &&
+    (value as unknown as { dead: number }).dead === 0)
 
 const register = (backend: () => Backend) => {
   const victim = { tenantId: uuid(), instanceId: `victim-${uuid().slice(0, 8)}` }
@@ -119,8 +133,25 @@ const register = (backend: () => Backend) => {
     await backend().inspect.ensureTenant(victim.tenantId)
     const t = template(`victim-${uuid().slice(0, 8)}`)
     const access: Access = tenantAccess(victim.tenantId)
-    for (const c of commits(t, progress(t, { ...victim, steps: 1 }))) {
-      await Effect.runPromise(backend().services.workflowStore.commit(access, { ...c, messages: [] }))
+    for (const [n, c] of commits(t, progress(t, { ...victim, steps: 1 })).entries()) {
+      // the victim has an outbox message too (for the outbox's figures)
+      const messages =
+        n === 0
+          ? [
+              {
+                schemaVersion: 1 as const,
+                id: `${victim.instanceId}:notice`,
+                tenantId: victim.tenantId,
+                instanceId: victim.instanceId,
+                sequence: 1,
+                kind: "mail",
+                payload: {},
+                createdAt: "2026-01-01T00:00:00Z",
+                availableAt: "2026-01-01T00:00:00Z"
+              }
+            ]
+          : []
+      await Effect.runPromise(backend().services.workflowStore.commit(access, { ...c, messages }))
     }
   })
 
@@ -145,6 +176,8 @@ const register = (backend: () => Backend) => {
     // the victim is there, and the system scope still sees it: the empty answers were not for want of data
     const seen = await Effect.runPromise(backend().services.eventStore.read(systemAccess("audit"), victim.instanceId))
     expect(seen.length).toBeGreaterThan(0)
+    const figures = await Effect.runPromise(stats(backend().services)(systemAccess("audit"), "2030-01-01T00:00:00Z"))
+    expect(figures.waiting).toBeGreaterThan(0)
   })
 }
 

@@ -15,3 +15,13 @@ export const instantKey = (instant: string): string => {
 
 /** The instant as a `Date`, truncated to the millisecond (never after the instant). */
 export const instantDate = (instant: string): Date => new Date(Date.parse(`${instantKey(instant).slice(0, 23)}Z`))
+
+/**
+ * A fixed-width key back as an instant, in its shortest exact form: milliseconds (as
+ * `Date#toISOString` writes them) unless the key has finer digits.
+ */
+export const keyInstant = (key: string): string => {
+  const fraction = key.slice(20, 29)
+  const digits = fraction.endsWith("000000") ? 3 : fraction.endsWith("000") ? 6 : 9
+  return `${key.slice(0, 20)}${fraction.slice(0, digits)}Z`
+}
