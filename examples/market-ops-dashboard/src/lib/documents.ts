@@ -40,8 +40,13 @@ export const WORKFLOW = `query Workflow($id: ID!) {
       status currentStepId version createdBy updatedAt submittedBy metadata
       steps { stepId status attempts data startedAt completedAt completedBy error }
     }
-    events(first: 500) { sequence type stepId performedBy occurredAt data }
+    events(first: 100) { sequence type stepId performedBy occurredAt data }
   }
+}`
+
+/** The events after the first page (the API answers at most `WM_MAX_PAGE_SIZE`, 100 by default, at once). */
+export const EVENTS = `query Events($id: ID!, $from: Int!) {
+  workflow(id: $id) { events(from: $from, first: 100) { sequence type stepId performedBy occurredAt data } }
 }`
 
 export const STATE_AT = `query StateAt($id: ID!, $at: DateTime, $sequence: Int) {
