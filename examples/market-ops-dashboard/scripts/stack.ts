@@ -132,10 +132,14 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
   let app: ChildProcess | undefined
   try {
     await waitFor(`${apiUrl}/readyz`, server, timeoutMs, () => serverOutput)
-    app = run(process.execPath, [viteBin, "preview", "--host", "127.0.0.1", "--port", String(appPort), "--strictPort"], {
-      cwd: appDir,
-      env: { ...process.env, WM_API_URL: apiUrl }
-    })
+    app = run(
+      process.execPath,
+      [viteBin, "preview", "--host", "127.0.0.1", "--port", String(appPort), "--strictPort"],
+      {
+        cwd: appDir,
+        env: { ...process.env, WM_API_URL: apiUrl }
+      }
+    )
     app.stdout?.on("data", collect("app"))
     app.stderr?.on("data", collect("app"))
     await waitFor(appUrl, app, timeoutMs, () => appOutput)

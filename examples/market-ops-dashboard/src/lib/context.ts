@@ -1,8 +1,9 @@
 /** The API of the app, shared through Svelte's context (the URQL client too, for `@urql/svelte`). */
+
+import type { Client } from "@urql/core"
 import { setContextClient } from "@urql/svelte"
 import { getContext, setContext } from "svelte"
 import { Api } from "./api.ts"
-import type { Client } from "@urql/core"
 
 const KEY = Symbol("wm-api")
 

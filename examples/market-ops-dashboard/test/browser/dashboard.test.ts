@@ -63,7 +63,9 @@ describe.skipIf(!ready)("the dashboard in Chromium", () => {
     const issues = page.getByTestId("form-issues")
     await issues.waitFor()
     expect(await issues.textContent()).toContain("Enterprise / VAT number")
-    await expect.poll(() => page.getByLabel("Enterprise / VAT number (required)").getAttribute("aria-invalid")).toBe("true")
+    await expect
+      .poll(() => page.getByLabel("Enterprise / VAT number (required)").getAttribute("aria-invalid"))
+      .toBe("true")
     await expectAccessible(page, "a form with an error")
 
     await page.getByLabel("Enterprise / VAT number (required)").fill("BE0403170701")
@@ -91,7 +93,9 @@ describe.skipIf(!ready)("the dashboard in Chromium", () => {
     await page.getByTestId("diagram").locator("svg .current").first().waitFor()
     expect(await page.locator('[data-step="approval"]').getAttribute("data-step-status")).toBe("current")
     expect(await page.getByTestId("approver-roles").textContent()).toContain("approver or market_ops")
-    await expect.poll(() => page.getByTestId("excluded").textContent()).toContain("Sofie Maes (tenant_user) — created the workflow")
+    await expect
+      .poll(() => page.getByTestId("excluded").textContent())
+      .toContain("Sofie Maes (tenant_user) — created the workflow")
     await expectAccessible(page, "a workflow page")
     await page.screenshot({ path: join(shots, "dashboard-workflow.png"), fullPage: true })
 

@@ -57,7 +57,10 @@ export const startWorld = async (): Promise<World> => {
   const gql = async <A>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<A> => {
     const response = await fetch(`${apiUrl}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      headers: {
+        "content-type": "application/json",
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` })
+      },
       body: JSON.stringify({ query, variables })
     })
     const body = (await response.json()) as { data?: A; errors?: ReadonlyArray<{ message: string }> }
@@ -100,7 +103,8 @@ export const axeViolations = async (page: Page): Promise<ReadonlyArray<string>> 
   axeSource ??= await readFile(join(repoRoot, "examples/market-ops-dashboard/node_modules/axe-core/axe.min.js"), "utf8")
   await page.addScriptTag({ content: axeSource })
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<unknown> } }).axe
+    const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<unknown> } })
+      .axe
     const result = (await axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] }
     })) as { violations: ReadonlyArray<{ id: string; impact: string; nodes: ReadonlyArray<{ target: unknown }> }> }

@@ -5,7 +5,7 @@
  * inputs and on generated ones. And the form's values round-trip recorded data.
  */
 import { fc, test as property } from "@fast-check/vitest"
-import { type FormConfig, checkForm, formJsonSchema } from "@workflow-manager/handler-form"
+import { checkForm, type FormConfig, formJsonSchema } from "@workflow-manager/handler-form"
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { checkInput } from "../../src/lib/form/check.ts"
@@ -83,7 +83,10 @@ const agree = (config: FormConfig, input: unknown) => {
 describe("the browser's checks say what the server says", () => {
   it.each([
     ["valid", { companyName: "Electrabel Demo NV", vatNumber: "BE0403170701", eic: "22XENGIE-BE----P" }],
-    ["a wrong VAT check number", { companyName: "Electrabel Demo NV", vatNumber: "BE0403170702", eic: "22XENGIE-BE----P" }],
+    [
+      "a wrong VAT check number",
+      { companyName: "Electrabel Demo NV", vatNumber: "BE0403170702", eic: "22XENGIE-BE----P" }
+    ],
     ["missing fields", { companyName: "E" }],
     ["a wrong EIC and a number for a name", { companyName: 42, vatNumber: "0403.170.701", eic: "22XENGIE-BE----Q" }],
     ["an unknown field", { companyName: "Electrabel", vatNumber: "BE0403170701", eic: "22XENGIE-BE----P", x: 1 }],
@@ -120,7 +123,12 @@ describe("the browser's checks say what the server says", () => {
       {
         company: { legalName: "W", founded: "2025-02-29", postcode: "0123", code: "be" },
         marketRole: "XYZ",
-        contacts: [{ language: "es", email: "nope" }, { email: "a@b.example" }, 3, { language: "fr", email: "x@y.example" }],
+        contacts: [
+          { language: "es", email: "nope" },
+          { email: "a@b.example" },
+          3,
+          { language: "fr", email: "x@y.example" }
+        ],
         iban: "BE31 4354 1116 1156",
         guaranteeAmount: -1,
         sites: 2.5,
@@ -131,7 +139,10 @@ describe("the browser's checks say what the server says", () => {
         anyIban: "GB00WEST12345698765432"
       }
     ],
-    ["dates and numbers of the wrong type", { company: { legalName: "Wind", founded: "29/02/2024" }, guaranteeAmount: "12", sites: 13, contacts: {} }],
+    [
+      "dates and numbers of the wrong type",
+      { company: { legalName: "Wind", founded: "29/02/2024" }, guaranteeAmount: "12", sites: 13, contacts: {} }
+    ],
     ["nothing", {}],
     ["null values", { company: null, marketRole: null, termsAccepted: null }]
   ])("a form with every field type: %s", (_, input) => {
@@ -183,7 +194,20 @@ describe("the browser's checks say what the server says", () => {
     fc.constant(null),
     fc.array(fc.oneof(fc.string({ maxLength: 20 }), fc.constant("541449500000012346")), { maxLength: 4 })
   )
-  const names = ["company", "marketRole", "contacts", "iban", "guaranteeAmount", "sites", "termsAccepted", "enterprise", "anyEic", "ean", "anyIban", "other"]
+  const names = [
+    "company",
+    "marketRole",
+    "contacts",
+    "iban",
+    "guaranteeAmount",
+    "sites",
+    "termsAccepted",
+    "enterprise",
+    "anyEic",
+    "ean",
+    "anyIban",
+    "other"
+  ]
 
   property.prop([fc.dictionary(fc.constantFrom(...names), value, { maxKeys: 8 })], { numRuns: 300 })(
     "generated inputs: the same issues",
@@ -191,10 +215,9 @@ describe("the browser's checks say what the server says", () => {
       agree(everything, input)
     }
   )
-  property.prop(
-    [fc.record({ companyName: value, vatNumber: value, eic: value }, { requiredKeys: [] })],
-    { numRuns: 300 }
-  )("generated company information: the same issues", (input) => {
+  property.prop([fc.record({ companyName: value, vatNumber: value, eic: value }, { requiredKeys: [] })], {
+    numRuns: 300
+  })("generated company information: the same issues", (input) => {
     agree(company, input)
   })
 })

@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest"
 import { inboxOf, waitsFor } from "../../src/lib/inbox.ts"
 import type { WorkflowRow, WorkflowStatus } from "../../src/lib/types.ts"
 
-const approval = { id: "approval", type: "approval", name: "Approval", config: { approverRoles: ["approver", "market_ops"] } }
+const approval = {
+  id: "approval",
+  type: "approval",
+  name: "Approval",
+  config: { approverRoles: ["approver", "market_ops"] }
+}
 const form = { id: "portfolio", type: "form", name: "Portfolio", config: {} }
 
 const row = (status: WorkflowStatus, currentStep: WorkflowRow["currentStep"] = null, id = status): WorkflowRow => ({

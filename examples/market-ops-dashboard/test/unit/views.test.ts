@@ -52,12 +52,20 @@ describe("the timeline", () => {
   it.each([
     [{ type: "WORKFLOW_CREATED", stepId: null, data: {} }, "Workflow created", undefined],
     [
-      { type: "STEP_CONTRIBUTED", stepId: "approval", data: { contribution: { decision: "request_changes", comment: "Ghent is missing" } } },
+      {
+        type: "STEP_CONTRIBUTED",
+        stepId: "approval",
+        data: { contribution: { decision: "request_changes", comment: "Ghent is missing" } }
+      },
       "“Approval”: asked for changes",
       "Ghent is missing"
     ],
     [
-      { type: "STEP_COMPENSATED", stepId: "company-info", data: { skipped: false, result: { cleared: ["vatNumber", "eic"] } } },
+      {
+        type: "STEP_COMPENSATED",
+        stepId: "company-info",
+        data: { skipped: false, result: { cleared: ["vatNumber", "eic"] } }
+      },
       "“Company information” compensated",
       "cleared: vatNumber, eic"
     ],
@@ -66,21 +74,30 @@ describe("the timeline", () => {
       "“Approval” compensated",
       "decisions revoked: 2"
     ],
-    [{ type: "WORKFLOW_REJECTED", stepId: "company-info", data: { reason: "wrong VAT" } }, "Sent back to “Company information” for changes", "wrong VAT"],
-    [{ type: "WORKFLOW_ROLLBACK_STARTED", stepId: "company-info", data: { compensate: ["approval"], reset: [] } }, "Rollback to “Company information” started", "compensating: approval"],
-    [{ type: "STEP_FAILED", stepId: "approval", data: { error: { message: "timeout" } } }, "“Approval” failed", "timeout"],
+    [
+      { type: "WORKFLOW_REJECTED", stepId: "company-info", data: { reason: "wrong VAT" } },
+      "Sent back to “Company information” for changes",
+      "wrong VAT"
+    ],
+    [
+      { type: "WORKFLOW_ROLLBACK_STARTED", stepId: "company-info", data: { compensate: ["approval"], reset: [] } },
+      "Rollback to “Company information” started",
+      "compensating: approval"
+    ],
+    [
+      { type: "STEP_FAILED", stepId: "approval", data: { error: { message: "timeout" } } },
+      "“Approval” failed",
+      "timeout"
+    ],
     [{ type: "TIMER_FIRED", stepId: "approval", data: {} }, "timer fired “Approval”", undefined]
   ])("%o", (event, title, detail) => {
     expect(titleOf(event, name)).toBe(title)
     expect(detailOf(event)).toBe(detail)
   })
   it("marks the compensation events", () => {
-    expect(["STEP_COMPENSATED", "WORKFLOW_ROLLBACK_STARTED", "WORKFLOW_ROLLED_BACK", "STEP_COMPLETED"].map(isCompensation)).toEqual([
-      true,
-      true,
-      true,
-      false
-    ])
+    expect(
+      ["STEP_COMPENSATED", "WORKFLOW_ROLLBACK_STARTED", "WORKFLOW_ROLLED_BACK", "STEP_COMPLETED"].map(isCompensation)
+    ).toEqual([true, true, true, false])
   })
 })
 
@@ -88,10 +105,17 @@ describe("four eyes", () => {
   const state = {
     createdBy: "u-creator",
     submittedBy: null,
-    steps: [step("company-info", "completed", "u-creator", { a: 1 }), step("portfolio", "completed", "u-filler", { b: 2 })]
+    steps: [
+      step("company-info", "completed", "u-creator", { a: 1 }),
+      step("portfolio", "completed", "u-filler", { b: 2 })
+    ]
   }
   it("names the roles, and excludes the creator, the submitter and the authors of the approved data", () => {
-    const rule = fourEyesOf("approval", { approverRoles: ["approver", "market_ops"], approves: ["company-info", "portfolio"] }, state)
+    const rule = fourEyesOf(
+      "approval",
+      { approverRoles: ["approver", "market_ops"], approves: ["company-info", "portfolio"] },
+      state
+    )
     expect(rule).toEqual({
       roles: ["approver", "market_ops"],
       quorum: 1,
@@ -104,7 +128,10 @@ describe("four eyes", () => {
     })
   })
   it("approves every other step holding data by default; fourEyes: false excludes nobody", () => {
-    expect(fourEyesOf("approval", { approverRoles: ["approver"] }, state).approves).toEqual(["company-info", "portfolio"])
+    expect(fourEyesOf("approval", { approverRoles: ["approver"] }, state).approves).toEqual([
+      "company-info",
+      "portfolio"
+    ])
     expect(fourEyesOf("approval", { approverRoles: ["approver"], fourEyes: false, quorum: 2 }, state)).toMatchObject({
       excluded: [],
       quorum: 2
@@ -126,20 +153,35 @@ describe("people", () => {
 
 describe("errors", () => {
   it("reads the code and the issues, and tells a conflict from a reused idempotency key", () => {
-    const conflict = apiErrorOf([{ message: "stale", extensions: { code: "CONFLICT", expectedVersion: 3, actualVersion: 4 } }], 200, undefined)
+    const conflict = apiErrorOf(
+      [{ message: "stale", extensions: { code: "CONFLICT", expectedVersion: 3, actualVersion: 4 } }],
+      200,
+      undefined
+    )
     expect(conflict.isConflict).toBe(true)
     expect(explain(conflict)).toContain("Someone else changed this workflow meanwhile")
-    const reused = apiErrorOf([{ message: "reused", extensions: { code: "CONFLICT", idempotencyKeyReused: true } }], 200, undefined)
+    const reused = apiErrorOf(
+      [{ message: "reused", extensions: { code: "CONFLICT", idempotencyKeyReused: true } }],
+      200,
+      undefined
+    )
     expect(reused.isConflict).toBe(false)
     const invalid = apiErrorOf(
-      [{ message: "invalid", extensions: { code: "VALIDATION_FAILED", issues: [{ path: "company-info.vatNumber", message: "x" }, 3] } }],
+      [
+        {
+          message: "invalid",
+          extensions: { code: "VALIDATION_FAILED", issues: [{ path: "company-info.vatNumber", message: "x" }, 3] }
+        }
+      ],
       200,
       undefined
     )
     expect(invalid.issues).toEqual([{ path: "company-info.vatNumber", message: "x" }])
     expect(apiErrorOf([], 401, undefined).code).toBe("UNAUTHENTICATED")
     expect(apiErrorOf([], undefined, "connection refused").code).toBe("NETWORK")
-    expect(explain(new ApiError("THROTTLED", "t", { retryAfterSeconds: 30 }))).toBe("Too many attempts. Try again in 30 seconds.")
+    expect(explain(new ApiError("THROTTLED", "t", { retryAfterSeconds: 30 }))).toBe(
+      "Too many attempts. Try again in 30 seconds."
+    )
   })
   it("gives a step's issues relative to its form, other steps' issues in full", () => {
     expect(

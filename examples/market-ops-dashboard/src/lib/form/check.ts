@@ -57,7 +57,7 @@ const patternMatches = (pattern: string, value: string): boolean | undefined => 
   }
 }
 
-type Report = (path: string, message: string) => void
+type Report = (path: string, message: string) => undefined
 
 const checkString = (field: Field & { kind: "string" }, value: string, path: string, report: Report): boolean => {
   const length = Array.from(value).length
@@ -77,7 +77,7 @@ const checkString = (field: Field & { kind: "string" }, value: string, path: str
   return true
 }
 
-const checkValue = (field: Field, value: unknown, path: string, report: Report): void => {
+const checkValue = (field: Field, value: unknown, path: string, report: Report): undefined => {
   switch (field.kind) {
     case "string": {
       if (typeof value !== "string") return report(path, `must be text, not ${typeName(value)}`)
@@ -133,7 +133,7 @@ const checkFields = (
   value: Readonly<Record<string, unknown>>,
   path: string,
   report: Report
-): void => {
+): undefined => {
   const names = new Set(fields.map((f) => f.name))
   for (const key of Object.keys(value)) {
     if (!names.has(key)) report(pathOf(path, key), "is not a field of this form")
@@ -158,6 +158,7 @@ export const checkInput = (fields: ReadonlyArray<Field>, input: unknown): Readon
   const report: Report = (path, message) => {
     if (issues.length < MAX_ISSUES) issues.push({ path, message })
     else dropped++
+    return undefined
   }
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     report("", `must be an object of fields, not ${typeName(input)}`)

@@ -95,7 +95,14 @@ const fieldsOfObject = (schema: Schema, configFields: Schema): ReadonlyArray<Fie
   const required = Array.isArray(schema.required) ? schema.required.map(String) : []
   return Object.entries(properties).flatMap(([name, property]) =>
     isRecord(property)
-      ? [fieldOf(name, property, required.includes(name), isRecord(configFields[name]) ? configFields[name] : undefined)]
+      ? [
+          fieldOf(
+            name,
+            property,
+            required.includes(name),
+            isRecord(configFields[name]) ? configFields[name] : undefined
+          )
+        ]
       : []
   )
 }

@@ -30,16 +30,18 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
 /** Fills the form from recorded data (a step done before, shown again). */
-export const valueOf = (field: Field, data: unknown): FormValue => {
+export const fieldValueOf = (field: Field, data: unknown): FormValue => {
   switch (field.kind) {
     case "boolean":
       return data === true
     case "object":
       return Object.fromEntries(
-        field.fields.map((f) => [f.name, valueOf(f, isObject(data) ? data[f.name] : undefined)])
+        field.fields.map((f) => [f.name, fieldValueOf(f, isObject(data) ? data[f.name] : undefined)])
       )
     case "array":
-      return Array.isArray(data) && data.length > 0 ? data.map((item) => valueOf(field.item, item)) : emptyValue(field)
+      return Array.isArray(data) && data.length > 0
+        ? data.map((item) => fieldValueOf(field.item, item))
+        : emptyValue(field)
     default:
       return data === undefined || data === null ? "" : String(data)
   }
@@ -47,7 +49,9 @@ export const valueOf = (field: Field, data: unknown): FormValue => {
 
 /** The form's values from recorded data. */
 export const valuesOf = (fields: ReadonlyArray<Field>, data: unknown): { [name: string]: FormValue } =>
-  Object.fromEntries(fields.map((field) => [field.name, valueOf(field, isObject(data) ? data[field.name] : undefined)]))
+  Object.fromEntries(
+    fields.map((field) => [field.name, fieldValueOf(field, isObject(data) ? data[field.name] : undefined)])
+  )
 
 /** The JSON a field's value becomes; `undefined` leaves the field out. */
 export const inputOf = (field: Field, value: FormValue | undefined): unknown => {
