@@ -11,7 +11,11 @@ const approval = {
 }
 const form = { id: "portfolio", type: "form", name: "Portfolio", config: {} }
 
-const row = (status: WorkflowStatus, currentStep: WorkflowRow["currentStep"] = null, id = status): WorkflowRow => ({
+const row = (
+  status: WorkflowStatus,
+  currentStep: WorkflowRow["currentStep"] = null,
+  id: string = status
+): WorkflowRow => ({
   id,
   tenantId: "t",
   tenant: null,
