@@ -10,7 +10,16 @@
 import { join } from "node:path"
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { axeViolations, hasChromium, required, screenshotDir, signIn, startWorld, type World } from "./support.ts"
+import {
+  axeViolations,
+  hasChromium,
+  required,
+  screenshotDir,
+  shoot,
+  signIn,
+  startWorld,
+  type World
+} from "./support.ts"
 
 const ready = hasChromium()
 if (!ready && required()) {
@@ -85,7 +94,7 @@ describe.skipIf(!ready)("the dashboard in Chromium", () => {
     const row = page.locator(`tr[data-workflow-id="${ids.onboarding}"]`)
     await row.waitFor()
     expect(await row.textContent()).toContain("decide “Approval”")
-    await page.screenshot({ path: join(shots, "dashboard-inbox.png") })
+    await shoot(page, join(shots, "dashboard-inbox.png"))
     await expectAccessible(page, "the operator's inbox")
 
     await row.getByRole("link").click()
@@ -97,7 +106,7 @@ describe.skipIf(!ready)("the dashboard in Chromium", () => {
       .poll(() => page.getByTestId("excluded").textContent())
       .toContain("Sofie Maes (tenant_user) — created the workflow")
     await expectAccessible(page, "a workflow page")
-    await page.screenshot({ path: join(shots, "dashboard-workflow.png"), fullPage: true })
+    await shoot(page, join(shots, "dashboard-workflow.png"))
 
     await page.getByLabel("Comment (optional)").fill("documents checked")
     await page.getByRole("button", { name: "Record decision" }).click()

@@ -96,6 +96,17 @@ export const signIn = async (world: World, email: string): Promise<Page> => {
   return page
 }
 
+/** A screenshot of the page down to the end of its main content (no empty window below it). */
+export const shoot = async (page: Page, path: string): Promise<void> => {
+  const bottom = await page.evaluate(() =>
+    Math.ceil(document.querySelector("main")?.getBoundingClientRect().bottom ?? 900)
+  )
+  await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width: 1366, height: Math.min(bottom, 3000) } })
+  const png = await readFile(path)
+  // a real PNG, not an empty file
+  if (png.length < 10_000 || png.subarray(1, 4).toString() !== "PNG") throw new Error(`${path} is not a screenshot`)
+}
+
 let axeSource: string | undefined
 
 /** axe-core's serious and critical violations on the page as it is (WCAG 2.1 A/AA and best practices). */
