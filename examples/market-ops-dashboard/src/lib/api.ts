@@ -10,8 +10,6 @@ export interface ApiOptions {
   readonly url?: string
   /** The token to send, if any. */
   readonly token: () => string | undefined
-  /** Called when the server says the token is no longer good (expired, user disabled). */
-  readonly onUnauthenticated: () => void
 }
 
 /** Creates the URQL client of the dashboard. */
@@ -34,7 +32,10 @@ const errorOf = (error: CombinedError): ApiError =>
     error.networkError?.message
   )
 
-/** Typed calls over the URQL client. */
+/**
+ * Typed calls over the URQL client; `onUnauthenticated` runs when the server says the token is no
+ * longer good (expired, the user disabled).
+ */
 export class Api {
   readonly client: Client
   readonly #onUnauthenticated: () => void

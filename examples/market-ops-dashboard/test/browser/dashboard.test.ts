@@ -172,6 +172,26 @@ describe.skipIf(!ready)("the dashboard in Chromium", () => {
     const submittedEvent = page.locator('#history li[data-event-type="WORKFLOW_SUBMITTED"]')
     await submittedEvent.getByRole("button").click()
     await expect.poll(() => page.getByTestId("state-at-status").textContent()).toBe("Submitted")
+
+    // and at a moment typed in: the second after it was submitted, before the changes were requested
+    const instant = (type: string) =>
+      page.locator(`#history li[data-event-type="${type}"] time`).first().getAttribute("datetime")
+    const submittedAt = Date.parse((await instant("WORKFLOW_SUBMITTED")) as string)
+    const rejectedAt = Date.parse((await instant("WORKFLOW_REJECTED")) as string)
+    const moment = Math.ceil((submittedAt + 1) / 1000) * 1000
+    expect(moment).toBeLessThan(rejectedAt)
+    const local = await page.evaluate((ms) => {
+      const at = new Date(ms)
+      const pad = (n: number) => String(n).padStart(2, "0")
+      return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`
+    }, moment)
+    await page.getByLabel("Date and time").fill(local)
+    await page.getByRole("button", { name: "Show", exact: true }).click()
+    await page
+      .getByTestId("state-at")
+      .getByText(/^State at /)
+      .waitFor()
+    expect(await page.getByTestId("state-at-status").textContent()).toBe("Submitted")
     await page.context().close()
   })
 
@@ -250,6 +270,16 @@ describe.skipIf(!ready)("the dashboard in Chromium", () => {
     }
     await page.goto(`${world.stack.appUrl}/tenants`)
     await page.getByText("Only market operations see the tenants.").waitFor()
+
+    // a token the server no longer takes (expired, forged): back to the sign-in, saying why
+    await page.evaluate(() => {
+      const key = "wm-dashboard-session"
+      const stored = JSON.parse(sessionStorage.getItem(key) ?? "{}") as Record<string, unknown>
+      sessionStorage.setItem(key, JSON.stringify({ ...stored, token: "not.a-valid.token" }))
+    })
+    await page.goto(`${world.stack.appUrl}/workflows`)
+    await page.getByText("Your session has ended").waitFor()
+    expect(new URL(page.url()).pathname).toBe("/signin")
     await page.context().close()
   })
 
