@@ -12,6 +12,7 @@ import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   axeViolations,
+  CHROMIUM,
   hasChromium,
   required,
   screenshotDir,
@@ -25,7 +26,7 @@ const ready = hasChromium()
 if (!ready && required()) {
   describe("the dashboard in Chromium", () => {
     it("needs Debian's chromium (scripts/services/chromium.sh ensure)", () => {
-      throw new Error("REQUIRE_SERVICES=1 but /usr/bin/chromium is missing: run scripts/services/chromium.sh ensure")
+      throw new Error(`REQUIRE_SERVICES=1 but ${CHROMIUM} is missing: run scripts/services/chromium.sh ensure`)
     })
   })
 }
