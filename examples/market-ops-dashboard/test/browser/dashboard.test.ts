@@ -60,6 +60,8 @@ describe.skipIf(!ready)("the dashboard in Chromium", () => {
     await expectAccessible(page, "the inbox")
     await page.getByRole("link", { name: "New onboarding" }).click()
     await page.getByRole("heading", { level: 1, name: "New onboarding" }).waitFor()
+    // after a navigation the focus is on the new page's heading
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("New onboarding")
     await expectAccessible(page, "the new onboarding page")
     await page.getByLabel("Template").selectOption("demo-onboarding")
     await page.getByRole("button", { name: "Create and start" }).click()
@@ -95,6 +97,16 @@ describe.skipIf(!ready)("the dashboard in Chromium", () => {
     const row = page.locator(`tr[data-workflow-id="${ids.onboarding}"]`)
     await row.waitFor()
     expect(await row.textContent()).toContain("decide “Approval”")
+
+    // a filter: only what is submitted; the focus stays on the filter
+    await page.getByLabel("Status").focus()
+    await page.getByLabel("Status").selectOption("SUBMITTED")
+    await expect.poll(() => page.locator("tr[data-workflow-id]").count()).toBe(1)
+    expect(await page.locator("tr[data-workflow-id] [data-status]").getAttribute("data-status")).toBe("SUBMITTED")
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("f-status")
+    expect(new URL(page.url()).searchParams.get("status")).toBe("SUBMITTED")
+    await page.getByRole("button", { name: "Clear filters" }).click()
+    await row.waitFor()
     await shoot(page, join(shots, "dashboard-inbox.png"))
     await expectAccessible(page, "the operator's inbox")
 
