@@ -99,3 +99,14 @@ export const detailOf = (event: Pick<WorkflowEvent, "type" | "data">): string | 
 /** Whether the event is a compensation (drawn apart on the timeline). */
 export const isCompensation = (type: string): boolean =>
   type === "STEP_COMPENSATED" || type === "WORKFLOW_ROLLBACK_STARTED" || type === "WORKFLOW_ROLLED_BACK"
+
+/** Whether the detail is a person's words (a comment, a reason), shown as a quotation. */
+export const isQuotation = (type: string): boolean =>
+  [
+    "STEP_CONTRIBUTED",
+    "WORKFLOW_PAUSED",
+    "WORKFLOW_REJECTED",
+    "WORKFLOW_ROUTED",
+    "WORKFLOW_SUBMITTED",
+    "WORKFLOW_APPROVED"
+  ].includes(type)

@@ -8,7 +8,7 @@ import { highlight, nodeIdOf } from "../../src/lib/diagram.ts"
 import { ApiError, apiErrorOf, explain, issuesOfStep } from "../../src/lib/errors.ts"
 import { fourEyesOf } from "../../src/lib/fourEyes.ts"
 import { directoryOf, personName } from "../../src/lib/people.ts"
-import { detailOf, isCompensation, titleOf } from "../../src/lib/timeline.ts"
+import { detailOf, isCompensation, isQuotation, titleOf } from "../../src/lib/timeline.ts"
 import type { StepState } from "../../src/lib/types.ts"
 
 const template: Template = {
@@ -93,6 +93,11 @@ describe("the timeline", () => {
   ])("%o", (event, title, detail) => {
     expect(titleOf(event, name)).toBe(title)
     expect(detailOf(event)).toBe(detail)
+  })
+  it("quotes people's words only", () => {
+    expect(
+      ["STEP_CONTRIBUTED", "WORKFLOW_REJECTED", "STEP_COMPENSATED", "WORKFLOW_ROLLBACK_STARTED"].map(isQuotation)
+    ).toEqual([true, true, false, false])
   })
   it("marks the compensation events", () => {
     expect(
