@@ -7,7 +7,10 @@ import { defineConfig } from "vitest/config"
  */
 export default defineConfig({
   test: {
-    projects: ["{packages/*,examples/*,reference-server}/vitest.config.ts"],
+    projects: [
+      "{packages/*,examples/*,reference-server}/vitest.config.ts",
+      "examples/market-ops-dashboard/vitest.browser.config.ts"
+    ],
     reporters: ["default", "./scripts/vitest-summary-reporter.ts"],
     coverage: {
       provider: "v8",

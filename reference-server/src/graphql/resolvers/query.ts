@@ -7,8 +7,9 @@
 import { accessOf, encodeCursor, runPromise, type Template, type WorkflowStatus } from "@workflow-manager/core"
 import { actorOf } from "../context.ts"
 import { apiError, notFound } from "../errors.ts"
-import { isOperator, requirePermission } from "../guards.ts"
+import { isOperator, requirePermission, targetTenant } from "../guards.ts"
 import { templateKey } from "../loaders.ts"
+import { rollbackPlanResolvers } from "./rollbackPlan.ts"
 import { attempt, nodeOfEntry, nodeOfState, present, type Resolver } from "./shared.ts"
 
 interface WorkflowFilter {
@@ -146,6 +147,15 @@ const template: Resolver<unknown, { id: string; version?: number | null }> = asy
 
 const me: Resolver = (_source, _args, context) => actorOf(context)
 
+const users: Resolver<unknown, { tenantId?: string | null }> = (_source, args, context) => {
+  const actor = actorOf(context)
+  const tenantId = targetTenant(actor, args.tenantId ?? undefined)
+  return attempt(context, { entity: "tenant", id: tenantId }, () => {
+    requirePermission(actor, "user:read", tenantId)
+    return runPromise(context.deps.storage.services.users.list(accessOf(actor), { tenantId }))
+  })
+}
+
 /**
  * The resolvers of `Query`.
  *
@@ -161,5 +171,7 @@ export const queryResolvers: Record<string, Resolver<unknown, never>> = {
   workflows,
   workflow,
   workflowStateAt,
-  validateWorkflow
+  validateWorkflow,
+  users,
+  ...rollbackPlanResolvers
 } as Record<string, Resolver<unknown, never>>

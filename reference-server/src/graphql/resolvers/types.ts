@@ -9,6 +9,7 @@ import type { StepState, Template, WorkflowState } from "@workflow-manager/core"
 import { actorOf } from "../context.ts"
 import { templateKey } from "../loaders.ts"
 import { attempt, type Resolver, type WorkflowNode } from "./shared.ts"
+import { templateViewResolvers } from "./templateViews.ts"
 
 const stateOf = async (node: WorkflowNode, context: Parameters<Resolver>[2]): Promise<WorkflowState> => {
   if (node.state !== undefined) return node.state
@@ -57,7 +58,8 @@ const workflowState: Record<string, Resolver<WorkflowState, never>> = {
 }
 
 const template: Record<string, Resolver<Template, never>> = {
-  definition: (t) => t
+  definition: (t) => t,
+  ...templateViewResolvers.Template
 }
 
 const me: Record<string, Resolver<{ tenantId: string }, never>> = {
@@ -74,5 +76,6 @@ export const typeResolvers: Record<string, Record<string, Resolver<never, never>
   Workflow: workflow,
   WorkflowState: workflowState,
   Template: template,
+  TemplateStep: templateViewResolvers.TemplateStep,
   Me: me
 } as Record<string, Record<string, Resolver<never, never>>>
