@@ -45,6 +45,14 @@ export interface PgClient extends PgQueryable {
 export interface PoolClientLike {
   query(text: string, values?: Array<unknown>): Promise<{ rows: Array<unknown> }>
   release(destroy?: boolean | Error): void
+  /**
+   * `pg`'s client is an event emitter: it emits `error` when its connection dies (the server
+   * stopped, the session terminated), and the pool listens only while the client is idle. The
+   * adapter listens while it holds one, so that the error fails the transaction instead of the
+   * process.
+   */
+  on?(event: "error", listener: (error: Error) => void): unknown
+  removeListener?(event: "error", listener: (error: Error) => void): unknown
 }
 
 /**
@@ -96,7 +104,10 @@ const rowsOf = <R>(result: { rows: Array<unknown> }): ReadonlyArray<R> => result
 
 /**
  * A client over a `pg.Pool`: a statement borrows a connection for itself; a transaction keeps one
- * until it commits or rolls back (a connection whose rollback failed is destroyed, not reused).
+ * until it commits or rolls back (a connection whose rollback failed, or that died meanwhile, is
+ * destroyed, not reused). While a transaction holds a connection, the connection's `error` event
+ * (emitted when the server goes away) is listened to: the transaction fails with the next
+ * statement, and the process goes on (an `error` event nobody listens to ends a Node process).
  *
  * @since 0.1.0
  * @category client
@@ -119,6 +130,11 @@ export const fromPool = (pool: PoolLike, options: ClientOptions = {}): PgClient 
       const connection = await pool.connect()
       // a connection whose BEGIN or ROLLBACK failed is in an unknown state: destroy it, never reuse it
       let broken: Error | true | undefined
+      // the connection died while held (its statements fail too): destroy it on release
+      const onError = (error: Error) => {
+        broken = error
+      }
+      connection.on?.("error", onError)
       try {
         try {
           await connection.query("begin")
@@ -137,6 +153,7 @@ export const fromPool = (pool: PoolLike, options: ClientOptions = {}): PgClient 
           throw error
         }
       } finally {
+        connection.removeListener?.("error", onError)
         connection.release(broken)
       }
     },
