@@ -61,6 +61,8 @@ export interface PrivateFerretDBOptions {
   readonly binary?: string
   /** The backend: SQLite files in the folder (default), or a PostgreSQL database URL. */
   readonly postgresqlUrl?: string
+  /** FerretDB's log level in `ferretdb.log` (default `warn`; `debug` logs every command). */
+  readonly logLevel?: "debug" | "info" | "warn" | "error"
   /** The bound of a start (until a `ping` answers) and of a stop (ms, default 30 000). */
   readonly timeoutMs?: number
 }
@@ -102,7 +104,7 @@ export const startPrivateFerretDB = async (options: PrivateFerretDBOptions = {})
     "--state-dir=-",
     "--debug-addr=-",
     "--telemetry=disable",
-    "--log-level=warn"
+    `--log-level=${options.logLevel ?? "warn"}`
   ]
 
   const stop = async (signal: "SIGTERM" | "SIGKILL" = "SIGTERM") => {
