@@ -47,7 +47,18 @@ export const startWorld = async (): Promise<World> => {
   }
   try {
     await buildApp()
-    stack = await startStack({ serverEnv: { WM_DATA_DIR: dataDir, WM_DEMO_DATA: "true", LOG_LEVEL: "warn" } })
+    // the embedded default on a fresh folder, whatever the test run's environment names: `./wm test`
+    // exports DATABASE_URL and MONGODB_URL for the other suites (an empty value is unset)
+    stack = await startStack({
+      serverEnv: {
+        WM_DATA_DIR: dataDir,
+        WM_DEMO_DATA: "true",
+        LOG_LEVEL: "warn",
+        DATABASE_URL: "",
+        MONGODB_URL: "",
+        WM_DATABASE_OWNER_URL: ""
+      }
+    })
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] })
   } catch (error) {
     await close()
