@@ -5,12 +5,15 @@
  * tenant-less `anonymous` scope, which sees no tenant row); publishing is an operator action — the
  * insert runs in the `market_ops` scope, the only one the insert policy admits — so a server must
  * expose `publish` to operators only. A published (id, version) is immutable: publishing it again
- * with an identical definition is a no-op, with another definition a `Conflict`.
+ * with an identical definition is a no-op, with another definition a `Conflict`. A template is read
+ * back as the JSON text it was published as (column `document`, migration 0007), so its objects keep
+ * their key order — a form's fields come back in the order they were written.
  *
  * @since 0.1.0
  */
 import {
   Conflict,
+  InvalidData,
   storageError,
   Template,
   type TemplateStoreService,
@@ -44,10 +47,16 @@ export const makeTemplateStore = (config: StoreConfig): TemplateStoreService => 
   const readOne = (operation: string, sql: string, params: ReadonlyArray<unknown>) =>
     Effect.gen(function* () {
       const rows = yield* attempt(operation, () =>
-        withTenant(client, anonymous, (tx) => tx.query<{ doc: unknown }>(sql, params))
+        withTenant(client, anonymous, (tx) => tx.query<{ doc: string }>(sql, params))
       )
       const row = rows[0]
-      return row === undefined ? undefined : yield* decodeTemplate(operation, row.doc)
+      if (row === undefined) return undefined
+      // the text as published (migration 0007): JSON.parse keeps its objects' key order, which jsonb does not
+      const doc = yield* Effect.try({
+        try: (): unknown => JSON.parse(row.doc),
+        catch: () => storageError(operation, new InvalidData({ message: "a stored template is not JSON" }))
+      })
+      return yield* decodeTemplate(operation, doc)
     })
 
   return {
@@ -59,9 +68,10 @@ export const makeTemplateStore = (config: StoreConfig): TemplateStoreService => 
         const outcome = yield* attempt(operation, () =>
           withTenant(client, PUBLISHER, async (tx) => {
             const inserted = await tx.query(
-              `insert into workflow_templates (id, version, name, market_role, definition)
-               values ($1, $2, $3, $4, $5::jsonb) on conflict (id, version) do nothing returning 1`,
-              [decoded.id, decoded.version, decoded.name, decoded.marketRole ?? null, json]
+              `insert into workflow_templates (id, version, name, market_role, definition, document)
+               values ($1, $2, $3, $4, $5::jsonb, $6::text) on conflict (id, version) do nothing returning 1`,
+              // the text twice: one parameter used as jsonb and as text would be typed jsonb, and its text reordered
+              [decoded.id, decoded.version, decoded.name, decoded.marketRole ?? null, json, json]
             )
             if (inserted.length > 0) return "published" as const
             const same = await tx.query<{ same: boolean }>(
@@ -89,7 +99,7 @@ export const makeTemplateStore = (config: StoreConfig): TemplateStoreService => 
         yield* checkInt(operation, "template version", version, 1, 2_147_483_647)
         return yield* readOne(
           operation,
-          "select definition as doc from workflow_templates where id = $1 and version = $2 and published",
+          "select coalesce(document, definition::text) as doc from workflow_templates where id = $1 and version = $2 and published",
           [id, version]
         )
       }),
@@ -99,7 +109,7 @@ export const makeTemplateStore = (config: StoreConfig): TemplateStoreService => 
         yield* checkIdentifier(operation, "template id", id)
         return yield* readOne(
           operation,
-          "select definition as doc from workflow_templates where id = $1 and published order by version desc limit 1",
+          "select coalesce(document, definition::text) as doc from workflow_templates where id = $1 and published order by version desc limit 1",
           [id]
         )
       }),

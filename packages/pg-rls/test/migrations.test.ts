@@ -203,6 +203,38 @@ const behaviour = (fresh: () => Promise<PgClient>, isolated: () => Promise<PgCli
     ).toEqual({ waiting: 1, available: 1, oldestAvailableAt: dueAt, dead: 0 })
   })
 
+  it("0007 on a database at version 6: a template published before is read as before; one published after keeps its key order", async () => {
+    const client = await isolated()
+    const upTo6 = shipped.filter((m) => m.version <= 6)
+    expect((await Effect.runPromise(migrate(client, { migrations: upTo6 }))).version).toBe(6)
+    const services = await Effect.runPromise(make({ client }))
+    const template = (id: string) => ({
+      schemaVersion: 1 as const,
+      id,
+      version: 1,
+      name: id,
+      marketRole: "BRP",
+      steps: [{ id: "s", type: "form", config: { fields: { zeta: { label: "Z" }, a: { label: "A" } } } }]
+    })
+    const fieldsOf = async (id: string) => {
+      const read = await Effect.runPromise(services.templateStore.get(id, 1))
+      return Object.keys((read?.steps[0]?.config as { fields?: object } | undefined)?.fields ?? {})
+    }
+    // as version 6's store wrote it: the definition only
+    await client.query(
+      "insert into workflow_templates (id, version, name, market_role, definition) values ($1, 1, $1, 'BRP', $2::jsonb)",
+      ["before-0007", JSON.stringify(template("before-0007"))]
+    )
+    const report = await Effect.runPromise(migrate(client))
+    expect(report.applied.map((m) => m.version)).toEqual(shipped.filter((m) => m.version > 6).map((m) => m.version))
+    // published before: its text was not kept, jsonb's order is all there is
+    expect(await fieldsOf("before-0007")).toEqual(["a", "zeta"])
+    await Effect.runPromise(services.templateStore.publish(template("after-0007")))
+    expect(await fieldsOf("after-0007")).toEqual(["zeta", "a"])
+    // publishing the earlier one again is still a no-op (same meaning), not a conflict
+    await Effect.runPromise(services.templateStore.publish(template("before-0007")))
+  })
+
   it("is all or nothing: a failing migration leaves no trace of the run", async () => {
     const client = await fresh()
     const shipped = await Effect.runPromise(loadMigrations())

@@ -30,5 +30,24 @@ export const templateStoreCases = (h: Harness): void => {
         { id: t.id, version: 2, name: v2.name, marketRole: "BRP" }
       ])
     })
+
+    it("gives a template back with its objects' keys in the order they were published", async () => {
+      // a form's fields are filled in the order they are written: `zeta` first, whatever sorting says
+      const fields = { zeta: { label: "Z" }, a: { label: "A" }, middle: { label: "M" }, bb: { label: "B" } }
+      const base = conformanceTemplate(`ordered-${uuid().slice(0, 8)}`)
+      const t: Template = {
+        ...base,
+        steps: base.steps.map((step, i) => (i === 0 ? { ...step, config: { fields, zz: 1, a: 2 } } : step))
+      }
+      await h.run(Effect.flatMap(TemplateStore, (s) => s.publish(t)))
+      for (const read of [
+        await h.run(Effect.flatMap(TemplateStore, (s) => s.get(t.id, 1))),
+        await h.run(Effect.flatMap(TemplateStore, (s) => s.getLatest(t.id)))
+      ]) {
+        const config = read?.steps[0]?.config as { fields: object } | undefined
+        expect(Object.keys(config ?? {})).toEqual(["fields", "zz", "a"])
+        expect(Object.keys(config?.fields ?? {})).toEqual(["zeta", "a", "middle", "bb"])
+      }
+    })
   })
 }
