@@ -97,13 +97,16 @@ export const planRollback = (
   }
   const after = pending !== undefined ? [...pending.pending] : completed.slice(index + 1).reverse()
   // Steps with an attempt but no effective completion are reset; a step whose re-attempt failed
-  // after an earlier completion is compensated instead (its earlier output had effects).
+  // after an earlier completion is compensated instead when it completed after the target (its
+  // earlier output had effects), and kept as it is when it completed before (its output still
+  // stands: resetting it would leave a completion in the log that no state holds, which a later
+  // rollback would then try to compensate).
   const reset =
     pending !== undefined
       ? pending.reset
       : Object.entries(state.stepStates)
           .filter(
-            ([id, s]) => (s.status === "running" || s.status === "failed") && id !== toStepId && !after.includes(id)
+            ([id, s]) => (s.status === "running" || s.status === "failed") && id !== toStepId && !completed.includes(id)
           )
           .map(([id]) => id)
   const compensations = after.map((stepId) => ({

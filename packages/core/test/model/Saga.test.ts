@@ -26,7 +26,7 @@ import {
   routedTemplate,
   sequence4Template
 } from "../fixtures/index.js"
-import { play, sessionArb } from "./arbitraries.js"
+import { play, type Session, sessionArb } from "./arbitraries.js"
 
 const atApproval = (): PureWorkflow => {
   const wf = pureWorkflow(sequence4Template)
@@ -207,7 +207,34 @@ describe("planRollback", () => {
     })
   })
 
-  test.prop([sessionArb, fc.nat(), fc.boolean()], { numRuns: 1000 })(
+  /**
+   * Found by this property in CI: a step completed before the rollback's target, sent back by a
+   * request for changes and failed on its re-attempt, was reset by the rollback — leaving in the log
+   * a completion no state held, which the next rollback's plan then tried to compensate.
+   */
+  const completedBeforeTargetThenFailed = {
+    started: true,
+    intents: [
+      { k: "execute", current: true, step: 0, ok: true, country: "NL", kind: "grid-user", retryable: false },
+      { k: "execute", current: true, step: 0, ok: true, country: "BE", kind: "grid-user", retryable: false },
+      { k: "execute", current: true, step: 0, ok: true, country: "BE", kind: "grid-user", retryable: false },
+      { k: "execute", current: true, step: 0, ok: true, country: "BE", kind: "grid-user", retryable: false },
+      { k: "execute", current: true, step: 0, ok: true, country: "BE", kind: "grid-user", retryable: false },
+      { k: "submit" },
+      { k: "reject", step: 1 },
+      { k: "execute", current: true, step: 0, ok: false, country: "BE", kind: "grid-user", retryable: false },
+      { k: "rollback", step: 2, planned: true },
+      { k: "compensate", correct: false, step: 5, skipped: false },
+      { k: "compensate", correct: false, step: 3, skipped: false },
+      { k: "completeRollback" }
+    ],
+    gaps: Array.from({ length: 16 }, () => 0)
+  } as Session
+
+  test.prop([sessionArb, fc.nat(), fc.boolean()], {
+    numRuns: 1000,
+    examples: [[completedBeforeTargetThenFailed, 0, false]]
+  })(
     "on any reachable state, executing a plan is accepted and reaches the plan's target",
     (session, pick, interrupt) => {
       const run = play(session, routedTemplate)
