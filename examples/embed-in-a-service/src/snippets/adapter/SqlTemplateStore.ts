@@ -23,7 +23,7 @@ export const makeTemplateStore = (client: SqlClient): TemplateStoreService => ({
       // Published before: a repeat of the same definition is a no-op, another definition a Conflict.
       const stored = yield* run(operation, () =>
         client.query<{ same: boolean }>(
-          "SELECT template = $3::jsonb AS same FROM wm_templates WHERE id = $1 AND version = $2",
+          "SELECT template::jsonb = $3::jsonb AS same FROM wm_templates WHERE id = $1 AND version = $2",
           [template.id, template.version, json]
         )
       )

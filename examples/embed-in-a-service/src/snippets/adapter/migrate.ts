@@ -41,7 +41,7 @@ export const migrations = [
      version integer NOT NULL,
      name text NOT NULL,
      market_role text,
-     template jsonb NOT NULL,
+     template json NOT NULL, -- json, not jsonb: jsonb reorders keys, and a form's fields are ordered
      PRIMARY KEY (id, version)
    )`
 ]
