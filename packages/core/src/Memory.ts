@@ -378,7 +378,7 @@ export const makeMemoryStorage = (options: MemoryOptions = {}): MemoryStorage =>
     Layer.succeed(TemplateStore)(templateStore),
     Layer.succeed(WorkflowStore)(workflowStore),
     Layer.succeed(Outbox)(outboxService),
-    Layer.succeed(DueWork)(makeMemoryDueWork(() => [...entries.values()].map((s) => s.entry)))
+    Layer.succeed(DueWork)(makeMemoryDueWork(entries))
   )
 
   const inspect: MemoryReads = {

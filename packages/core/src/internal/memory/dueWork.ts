@@ -17,12 +17,13 @@ const instantOf = (value: unknown): number => (typeof value === "string" ? Date.
 const isOwner = (value: unknown): value is string =>
   typeof value === "string" && value.length > 0 && value.length <= 200
 
-/** The due-work port over the memory index's entries. */
-export const makeMemoryDueWork = (entries: () => Iterable<IndexEntry>): DueWorkService => {
+/** The due-work port over the memory index's entries (by instance id). */
+export const makeMemoryDueWork = (entries: ReadonlyMap<string, { readonly entry: IndexEntry }>): DueWorkService => {
   const leases = new Map<string, { owner: string; until: number }>()
 
   const due = (at: number, access: Parameters<DueWorkService["claim"]>[0]) =>
-    [...entries()]
+    [...entries.values()]
+      .map((stored) => stored.entry)
       .filter((e) => e.nextDueAt !== undefined && Date.parse(e.nextDueAt) <= at && covers(access, e.tenantId))
       .sort(
         (a, b) =>
@@ -67,9 +68,8 @@ export const makeMemoryDueWork = (entries: () => Iterable<IndexEntry>): DueWorkS
         if (!Array.isArray(release.instanceIds) || release.instanceIds.length > 500) {
           return Effect.fail(bad(operation, "instanceIds must be an array of at most 500 ids"))
         }
-        const visible = new Map([...entries()].map((e) => [e.instanceId, e.tenantId]))
         for (const id of release.instanceIds) {
-          const tenantId = typeof id === "string" ? visible.get(id) : undefined
+          const tenantId = typeof id === "string" ? entries.get(id)?.entry.tenantId : undefined
           if (tenantId === undefined || !covers(access, tenantId)) continue
           if (leases.get(id)?.owner === release.owner) leases.delete(id)
         }
