@@ -27,12 +27,14 @@ import {
   type CommandResult,
   type DueItem,
   type DueWorkService,
+  dueTimers,
   nextDueAt,
   type OutboxService,
   type SystemCommand,
   systemAccess,
   systemActor,
-  type WorkflowIndexService
+  type WorkflowIndexService,
+  type WorkflowState
 } from "@workflow-manager/core"
 import { Cause, Clock, Deferred, Effect, Exit, Fiber, Random, Schema } from "effect"
 import { type Metrics, makeMetrics } from "./internal/metrics.js"
@@ -428,14 +430,26 @@ const build = (options: WorkerOptions): Worker => {
       const input: SystemCommand = { actor, instanceId: item.instanceId, leaseMs }
       let events = 0
       let failed = 0
+      // the state the last call returned: an operation it shows nothing due for is not called (each
+      // call loads the instance again; the engine still decides at the version it loads)
+      let state: WorkflowState | undefined
       for (let round = 0; round < maxRounds; round++) {
-        const fired = yield* call(engine.fireDueTimers, { actor, instanceId: item.instanceId })
-        const ran = yield* call(engine.runAutomaticStep, input)
-        const recorded = fired.events.length + ran.events.length
+        const now = yield* Clock.currentTimeMillis
+        let recorded = 0
+        if (state === undefined || dueTimers(state, now).length > 0) {
+          const fired = yield* call(engine.fireDueTimers, { actor, instanceId: item.instanceId })
+          recorded += fired.events.length
+          state = fired.state
+        }
+        if (state.status === "IN_PROGRESS" && state.runAt !== undefined && Date.parse(state.runAt) <= now) {
+          const ran = yield* call(engine.runAutomaticStep, input)
+          recorded += ran.events.length
+          failed += ran.events.filter((e) => e.type === "STEP_FAILED").length
+          state = ran.state
+        }
         events += recorded
-        failed += ran.events.filter((e) => e.type === "STEP_FAILED").length
         if (recorded === 0) break
-        const next = nextDueAt(ran.state)
+        const next = nextDueAt(state)
         if (next === undefined || Date.parse(next) > (yield* Clock.currentTimeMillis)) break
       }
       return { outcome: (events > 0 ? "recorded" : "nothing") as Outcome, events, failed }
