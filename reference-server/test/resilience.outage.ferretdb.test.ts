@@ -25,7 +25,7 @@ import {
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { freshDatabase, freshDataDir } from "./support/databases.ts"
 import { type LoopbackPeer, startLoopbackPeer } from "./support/loopbackPeer.ts"
-import { type LoadReport, outageProblems, show, showSlowest, startLoad, waitFor } from "./support/outage.ts"
+import { loadThroughOutage, outageProblems, waitFor } from "./support/outage.ts"
 import { inspectSplit, missingAcks, prepareDatabase, serverEnv, signIn, unsettled } from "./support/resilience.ts"
 import { type ServerProcess, spawnServer } from "./support/serverProcess.ts"
 
@@ -88,37 +88,22 @@ await describeWithServices(
       server = await spawnServer(env)
       const running = server
       const token = await signIn(() => running.url, Date.now() + 30_000)
-      const load = startLoad({
-        url: running.url,
-        token,
-        tenantId: prepared.tenantId,
-        run: "ferretdb-outage",
-        lanes: 6,
-        deadline: Date.now() + OUTAGE_MS + RECOVERY_BOUND_MS + 60_000,
-        requestTimeoutMs: REQUEST_BOUND_MS
+      const { report, restartedAt } = await loadThroughOutage({
+        label: "FerretDB outage",
+        load: {
+          url: running.url,
+          token,
+          tenantId: prepared.tenantId,
+          run: "ferretdb-outage",
+          lanes: 6,
+          requestTimeoutMs: REQUEST_BOUND_MS
+        },
+        outageMs: OUTAGE_MS,
+        recoveryMs: RECOVERY_BOUND_MS,
+        slackMs: 60_000,
+        stop: () => mongo.stop("SIGKILL"),
+        start: () => mongo.start()
       })
-      let report: LoadReport
-      let stoppedAt = 0
-      let restartedAt = 0
-      try {
-        expect(await waitFor(() => load.acks("before") >= 10, 20_000)).toBe(true)
-        load.enter("outage")
-        stoppedAt = Date.now()
-        await mongo.stop("SIGKILL")
-        await new Promise((r) => setTimeout(r, OUTAGE_MS))
-        await mongo.start()
-        restartedAt = Date.now()
-        load.enter("after")
-        await waitFor(() => load.acks("after") >= 20 && load.readyAgain(), RECOVERY_BOUND_MS)
-      } finally {
-        report = await load.finish()
-      }
-      console.info(
-        `FerretDB outage: down ${restartedAt - stoppedAt} ms; first ack ${(report.firstAckAfter ?? Number.NaN) - restartedAt} ms ` +
-          `and /readyz 200 ${(report.firstReadyAfter ?? Number.NaN) - restartedAt} ms after the restart; ` +
-          `${report.workload.acks.length} mutations acknowledged\n  answers: ${show(report.tally)}\n  ` +
-          `probes: ${show(report.probes)}\n  slowest: ${showSlowest(report.slowest)}`
-      )
       // the worker resumes after its backoff (at most 30 s); the reconciler repairs a commit whose
       // index write the outage cut short: every notice delivered, the index equal to the state
       let view = await inspectSplit(pgUrl, mongo.url, database)

@@ -192,6 +192,53 @@ export const waitFor = async (
   return done()
 }
 
+/**
+ * Drives a steady load through an outage: waits for 10 acknowledgements, stops the store
+ * (`stop`), keeps it down for `outageMs`, starts it again (`start`), then waits up to
+ * `recoveryMs` for 20 acknowledgements and a ready server; logs what the clients saw. Returns the
+ * load's report and when the store stopped and came back.
+ */
+export const loadThroughOutage = async (options: {
+  readonly label: string
+  readonly load: Omit<Parameters<typeof startLoad>[0], "deadline">
+  readonly outageMs: number
+  readonly recoveryMs: number
+  /** Time for the load beyond the outage and the recovery bound. */
+  readonly slackMs: number
+  readonly stop: () => Promise<void>
+  readonly start: () => Promise<void>
+}): Promise<{ readonly report: LoadReport; readonly stoppedAt: number; readonly restartedAt: number }> => {
+  const load = startLoad({
+    ...options.load,
+    deadline: Date.now() + options.outageMs + options.recoveryMs + options.slackMs
+  })
+  let report: LoadReport
+  let stoppedAt = 0
+  let restartedAt = 0
+  try {
+    if (!(await waitFor(() => load.acks("before") >= 10, 20_000))) {
+      throw new Error(`${options.label}: fewer than 10 acknowledgements before the outage`)
+    }
+    load.enter("outage")
+    stoppedAt = Date.now()
+    await options.stop()
+    await new Promise((r) => setTimeout(r, options.outageMs))
+    await options.start()
+    restartedAt = Date.now()
+    load.enter("after")
+    await waitFor(() => load.acks("after") >= 20 && load.readyAgain(), options.recoveryMs)
+  } finally {
+    report = await load.finish()
+  }
+  console.info(
+    `${options.label}: down ${restartedAt - stoppedAt} ms; first ack ${(report.firstAckAfter ?? Number.NaN) - restartedAt} ms ` +
+      `and /readyz 200 ${(report.firstReadyAfter ?? Number.NaN) - restartedAt} ms after the restart; ` +
+      `${report.workload.acks.length} mutations acknowledged\n  answers: ${show(report.tally)}\n  ` +
+      `probes: ${show(report.probes)}\n  slowest: ${showSlowest(report.slowest)}`
+  )
+  return { report, stoppedAt, restartedAt }
+}
+
 /** The answers a client may see while a store is down: an acknowledgement, or a typed UNAVAILABLE. */
 export const ALLOWED_DURING_OUTAGE = /^(read )?(ack|503 UNAVAILABLE|200 UNAVAILABLE)$/
 
