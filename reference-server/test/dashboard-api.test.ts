@@ -117,6 +117,12 @@ describe("the dashboard's fields", () => {
 
     // a step that is not completed: nothing to roll back to
     expect(codes(await s.gql(PLAN, { id, to: "contract" }, admin))).toEqual(["INVALID_COMMAND"])
+    // a step id the rollback itself would refuse: refused the same way, nothing of it echoed back
+    for (const to of ["x".repeat(100_000), "../$x", ""]) {
+      const refused = await s.gql(PLAN, { id, to }, admin)
+      expect(codes(refused)).toEqual(["BAD_USER_INPUT"])
+      expect(refused.text.length).toBeLessThan(2000)
+    }
     // another tenant's workflow answers as a missing one
     const other = await s.login("admin@luminus.example")
     const foreign = await s.gql(PLAN, { id, to: "company-info" }, other)

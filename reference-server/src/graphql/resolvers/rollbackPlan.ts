@@ -7,6 +7,8 @@
  * @since 0.1.0
  */
 import {
+  Identifier,
+  InvalidInput,
   type PromiseEngine,
   planRollback,
   type Step,
@@ -14,7 +16,7 @@ import {
   type WorkflowEvent,
   type WorkflowState
 } from "@workflow-manager/core"
-import { Result } from "effect"
+import { Result, Schema } from "effect"
 import { serverHandlers } from "../../engine.ts"
 import { actorOf } from "../context.ts"
 import { templateKey } from "../loaders.ts"
@@ -45,9 +47,24 @@ const allEvents = async (engine: PromiseEngine, input: { actor: never; instanceI
   return events
 }
 
+const isIdentifier = Schema.is(Identifier)
+
 const rollbackPlan: Resolver<unknown, { id: string; toStepId: string }> = (_source, args, context) => {
   const actor = actorOf(context)
   return attempt(context, { entity: "workflow", id: args.id }, async () => {
+    // refused as `rollbackWorkflow` refuses it, before anything is read (and never echoed back)
+    if (!isIdentifier(args.toStepId)) {
+      throw new InvalidInput({
+        operation: "rollbackPlan",
+        issues: [
+          {
+            path: "toStepId",
+            message:
+              "Expected an identifier (1-200 characters: letters, digits, '.', '_', ':' or '-', not starting with a symbol)"
+          }
+        ]
+      })
+    }
     const engine = context.deps.engine
     const state: WorkflowState = await engine.get({ actor, instanceId: args.id })
     const events = await allEvents(engine, { actor: actor as never, instanceId: args.id })
